@@ -1,0 +1,35 @@
+/** Config of set-monitor-tls (kind SetMonitorTLS). */
+import { z } from 'zod';
+import { certDirField, unknownTargetsField } from '../../src/domain/istio-certs.js';
+import { selectionFields } from '../../src/domain/selection.js';
+
+/** Ports the sidecar never intercepts: Envoy stats, the agent's merged metrics, istiod monitoring, gateway health. */
+export const istioPlainPorts = [15090, 15020, 15014, 15021];
+/** The names Istio gives those ports. */
+export const istioPlainPortNames = ['http-envoy-prom', 'http-monitoring', 'status-port', 'http-status'];
+
+export const setMonitorTlsSchema = z.strictObject({
+  certDir: certDirField,
+  overwrite: z
+    .boolean()
+    .default(false)
+    .describe('replace TLS settings an endpoint already has (e.g. its own CA)'),
+  plainPorts: z
+    .array(z.number().int().min(1).max(65535))
+    .default(istioPlainPorts)
+    .describe('port numbers that stay plain http (Istio never intercepts them)'),
+  plainPortNames: z
+    .array(z.string())
+    .default(istioPlainPortNames)
+    .describe('port names that stay plain http'),
+  skipMonitors: z.array(z.string()).default([]).describe('monitors to leave alone: name or namespace/name'),
+  unknownTargets: unknownTargetsField,
+  inbound: z
+    .enum(['auto', 'mesh', 'bypass'])
+    .default('auto')
+    .describe("how Prometheus' own pod takes inbound traffic: auto reads the Prometheus in the list"),
+  ...selectionFields,
+});
+
+/** Validated set-monitor-tls config. */
+export type SetMonitorTlsConfig = z.output<typeof setMonitorTlsSchema>;

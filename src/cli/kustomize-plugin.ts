@@ -1,0 +1,74 @@
+/**
+ * Legacy kustomize exec plugin mode. `kubectl kustomize` silently skips `exec:` KRM functions, but runs an
+ * executable at `$KUSTOMIZE_PLUGIN_HOME/<group>/<version>/<lowercase kind>/<Kind>` with the config file path as
+ * argv[1] and a plain YAML stream on stdin. There is no results channel: results go to stderr.
+ */
+import { chmodSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDocument } from 'yaml';
+import { configApiVersion } from '../krm/config.js';
+import { asObject } from '../krm/item.js';
+import { readStream, writeStream } from '../krm/resource-list.js';
+import { error, formatResult, hasError } from '../krm/results.js';
+import { runFunction } from '../krm/run-function.js';
+import { parseOptions } from '../krm/yaml-options.js';
+import type { ModeOutput } from './krm-mode.js';
+import { byName, functions } from './registry.js';
+
+/** Runs one function as a legacy plugin on a YAML stream with the config read from `configPath`. */
+export function runKustomizePlugin(
+  functionName: string,
+  configPath: string | undefined,
+  input: string,
+): ModeOutput {
+  const fn = byName(functionName);
+  if (!fn) return { stdout: '', stderr: `meshscrape: unknown function ${functionName}\n`, code: 1 };
+  if (!configPath)
+    return { stdout: '', stderr: 'meshscrape: kustomize-plugin needs the config file path\n', code: 1 };
+  let configText: string;
+  try {
+    configText = readFileSync(configPath, 'utf8');
+  } catch (e) {
+    return {
+      stdout: '',
+      stderr: `meshscrape: cannot read config ${configPath}: ${(e as Error).message}\n`,
+      code: 1,
+    };
+  }
+  const configDocument = parseDocument(configText, parseOptions);
+  if (configDocument.errors.length > 0) {
+    const message = formatResult(
+      error(`malformed YAML in config ${configPath}: ${configDocument.errors[0]?.message}`),
+    );
+    return { stdout: '', stderr: `${message}\n`, code: 1 };
+  }
+  const read = readStream(input);
+  if (!read.value) return { stdout: '', stderr: `${read.problems.map(formatResult).join('\n')}\n`, code: 1 };
+  const output = runFunction(fn, read.value, asObject(configDocument.toJS()), false);
+  const stderr = output.results.map(formatResult).join('\n');
+  const failed = hasError(output.results);
+  // On failure kustomize discards stdout; printing nothing keeps a half-done stream from looking like success.
+  return {
+    stdout: failed ? '' : writeStream(output.items),
+    stderr: stderr ? `${stderr}\n` : '',
+    code: failed ? 1 : 0,
+  };
+}
+
+/** Writes a wrapper script per function kind where kustomize looks for legacy exec plugins. */
+export function installKustomizePlugins(dir: string | undefined, executable: string): ModeOutput {
+  if (!dir)
+    return { stdout: '', stderr: 'meshscrape: install-kustomize-plugins needs a directory\n', code: 1 };
+  const target = realpathSync(executable);
+  const written: string[] = [];
+  for (const fn of functions) {
+    const folder = join(dir, configApiVersion, fn.kind.toLowerCase());
+    mkdirSync(folder, { recursive: true });
+    const file = join(folder, fn.kind);
+    const script = `#!/bin/sh\n# Written by meshscrape install-kustomize-plugins: the legacy kustomize exec plugin for ${fn.kind}.\nexec '${target.replaceAll("'", "'\\''")}' kustomize-plugin ${fn.name} "$@"\n`;
+    writeFileSync(file, script);
+    chmodSync(file, 0o755);
+    written.push(file);
+  }
+  return { stdout: `${written.join('\n')}\n`, stderr: '', code: 0 };
+}

@@ -1,0 +1,16 @@
+/** Every function the executable offers. */
+import { mountIstioCerts } from '../../functions/mount-istio-certs/index.js';
+import { setMonitorTls } from '../../functions/set-monitor-tls/index.js';
+import type { KrmFunction } from '../krm/krm-function.js';
+
+/** All functions, in the order `--help` lists them. */
+export const functions: readonly KrmFunction[] = [
+  setMonitorTls,
+  mountIstioCerts,
+] as unknown as readonly KrmFunction[];
+
+/** A function by command-line name. */
+export const byName = (name: string): KrmFunction | undefined => functions.find((f) => f.name === name);
+
+/** A function by config kind. */
+export const byKind = (kind: string): KrmFunction | undefined => functions.find((f) => f.kind === kind);

@@ -1,0 +1,79 @@
+/** An index of the list's Namespaces, Services and pod sources, built from item headers; items parse on demand. */
+import type { Item } from '../krm/item.js';
+import { isAlertmanager, isNamespace, isPrometheusServer, isService, isWorkload } from './kinds.js';
+import { matchesServiceSelector, stringMap } from './label-selector.js';
+import { type PodSource, podSourceOf } from './pod-sources.js';
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** What the list shows about the cluster, for deciding where scrapes go. */
+export class Inventory {
+  private readonly namespaces = new Map<string, Item>();
+  private readonly services = new Map<string, Item[]>();
+  private readonly podItems = new Map<string, Item[]>();
+  private readonly podCache = new Map<string, PodSource[]>();
+  /** Prometheus and PrometheusAgent resources in the list. */
+  readonly prometheusServers: Item[] = [];
+
+  constructor(items: readonly Item[]) {
+    for (const item of items) {
+      const namespace = item.namespace ?? '';
+      if (isNamespace(item)) this.namespaces.set(item.name, item);
+      else if (isService(item)) push(this.services, namespace, item);
+      else if (isWorkload(item) || isAlertmanager(item)) push(this.podItems, namespace, item);
+      else if (isPrometheusServer(item)) {
+        push(this.podItems, namespace, item);
+        this.prometheusServers.push(item);
+      }
+    }
+  }
+
+  /** The Namespace resource of that name, when the list has it. */
+  namespace(name: string): Item | undefined {
+    return this.namespaces.get(name);
+  }
+
+  /** Labels of a Namespace in the list, or undefined when the list does not have it. */
+  namespaceLabels(name: string): Record<string, string> | undefined {
+    const item = this.namespaces.get(name);
+    if (!item) return undefined;
+    return stringMap((item.data.metadata as { labels?: unknown } | undefined)?.labels);
+  }
+
+  /** Services in a namespace. */
+  servicesIn(namespace: string): readonly Item[] {
+    return this.services.get(namespace) ?? [];
+  }
+
+  /** Namespaces in which the list has Services. */
+  serviceNamespaces(): string[] {
+    return [...this.services.keys()];
+  }
+
+  /** A Service by namespace and name. */
+  service(namespace: string, name: string): Item | undefined {
+    return this.servicesIn(namespace).find((s) => s.name === name);
+  }
+
+  /** Pod sources (workloads, operator-managed servers) in a namespace. */
+  podSourcesIn(namespace: string): readonly PodSource[] {
+    let cached = this.podCache.get(namespace);
+    if (!cached) {
+      cached = (this.podItems.get(namespace) ?? []).flatMap((item) => podSourceOf(item) ?? []);
+      this.podCache.set(namespace, cached);
+    }
+    return cached;
+  }
+
+  /** The pods a Service selects. A Service without a selector selects none in the list. */
+  podsOfService(service: Item): PodSource[] {
+    const selector = stringMap((service.data.spec as { selector?: unknown } | undefined)?.selector);
+    return this.podSourcesIn(service.namespace ?? '').filter((pods) =>
+      matchesServiceSelector(selector, pods.labels),
+    );
+  }
+}

@@ -1,0 +1,61 @@
+/** Mesh membership: whether pods run with an Istio sidecar, as far as the list shows. */
+import type { Inventory } from './inventory.js';
+import type { PodSource } from './pod-sources.js';
+
+/** Where a set of pods stands. `unknown` means the list shows nothing either way. */
+export type MeshState = 'mesh' | 'plain' | 'ambient' | 'unknown';
+
+/** A membership decision and the reason a result can quote. */
+export interface Membership {
+  state: MeshState;
+  reason: string;
+}
+
+const injectKey = 'sidecar.istio.io/inject';
+const ambientKey = 'istio.io/dataplane-mode';
+
+/** How the Namespace in the list is labelled, or unknown when the list has no such Namespace. */
+export function namespaceMembership(inventory: Inventory, namespace: string): Membership {
+  const labels = inventory.namespaceLabels(namespace);
+  if (!labels) return { state: 'unknown', reason: `the list has no Namespace ${namespace}` };
+  if (labels[ambientKey] === 'ambient')
+    return { state: 'ambient', reason: `namespace ${namespace} runs Istio ambient mode` };
+  if (labels['istio-injection'] === 'enabled') {
+    return { state: 'mesh', reason: `namespace ${namespace} is labelled istio-injection=enabled` };
+  }
+  if (labels['istio-injection'] === 'disabled') {
+    return { state: 'plain', reason: `namespace ${namespace} is labelled istio-injection=disabled` };
+  }
+  if (labels['istio.io/rev'])
+    return { state: 'mesh', reason: `namespace ${namespace} is labelled istio.io/rev` };
+  return { state: 'plain', reason: `namespace ${namespace} is not labelled for sidecar injection` };
+}
+
+/** Membership of one set of pods: their own opt-in or opt-out first, then their namespace. */
+export function podMembership(inventory: Inventory, pods: PodSource): Membership {
+  const what = `${pods.item.kind} ${pods.namespace}/${pods.item.name}`;
+  if (pods.hostNetwork) return { state: 'plain', reason: `${what} runs with hostNetwork: true` };
+  const inject = pods.labels[injectKey] ?? pods.annotations[injectKey];
+  if (inject === 'false') return { state: 'plain', reason: `${what} sets ${injectKey}: "false"` };
+  if (pods.labels[ambientKey] === 'none')
+    return { state: 'plain', reason: `${what} opts out of ambient mode` };
+  const namespace = namespaceMembership(inventory, pods.namespace);
+  if (namespace.state === 'ambient' || pods.labels[ambientKey] === 'ambient') {
+    return { state: 'ambient', reason: `${what} runs in Istio ambient mode` };
+  }
+  if (inject === 'true') return { state: 'mesh', reason: `${what} sets ${injectKey}: "true"` };
+  if (pods.labels['istio.io/rev']) return { state: 'mesh', reason: `${what} is labelled istio.io/rev` };
+  return namespace;
+}
+
+/** Combines the memberships of all pods behind one target: one verdict, or `mixed` when they disagree. */
+export function combineMemberships(
+  memberships: readonly Membership[],
+): Membership | { state: 'mixed'; reason: string } {
+  const states = new Set(memberships.map((m) => m.state));
+  if (states.size === 1) return memberships[0] as Membership;
+  const known = memberships.filter((m) => m.state !== 'unknown');
+  const knownStates = new Set(known.map((m) => m.state));
+  if (knownStates.size === 1) return known[0] as Membership;
+  return { state: 'mixed', reason: memberships.map((m) => m.reason).join('; ') };
+}

@@ -1,0 +1,44 @@
+/** Lists of named entries (volumes, volumeMounts, containers, scrapeClasses): add once, never overwrite. */
+import type { YAMLSeq } from 'yaml';
+import { fieldPath } from '../krm/field-path.js';
+import type { Item } from '../krm/item.js';
+import { error, type Result } from '../krm/results.js';
+import { appendNode, findByKey, plain } from '../krm/yaml-edit.js';
+
+function sameContent(existing: unknown, wanted: Record<string, unknown>): boolean {
+  return JSON.stringify(sortKeys(existing)) === JSON.stringify(sortKeys(wanted));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => [k, sortKeys(v)]),
+  );
+}
+
+/**
+ * Adds `entry` (which has a `name`) to the list unless an entry of that name is there. An existing entry of the
+ * same name with other content is an error result naming it, and is left as it is.
+ */
+export function addNamedEntry(
+  seq: YAMLSeq,
+  entry: Record<string, unknown> & { name: string },
+  item: Item,
+  path: readonly (string | number)[],
+): Result[] {
+  const found = findByKey(seq, 'name', entry.name);
+  if (!found) {
+    appendNode(seq, entry);
+    return [];
+  }
+  if (sameContent(plain(found.node), entry)) return [];
+  return [
+    error(
+      `${entry.name} already exists with other content (${JSON.stringify(plain(found.node))}); meshscrape needs ${JSON.stringify(entry)}. Rename or remove it by hand`,
+      { ref: item.ref, file: item.file, path: fieldPath([...path, found.index]) },
+    ),
+  ];
+}

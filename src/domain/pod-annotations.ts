@@ -1,0 +1,146 @@
+/**
+ * The one way meshscrape writes pod annotations and labels: comma lists merge as sets, `proxy.istio.io/config`
+ * merges as a YAML map, the userVolumeMount list merges by name, and a value that contradicts the recipe is an
+ * error result (never a silent overwrite).
+ */
+import { isScalar, parse, stringify, type YAMLMap } from 'yaml';
+import { fieldPath } from '../krm/field-path.js';
+import type { Item } from '../krm/item.js';
+import { error, type Result, warning } from '../krm/results.js';
+import { setScalar } from '../krm/yaml-edit.js';
+
+const commaLists = new Set([
+  'traffic.sidecar.istio.io/includeInboundPorts',
+  'traffic.sidecar.istio.io/excludeInboundPorts',
+  'traffic.sidecar.istio.io/includeOutboundIPRanges',
+  'traffic.sidecar.istio.io/excludeOutboundIPRanges',
+  'traffic.sidecar.istio.io/includeOutboundPorts',
+  'traffic.sidecar.istio.io/excludeOutboundPorts',
+]);
+const proxyConfig = 'proxy.istio.io/config';
+const userVolumeMount = 'sidecar.istio.io/userVolumeMount';
+
+type Merge = { value: string } | { conflict: string } | { value: string; note: string };
+
+function splitList(text: string): string[] {
+  return text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+}
+
+/** Comma lists merge as sets; the recipe's empty list ("capture nothing") wins over a list, with a warning. */
+function mergeCommaList(existing: string, desired: string): Merge {
+  if (desired === '') {
+    if (existing.trim() === '') return { value: existing };
+    return { value: '', note: `replaced "${existing}" with "" as the cert recipe requires` };
+  }
+  const merged = splitList(existing);
+  for (const part of splitList(desired)) if (!merged.includes(part)) merged.push(part);
+  return { value: merged.join(',') };
+}
+
+function mergeMaps(
+  existing: Record<string, unknown>,
+  desired: Record<string, unknown>,
+  path: string,
+): string | undefined {
+  for (const [key, value] of Object.entries(desired)) {
+    const here = existing[key];
+    const where = path === '' ? key : `${path}.${key}`;
+    if (here === undefined) existing[key] = value;
+    else if (isRecord(here) && isRecord(value)) {
+      const conflict = mergeMaps(here, value, where);
+      if (conflict) return conflict;
+    } else if (JSON.stringify(here) !== JSON.stringify(value)) {
+      return `${where} is ${JSON.stringify(here)}, the cert recipe needs ${JSON.stringify(value)}`;
+    }
+  }
+  return undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function mergeProxyConfig(existing: string, desired: string): Merge {
+  let current: unknown;
+  try {
+    current = parse(existing) ?? {};
+  } catch {
+    return { conflict: 'is not valid YAML' };
+  }
+  if (!isRecord(current)) return { conflict: 'is not a YAML map' };
+  const conflict = mergeMaps(current, parse(desired) as Record<string, unknown>, '');
+  if (conflict) return { conflict };
+  const merged = stringify(current);
+  return JSON.stringify(parse(existing)) === JSON.stringify(current)
+    ? { value: existing }
+    : { value: merged };
+}
+
+function mergeVolumeMounts(existing: string, desired: string): Merge {
+  let current: unknown;
+  try {
+    current = JSON.parse(existing);
+  } catch {
+    return { conflict: 'is not valid JSON' };
+  }
+  if (!Array.isArray(current)) return { conflict: 'is not a JSON list' };
+  const mounts = current as unknown[];
+  for (const wanted of JSON.parse(desired) as { name: string }[]) {
+    const same = mounts.find((m) => isRecord(m) && m.name === wanted.name);
+    if (!same) mounts.push(wanted);
+    else if (JSON.stringify(same) !== JSON.stringify(wanted)) {
+      return {
+        conflict: `mounts ${wanted.name} as ${JSON.stringify(same)}, the cert recipe needs ${JSON.stringify(wanted)}`,
+      };
+    }
+  }
+  return mounts.length === (JSON.parse(existing) as unknown[]).length
+    ? { value: existing }
+    : { value: JSON.stringify(mounts) };
+}
+
+function mergeValue(key: string, existing: string, desired: string): Merge {
+  if (commaLists.has(key)) return mergeCommaList(existing, desired);
+  if (key === proxyConfig) return mergeProxyConfig(existing, desired);
+  if (key === userVolumeMount) return mergeVolumeMounts(existing, desired);
+  return existing === desired
+    ? { value: existing }
+    : { conflict: `is "${existing}", the cert recipe needs "${desired}"` };
+}
+
+/**
+ * Merges `desired` into a labels or annotations map. `path` is the map's field path for results. Returns the
+ * results; the map is changed only where the merge is clean.
+ */
+export function mergeStringMap(
+  map: YAMLMap,
+  desired: Readonly<Record<string, string>>,
+  item: Item,
+  path: readonly (string | number)[],
+): Result[] {
+  const results: Result[] = [];
+  for (const [key, value] of Object.entries(desired)) {
+    const node = map.get(key, true) as unknown;
+    const target = { ref: item.ref, path: fieldPath([...path, key]), file: item.file };
+    if (node === undefined) {
+      setScalar(map, key, value);
+      continue;
+    }
+    const existing = isScalar(node) ? node.value : undefined;
+    if (typeof existing !== 'string') {
+      results.push(error(`${key} must be a string, found ${JSON.stringify(existing ?? null)}`, target));
+      continue;
+    }
+    const merged = mergeValue(key, existing, value);
+    if ('conflict' in merged) {
+      results.push(error(`${key} ${merged.conflict}; resolve it by hand, nothing was changed there`, target));
+      continue;
+    }
+    if ('note' in merged) results.push(warning(`${key}: ${merged.note}`, target));
+    if (merged.value !== existing) setScalar(map, key, merged.value);
+  }
+  return results;
+}

@@ -1,0 +1,239 @@
+/** One resource of a ResourceList or stream: original text kept, parsed only when a function needs it. */
+import { Document, isMap, parseDocument, type YAMLMap } from 'yaml';
+import { dedent, indentAsEntry, readHeader } from './item-text.js';
+import type { ResourceRef } from './results.js';
+import { parseOptions, stringifyOptions } from './yaml-options.js';
+
+/** A plain-data view of a resource (what `toJS` gives). */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+/** A resource as plain data. */
+export type Resource = { [key: string]: Json };
+
+/** Where an item came from, so an untouched item can be written back as its original text. */
+interface Source {
+  /** The item's own lines, as in the input. */
+  lines: readonly string[];
+  /** Column of the item's keys (2 for `- apiVersion: ...` at column 0, 0 in a plain stream). */
+  indent: number;
+}
+
+const identityAnnotations = ['config.kubernetes.io/path', 'internal.config.kubernetes.io/path'];
+
+/** One resource. `node` parses it on first use; `data` is a plain snapshot of the input state. */
+export class Item {
+  private source: Source | undefined;
+  private document: Document | undefined;
+  private original: string | undefined;
+  private snapshot: Resource | undefined;
+  private header:
+    | { apiVersion: string; kind: string; name: string; namespace: string | undefined }
+    | undefined;
+  /** Text lines (comments, blank lines) that stood before this item in the input, written back before it. */
+  leading: readonly string[] = [];
+  /** True for resources a function created in this run. */
+  readonly generated: boolean;
+
+  private constructor(source: Source | undefined, document: Document | undefined, generated: boolean) {
+    this.source = source;
+    this.document = document;
+    this.generated = generated;
+    if (document) this.remember(document);
+  }
+
+  /** An item backed by input text; nothing is parsed yet. */
+  static fromText(lines: readonly string[], indent: number): Item {
+    return new Item({ lines, indent }, undefined, false);
+  }
+
+  /** An item backed by an already parsed document (the slow path, or a stream document). */
+  static fromDocument(document: Document): Item {
+    return new Item(undefined, document, false);
+  }
+
+  /** A resource created by a function. */
+  static create(resource: Resource): Item {
+    const document = new Document(resource, parseOptions);
+    const item = new Item(undefined, document, true);
+    item.original = undefined;
+    return item;
+  }
+
+  private remember(document: Document): void {
+    const data = document.toJS({ maxAliasCount: -1 }) as unknown;
+    this.snapshot = isResource(data) ? data : {};
+    this.original = JSON.stringify(this.snapshot);
+  }
+
+  private parse(): Document {
+    if (this.document) return this.document;
+    const source = this.source as Source;
+    const document = parseDocument(dedent(source.lines, source.indent), parseOptions);
+    this.document = document;
+    this.remember(document);
+    return document;
+  }
+
+  /** YAML parse errors of this item (the resource is then left as it was). */
+  get parseErrors(): readonly string[] {
+    return this.parse().errors.map((e) => e.message);
+  }
+
+  /** The resource's root mapping, for editing; parses the item on first use. */
+  get node(): YAMLMap<unknown, unknown> {
+    const document = this.parse();
+    const contents = document.contents;
+    if (document.errors.length > 0) {
+      throw new Error(`resource ${this.describe()} has malformed YAML: ${document.errors[0]?.message}`);
+    }
+    if (!isMap(contents)) throw new Error(`resource ${this.describe()} is not a YAML mapping`);
+    return contents;
+  }
+
+  /** Forgets edits of a text-backed item, so it is written as it came in. */
+  revert(): void {
+    if (!this.source) return;
+    this.document = undefined;
+    this.snapshot = undefined;
+    this.original = undefined;
+  }
+
+  /** True when the item is a YAML mapping, as every Kubernetes resource is. */
+  get isMapping(): boolean {
+    const document = this.parse();
+    return document.errors.length === 0 && isMap(document.contents);
+  }
+
+  /** A plain snapshot of the resource as it came in (edits through `node` do not show here). */
+  get data(): Resource {
+    this.parse();
+    return this.snapshot as Resource;
+  }
+
+  private identity(): { apiVersion: string; kind: string; name: string; namespace: string | undefined } {
+    if (this.header) return this.header;
+    if (this.source && !this.document) {
+      const h = readHeader(this.source.lines, this.source.indent);
+      if (h.simple && h.kind !== undefined) {
+        this.header = {
+          apiVersion: h.apiVersion ?? '',
+          kind: h.kind,
+          name: h.name ?? '',
+          namespace: h.namespace,
+        };
+        return this.header;
+      }
+    }
+    const data = this.parse().errors.length > 0 ? {} : this.data;
+    const metadata = asObject(data.metadata);
+    this.header = {
+      apiVersion: str(data.apiVersion),
+      kind: str(data.kind),
+      name: str(metadata?.name),
+      namespace: typeof metadata?.namespace === 'string' ? metadata.namespace : undefined,
+    };
+    return this.header;
+  }
+
+  get apiVersion(): string {
+    return this.identity().apiVersion;
+  }
+  get kind(): string {
+    return this.identity().kind;
+  }
+  get name(): string {
+    return this.identity().name;
+  }
+  get namespace(): string | undefined {
+    return this.identity().namespace;
+  }
+  /** API group of the resource ('' for the core group). */
+  get group(): string {
+    const apiVersion = this.apiVersion;
+    const slash = apiVersion.indexOf('/');
+    return slash < 0 ? '' : apiVersion.slice(0, slash);
+  }
+
+  /** The reference a result about this item carries. */
+  get ref(): ResourceRef {
+    const ref: ResourceRef = { apiVersion: this.apiVersion, kind: this.kind, name: this.name };
+    if (this.namespace !== undefined) ref.namespace = this.namespace;
+    return ref;
+  }
+
+  /** The file the orchestrator said this item came from, if it said. */
+  get file(): { path: string; index?: number } | undefined {
+    const annotations = asObject(asObject(this.data.metadata)?.annotations);
+    for (const key of identityAnnotations) {
+      const path = annotations?.[key];
+      if (typeof path === 'string') {
+        const index = Number(annotations?.[key.replace('/path', '/index')]);
+        return Number.isInteger(index) ? { path, index } : { path };
+      }
+    }
+    return undefined;
+  }
+
+  /** `Kind/namespace/name`, for messages. */
+  describe(): string {
+    return `${this.kind}/${this.namespace ? `${this.namespace}/` : ''}${this.name}`;
+  }
+
+  /** True when the item was parsed and its content differs from the input. */
+  get changed(): boolean {
+    if (!this.document) return false;
+    if (this.original === undefined) return true;
+    return JSON.stringify(this.document.toJS({ maxAliasCount: -1 })) !== this.original;
+  }
+
+  private render(): string {
+    const document = this.document as Document;
+    return document.toString(stringifyOptions(this.indentSeq()));
+  }
+
+  /** Keeps the sequence style the item was written in (kpt and kustomize write `- ` at the key's column). */
+  private indentSeq(): boolean {
+    const lines = this.source?.lines;
+    if (!lines) return false;
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i] as string;
+      const previous = lines[i - 1] as string;
+      const trimmed = line.trimStart();
+      if (!trimmed.startsWith('- ') && trimmed !== '-') continue;
+      const prevTrimmed = previous.trimStart();
+      if (!prevTrimmed.endsWith(':') || prevTrimmed.startsWith('#') || prevTrimmed.startsWith('- ')) continue;
+      return line.length - trimmed.length > previous.length - prevTrimmed.length;
+    }
+    return false;
+  }
+
+  /** The item as a sequence entry at column `seqIndent` (ResourceList form). */
+  toEntry(seqIndent: number): string {
+    const source = this.source;
+    if (source && !this.changed && source.indent === seqIndent + 2) return source.lines.join('\n');
+    if (source && !this.changed) return indentAsEntry(dedent(source.lines, source.indent), seqIndent);
+    return indentAsEntry(this.render(), seqIndent);
+  }
+
+  /** The item as a document of a plain YAML stream, without the `---` separator. */
+  toDocument(): string {
+    const source = this.source;
+    if (source && !this.changed) {
+      const text = source.indent === 0 ? source.lines.join('\n') : dedent(source.lines, source.indent);
+      return text.endsWith('\n') ? text : `${text}\n`;
+    }
+    return this.render();
+  }
+}
+
+function isResource(value: unknown): value is Resource {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The value as an object, or undefined when it is not one. */
+export function asObject(value: unknown): { [key: string]: Json } | undefined {
+  return isResource(value) ? value : undefined;
+}
+
+function str(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}

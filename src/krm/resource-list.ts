@@ -1,0 +1,236 @@
+/** Reading and writing the KRM ResourceList (`config.kubernetes.io/v1`) and plain YAML streams. */
+import {
+  Document,
+  isAlias,
+  isMap,
+  isSeq,
+  type Node,
+  parseAllDocuments,
+  parseDocument,
+  stringify,
+  visit,
+  YAMLMap,
+} from 'yaml';
+import { type Split, splitResourceList, splitStream } from './fast-split.js';
+import { asObject, Item, type Resource } from './item.js';
+import { error, type Result } from './results.js';
+import { parseOptions, stringifyOptions } from './yaml-options.js';
+
+/** Layout of the input, so the output keeps its section order and trivia. */
+type Layout =
+  | { form: 'split'; split: Split }
+  | { form: 'parsed'; functionConfig: Node | undefined; itemsTrailing?: never };
+
+/** A ResourceList as read from stdin. */
+export interface ResourceList {
+  items: Item[];
+  functionConfig: Resource | undefined;
+  /** Results the input already carried (a previous function's); written back before this run's. */
+  results: Result[];
+  layout: Layout;
+}
+
+/** What reading gives: the list when it could be read, and the problems found. */
+export interface ReadOutcome<T> {
+  value: T | undefined;
+  problems: Result[];
+}
+
+const resourceListApiVersion = 'config.kubernetes.io/v1';
+
+/** Reads a ResourceList; line splitting when possible, the full `yaml` parser otherwise. */
+export function readResourceList(text: string): ReadOutcome<ResourceList> {
+  if (text.trim() === '') {
+    return { value: undefined, problems: [error('no input: expected a ResourceList on stdin')] };
+  }
+  const split = splitResourceList(text);
+  if (split) return fromSplit(split);
+  return fromParsed(text);
+}
+
+function parseSection(lines: readonly string[]): { value: unknown; errors: string[] } {
+  const document = parseDocument(lines.join('\n'), parseOptions);
+  return { value: document.toJS() as unknown, errors: document.errors.map((e) => e.message) };
+}
+
+function fromSplit(split: Split): ReadOutcome<ResourceList> {
+  const head: Record<string, unknown> = {};
+  for (const section of split.sections) {
+    if (section.key === 'items') continue;
+    const parsed = parseSection(section.lines);
+    if (parsed.errors.length > 0) {
+      return { value: undefined, problems: [error(`malformed YAML in ${section.key}: ${parsed.errors[0]}`)] };
+    }
+    Object.assign(head, asObject(parsed.value));
+  }
+  const problems = checkHead(
+    head,
+    split.sections.some((s) => s.key === 'items'),
+  );
+  if (problems.length > 0) return { value: undefined, problems };
+  const items = split.items.map((entry) => {
+    const item = Item.fromText(entry.lines, entry.indent);
+    item.leading = entry.leading;
+    return item;
+  });
+  return {
+    value: {
+      items,
+      functionConfig: asObject(head.functionConfig),
+      results: readResults(head.results),
+      layout: { form: 'split', split },
+    },
+    problems: [],
+  };
+}
+
+function checkHead(head: Record<string, unknown>, hasItems: boolean): Result[] {
+  if (head.kind !== 'ResourceList') {
+    const kind = typeof head.kind === 'string' ? `kind ${head.kind}` : 'no kind';
+    return [error(`input is not a ResourceList (${kind}); expected apiVersion ${resourceListApiVersion}`)];
+  }
+  if (!hasItems) return [error('the ResourceList has no items field', { path: 'items' })];
+  return [];
+}
+
+function readResults(value: unknown): Result[] {
+  return Array.isArray(value) ? (value.filter((r) => asObject(r)) as unknown as Result[]) : [];
+}
+
+/** Replaces aliases by copies of what they point at, so each item can stand alone as its own document. */
+function inlineAliases(document: Document): void {
+  visit(document, {
+    Alias(_, alias) {
+      const target = alias.resolve(document);
+      return target ? (target.clone() as Node) : alias;
+    },
+  });
+  visit(document, {
+    Node(_, node) {
+      if ('anchor' in node && !isAlias(node)) delete (node as { anchor?: string }).anchor;
+    },
+  });
+}
+
+function fromParsed(text: string): ReadOutcome<ResourceList> {
+  const document = parseDocument(text, parseOptions);
+  if (document.errors.length > 0) {
+    return { value: undefined, problems: document.errors.map((e) => error(`malformed YAML: ${e.message}`)) };
+  }
+  inlineAliases(document);
+  const root = document.contents;
+  if (!isMap(root))
+    return { value: undefined, problems: [error('input is not a ResourceList (not a mapping)')] };
+  const head = asObject(document.toJS()) ?? {};
+  const problems = checkHead(head, root.has('items'));
+  if (problems.length > 0) return { value: undefined, problems };
+  const itemsNode = root.get('items', true);
+  const items: Item[] = [];
+  if (itemsNode !== null && itemsNode !== undefined && !isSeq(itemsNode)) {
+    return { value: undefined, problems: [error('items must be a list of resources', { path: 'items' })] };
+  }
+  for (const [index, node] of (itemsNode?.items ?? []).entries()) {
+    if (!isMap(node)) {
+      problems.push(error(`items[${index}] is not a resource (a YAML mapping)`, { path: `items[${index}]` }));
+      continue;
+    }
+    const itemDocument = new Document(null, parseOptions);
+    itemDocument.contents = node as YAMLMap;
+    items.push(Item.fromDocument(itemDocument));
+  }
+  if (problems.length > 0) return { value: undefined, problems };
+  const functionConfigNode = root.get('functionConfig', true) as Node | undefined;
+  return {
+    value: {
+      items,
+      functionConfig: asObject(head.functionConfig),
+      results: readResults(head.results),
+      layout: { form: 'parsed', functionConfig: functionConfigNode },
+    },
+    problems: [],
+  };
+}
+
+function renderResults(results: readonly Result[]): string {
+  if (results.length === 0) return '';
+  return stringify({ results }, stringifyOptions(false));
+}
+
+function renderItems(items: readonly Item[], seqIndent: number): string {
+  return items.map((item) => [...item.leading, item.toEntry(seqIndent)].join('\n')).join('\n');
+}
+
+/** Writes a ResourceList: the input's sections in their order, the items, then all results. */
+export function writeResourceList(list: ResourceList, results: readonly Result[]): string {
+  const allResults = [...list.results, ...results];
+  const out: string[] = [];
+  const layout = list.layout;
+  if (layout.form === 'split') {
+    const { split } = layout;
+    for (const section of split.sections) {
+      if (section.key === 'results') continue;
+      if (section.key !== 'items') {
+        out.push(section.lines.join('\n'));
+        continue;
+      }
+      const keyLines = section.lines.slice(0, -1);
+      out.push(...keyLines);
+      out.push(list.items.length === 0 ? 'items: []' : 'items:');
+      if (list.items.length > 0) out.push(renderItems(list.items, split.seqIndent));
+      if (split.itemsTrailing.length > 0) out.push(split.itemsTrailing.join('\n'));
+    }
+  } else {
+    out.push(`apiVersion: ${resourceListApiVersion}`, 'kind: ResourceList');
+    out.push(list.items.length === 0 ? 'items: []' : `items:\n${renderItems(list.items, 0)}`);
+    if (layout.functionConfig) {
+      const wrapper = new Document(new YAMLMap(), parseOptions);
+      (wrapper.contents as YAMLMap).set('functionConfig', layout.functionConfig);
+      out.push(wrapper.toString(stringifyOptions(false)).replace(/\n$/, ''));
+    }
+  }
+  const resultsText = renderResults(allResults);
+  return `${out.join('\n')}\n${resultsText}`;
+}
+
+/** A ResourceList made from nothing but results, for input that could not be read at all. */
+export function writeFailure(results: readonly Result[]): string {
+  return `apiVersion: ${resourceListApiVersion}\nkind: ResourceList\nitems: []\n${renderResults(results)}`;
+}
+
+/** Reads a plain multi-document YAML stream (legacy kustomize plugins, Helm post-renderers). */
+export function readStream(text: string): ReadOutcome<Item[]> {
+  const split = splitStream(text);
+  if (split) {
+    return {
+      value: split.documents.map((d) => {
+        const item = Item.fromText(d.lines, 0);
+        item.leading = d.leading;
+        return item;
+      }),
+      problems: [],
+    };
+  }
+  const problems: Result[] = [];
+  const items: Item[] = [];
+  for (const [index, document] of parseAllDocuments(text, parseOptions).entries()) {
+    if (document.errors.length > 0) {
+      problems.push(
+        ...document.errors.map((e) => error(`malformed YAML in document ${index}: ${e.message}`)),
+      );
+      continue;
+    }
+    if (document.contents === null) continue;
+    if (!isMap(document.contents)) {
+      problems.push(error(`document ${index} is not a resource (a YAML mapping)`));
+      continue;
+    }
+    inlineAliases(document);
+    items.push(Item.fromDocument(document));
+  }
+  return problems.length > 0 ? { value: undefined, problems } : { value: items, problems };
+}
+
+/** Writes items as a plain YAML stream separated by `---`. */
+export function writeStream(items: readonly Item[]): string {
+  return items.map((item) => item.toDocument()).join('---\n');
+}

@@ -1,0 +1,27 @@
+/** Runs one function on a list of items: config first, then the core, with every failure turned into a result. */
+import { readConfig } from './config.js';
+import type { Item, Resource } from './item.js';
+import type { FunctionOutput, KrmFunction } from './krm-function.js';
+import { error } from './results.js';
+
+/** Config + core; on a config problem or a crash the items come back as they came in, with error results. */
+export function runFunction(
+  fn: KrmFunction,
+  items: Item[],
+  functionConfig: Resource | undefined,
+  allowConfigMap: boolean,
+): FunctionOutput {
+  const { config, problems } = readConfig(fn, functionConfig, allowConfigMap);
+  if (!config) return { items, results: problems };
+  try {
+    return fn.run(items, config);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    // A crash may leave edits half done: every item goes back to its input text.
+    for (const item of items) item.revert();
+    return {
+      items: items.filter((item) => !item.generated),
+      results: [error(`${fn.name} failed: ${message}`)],
+    };
+  }
+}
