@@ -26,8 +26,10 @@ function hasSameTls(endpoint: { [key: string]: Json }, wanted: Record<string, st
   return endpoint.scheme === 'https' && !!tls && Object.entries(wanted).every(([k, v]) => tls[k] === v);
 }
 
+/** An empty `tlsConfig: {}` says nothing, so it does not count as the endpoint's own TLS. */
 function hasOwnTls(endpoint: { [key: string]: Json }): boolean {
-  return endpoint.scheme === 'https' || endpoint.tlsConfig !== undefined;
+  const tls = asObject(endpoint.tlsConfig);
+  return endpoint.scheme === 'https' || (tls !== undefined && Object.keys(tls).length > 0);
 }
 
 /** The inbound mode of the Prometheus whose pods a monitor scrapes, if it scrapes one. */

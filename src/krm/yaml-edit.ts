@@ -12,7 +12,11 @@ export function toNode(value: unknown): Node {
 /** The map under `key`, created (block style) when missing; undefined when something else sits there. */
 export function ensureMap(parent: YAMLMap, key: string): YAMLMap | undefined {
   const existing = parent.get(key, true) as unknown;
-  if (isMap(existing)) return existing;
+  if (isMap(existing)) {
+    // An empty flow map (`{}`) would stay flow once keys are added; block style reads better.
+    if (existing.items.length === 0) existing.flow = false;
+    return existing;
+  }
   if (existing !== undefined && !(isScalar(existing) && existing.value === null)) return undefined;
   const created = new YAMLMap();
   parent.set(key, created);

@@ -1,0 +1,38 @@
+/**
+ * Golden cases: functions/<function>/testdata/<case>/{resources.yaml, config.yaml, expected.yaml}. The expected
+ * output is the whole ResourceList the function writes (items and results), reviewed by reading it.
+ * Regenerate with `npm run golden:update`, then read the diff.
+ */
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runKrm } from '../../src/cli/krm-mode.js';
+import { read, resourceList, withoutResults } from '../support/resource-list.js';
+
+const root = join(import.meta.dirname, '..', '..', 'functions');
+const update = process.env.UPDATE_GOLDEN === '1';
+
+const cases = readdirSync(root).flatMap((fn) => {
+  const testdata = join(root, fn, 'testdata');
+  if (!existsSync(testdata)) return [];
+  return readdirSync(testdata).map((name) => ({ fn, name, dir: join(testdata, name) }));
+});
+
+describe.each(cases)('$fn / $name', ({ fn, dir }) => {
+  const config = existsSync(join(dir, 'config.yaml')) ? read(join(dir, 'config.yaml')) : undefined;
+  const input = resourceList(read(join(dir, 'resources.yaml')), config);
+  const first = runKrm(input, fn);
+
+  it('matches expected.yaml', () => {
+    const expectedPath = join(dir, 'expected.yaml');
+    if (update) writeFileSync(expectedPath, first.stdout);
+    expect(first.stdout).toBe(read(expectedPath));
+    const errors = first.stdout.includes('  severity: error');
+    expect(first.code).toBe(errors ? 1 : 0);
+  });
+
+  it('is idempotent: a second run changes no resource', () => {
+    const second = runKrm(first.stdout, fn);
+    expect(withoutResults(second.stdout)).toBe(withoutResults(first.stdout));
+  });
+});
