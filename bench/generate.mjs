@@ -129,15 +129,9 @@ const stems = [
 const images = ['registry.example.com', 'ghcr.io/example', 'quay.io/example'];
 const logLevels = ['debug', 'info', 'warn', 'error'];
 
-/** kpt's annotations on an item read from a file (index counts documents within that file). */
+/** Annotations `kpt fn source` puts on an item read from a file (index counts documents within that file). */
 function kptAnnotations(path, index) {
-  return {
-    'config.kubernetes.io/index': String(index),
-    'config.kubernetes.io/path': path,
-    'internal.config.kubernetes.io/index': String(index),
-    'internal.config.kubernetes.io/path': path,
-    'internal.config.kubernetes.io/seqindent': 'compact',
-  };
+  return { 'config.kubernetes.io/index': String(index), 'internal.config.kubernetes.io/path': path };
 }
 
 function namespaceResource(ns) {
@@ -160,9 +154,11 @@ function appLabels(app, team) {
   };
 }
 
-function container(r, app, name, metricsPort, withMetrics) {
-  const ports = [{ name: 'http', containerPort: 8080, protocol: 'TCP' }];
-  if (withMetrics) ports.push({ name: 'http-metrics', containerPort: metricsPort, protocol: 'TCP' });
+function container(r, app, name, metricsPort) {
+  const ports = [
+    { name: 'http', containerPort: 8080, protocol: 'TCP' },
+    { name: 'http-metrics', containerPort: metricsPort, protocol: 'TCP' },
+  ];
   const env = [
     { name: 'APP_NAME', value: app },
     { name: 'LOG_LEVEL', value: pick(r, logLevels) },
@@ -206,10 +202,15 @@ function container(r, app, name, metricsPort, withMetrics) {
 
 function deployment(r, ns, app, team, path, index) {
   const labels = appLabels(app, team);
-  const containers = [container(r, app, 'app', 9090, true)];
-  if (r() < 0.4) {
-    const sidecar = container(r, `${app}-proxy`, 'proxy', 9091, false);
-    containers.push(sidecar);
+  const containers = [container(r, app, 'app', 9090)];
+  if (r() < 0.3) {
+    containers.push({
+      name: 'proxy',
+      image: `${pick(r, images)}/auth-proxy:2.${Math.floor(r() * 10)}.0`,
+      args: ['--upstream=http://127.0.0.1:8080', '--listen=:8443'],
+      ports: [{ name: 'https', containerPort: 8443, protocol: 'TCP' }],
+      resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '64Mi' } },
+    });
   }
   const annotations = kptAnnotations(path, index);
   return {
@@ -254,7 +255,7 @@ function service(ns, app, team, path, index) {
   };
 }
 
-function configMap(r, ns, app, path, index) {
+function configMap(r, ns, app, name, path, index) {
   const data = {
     LOG_LEVEL: pick(r, logLevels),
     CACHE_TTL: `${1 + Math.floor(r() * 60)}m`,
@@ -287,7 +288,7 @@ function configMap(r, ns, app, path, index) {
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: {
-      name: `${app}-config`,
+      name,
       namespace: ns,
       labels: { 'app.kubernetes.io/name': app },
       annotations: kptAnnotations(path, index),
@@ -329,34 +330,44 @@ function serviceMonitor(r, ns, app, team, path, index) {
 }
 
 /**
- * The resources of a list of about `count` items: ~1% Namespaces, ~10% ServiceMonitors, the rest apps of a
- * Deployment, a Service and a ConfigMap each. Returns the resources and how many monitor endpoints there are.
+ * The resources of a list of `count` items: 1% Namespaces, 10% ServiceMonitors, 25% apps of a Deployment and a
+ * Service, the rest ConfigMaps (one per app, then extra ones). Returns the resources, how many monitors and
+ * monitor endpoints there are.
  */
 export function resources(count) {
   const r = rng(20240501);
   const namespaceCount = Math.max(1, Math.round(count / 100));
   const monitorCount = Math.round(count / 10);
-  const appCount = Math.max(monitorCount, Math.ceil((count - namespaceCount - monitorCount) / 3));
+  const appCount = Math.max(monitorCount, Math.round(count * 0.25));
+  const configMapCount = Math.max(0, count - namespaceCount - monitorCount - 2 * appCount);
   const namespaces = [];
   for (let i = 0; i < namespaceCount; i++) namespaces.push(`${teams[i % teams.length]}-${pad3(i)}`);
   const out = namespaces.map(namespaceResource);
+  const apps = [];
+  let monitors = 0;
   let endpoints = 0;
-  for (let a = 0; a < appCount && out.length < count; a++) {
+  for (let a = 0; a < appCount; a++) {
     const ns = namespaces[a % namespaceCount];
     const team = ns.split('-')[0];
     const app = `${pick(r, stems)}-${pad3(a)}`;
     const path = `${ns}/${app}.yaml`;
-    const group = [deployment(r, ns, app, team, path, 0), service(ns, app, team, path, 1)];
+    apps.push({ ns, app, path });
+    out.push(deployment(r, ns, app, team, path, 0), service(ns, app, team, path, 1));
     // Spread the monitors evenly over the apps.
-    if (Math.floor(((a + 1) * monitorCount) / appCount) > Math.floor((a * monitorCount) / appCount)) {
+    if (monitors < monitorCount && Math.floor(((a + 1) * monitorCount) / appCount) > monitors) {
       const monitor = serviceMonitor(r, ns, app, team, path, 2);
       endpoints += monitor.spec.endpoints.length;
-      group.push(monitor);
+      monitors++;
+      out.push(monitor);
     }
-    group.push(configMap(r, ns, app, path, group.length));
-    for (const resource of group) if (out.length < count) out.push(resource);
+    if (a < configMapCount) out.push(configMap(r, ns, app, `${app}-config`, path, 3));
   }
-  return { items: out, monitors: out.filter((i) => i.kind === 'ServiceMonitor').length, endpoints };
+  for (let c = appCount; c < configMapCount; c++) {
+    const { ns, app } = apps[c % appCount];
+    const name = `${app}-extra-${Math.floor(c / appCount)}`;
+    out.push(configMap(r, ns, app, name, `${ns}/${name}.yaml`, 0));
+  }
+  return { items: out, monitors, endpoints };
 }
 
 const functionConfig = {

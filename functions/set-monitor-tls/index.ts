@@ -155,7 +155,7 @@ function processMonitor(
     const same = hasSameTls(endpoint, wanted);
     if (plainPort !== undefined) {
       results.push(
-        info(`port ${plainPort} is an Istio metrics port the sidecar never intercepts: left plain`, at(path)),
+        info(`port ${plainPort} is in plainPorts / plainPortNames (Istio never intercepts its metrics ports): left plain`, at(path)),
       );
       continue;
     }

@@ -14,7 +14,9 @@ export const configApiVersion = 'meshscrape.dev/v1alpha1';
 const orchestratorPrefixes = [
   'config.kubernetes.io/',
   'internal.config.kubernetes.io/',
+  'config.k8s.io/',
   'kustomize.config.k8s.io/',
+  'kpt.dev/',
 ];
 
 type ObjectSchema = z.ZodObject<z.ZodRawShape>;

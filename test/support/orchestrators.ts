@@ -1,0 +1,95 @@
+/** Drives the real orchestrators (kpt, kubectl kustomize) and the built executable, for e2e tests. */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+
+/** The repository root. */
+export const repoRoot = join(import.meta.dirname, '..', '..');
+/** The built executable. */
+export const meshscrape = join(repoRoot, 'bin', 'meshscrape');
+
+/** A fresh temporary directory. */
+export const tempDir = (prefix: string): string => mkdtempSync(join(tmpdir(), `meshscrape-${prefix}-`));
+
+/** Result of a process run. */
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command, never throwing on a non-zero exit. */
+export function run(command: string, args: readonly string[], options: { input?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Run {
+  const result = spawnSync(command, args, {
+    input: options.input ?? '',
+    cwd: options.cwd ?? repoRoot,
+    env: { ...process.env, ...options.env },
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (result.error) throw result.error;
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Copies directories' files into one new package directory. */
+export function makePackage(prefix: string, ...sources: string[]): string {
+  const dir = tempDir(prefix);
+  for (const source of sources) {
+    for (const file of readdirSync(source)) {
+      if (file.endsWith('.yaml') || file === 'Kptfile') cpSync(join(source, file), join(dir, file));
+    }
+  }
+  return dir;
+}
+
+/** Writes legacy kustomize plugin wrappers into a new directory and returns it (KUSTOMIZE_PLUGIN_HOME). */
+export function installPlugins(): string {
+  const dir = tempDir('plugins');
+  execFileSync(meshscrape, ['install-kustomize-plugins', dir]);
+  return dir;
+}
+
+type Resource = Record<string, unknown> & { metadata?: { annotations?: Record<string, string> } };
+
+const orchestratorAnnotation = /^(config\.kubernetes\.io|internal\.config\.kubernetes\.io|kustomize\.config\.k8s\.io|config\.k8s\.io)\//;
+
+/** Resources without orchestrator annotations and local config, sorted by identity: comparable across paths. */
+export function normalize(resources: readonly Resource[]): Resource[] {
+  const out: Resource[] = [];
+  for (const resource of resources) {
+    const copy = structuredClone(resource);
+    const annotations = copy.metadata?.annotations;
+    if (annotations?.['config.kubernetes.io/local-config'] === 'true' || copy.kind === 'Kptfile') continue;
+    if (annotations) {
+      for (const key of Object.keys(annotations)) if (orchestratorAnnotation.test(key)) delete annotations[key];
+      if (Object.keys(annotations).length === 0 && copy.metadata) delete copy.metadata.annotations;
+    }
+    out.push(copy);
+  }
+  const id = (r: Resource): string => {
+    const m = r.metadata as { name?: string; namespace?: string } | undefined;
+    return `${String(r.apiVersion)}|${String(r.kind)}|${m?.namespace ?? ''}|${m?.name ?? ''}`;
+  };
+  return out.sort((a, b) => id(a).localeCompare(id(b)));
+}
+
+/** Resources of a YAML stream. */
+export function streamResources(text: string): Resource[] {
+  return parseAllDocuments(text, { version: '1.1' })
+    .map((d) => d.toJS() as Resource | null)
+    .filter((r): r is Resource => r !== null);
+}
+
+/** Resources of a ResourceList's items. */
+export function listResources(text: string): Resource[] {
+  return ((parse(text, { version: '1.1' }) as { items?: Resource[] }).items ?? []) as Resource[];
+}
+
+/** Resources in a package directory's YAML files. */
+export function packageResources(dir: string): Resource[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .flatMap((f) => streamResources(readFileSync(join(dir, f), 'utf8')));
+}
