@@ -1,0 +1,148 @@
+/** The executable on bad input: an error result naming resource and field, exit 1, and never an empty stream. */
+import { writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { meshscrape, run } from '../support/orchestrators.js';
+import { resourceList } from '../support/resource-list.js';
+
+interface Output {
+  items: unknown[];
+  results?: { message: string; severity: string; resourceRef?: { kind: string; name: string }; field?: { path: string } }[];
+}
+
+const monitor = `apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata:
+  name: cart
+  namespace: shop
+spec:
+  selector:
+    matchLabels:
+      app: cart
+  endpoints:
+  - port: metrics
+`;
+const typed = (fields: string): string =>
+  `apiVersion: meshscrape.dev/v1alpha1\nkind: SetMonitorTLS\nmetadata:\n  name: tls\n${fields}`;
+
+function krm(input: string, args: string[] = []): { code: number; output: Output; stderr: string } {
+  const result = run(meshscrape, args, { input });
+  expect(result.stdout.trim()).not.toBe('');
+  return { code: result.code, output: parse(result.stdout) as Output, stderr: result.stderr };
+}
+
+describe('bad input', () => {
+  it('malformed YAML', () => {
+    const { code, output } = krm('apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- a: [1, 2\n');
+    expect(code).toBe(1);
+    expect(output.results?.[0]?.message).toMatch(/malformed YAML/);
+  });
+
+  it('a stream that is not a ResourceList', () => {
+    const { code, output } = krm(monitor, ['set-monitor-tls']);
+    expect(code).toBe(1);
+    expect(output.results?.[0]?.message).toMatch(/not a ResourceList \(kind ServiceMonitor\)/);
+  });
+
+  it('a ResourceList without items', () => {
+    const { code, output } = krm(`apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nfunctionConfig:\n  ${typed('').replaceAll('\n', '\n  ')}`);
+    expect(code).toBe(1);
+    expect(output.results?.[0]).toMatchObject({ severity: 'error', field: { path: 'items' } });
+  });
+
+  it('an unknown config field', () => {
+    const { code, output } = krm(resourceList(monitor, typed('certDri: /x\n')));
+    expect(code).toBe(1);
+    expect(output.results).toEqual([
+      expect.objectContaining({ severity: 'error', field: { path: 'certDri' }, resourceRef: expect.objectContaining({ kind: 'SetMonitorTLS' }) }),
+    ]);
+    expect(output.items).toHaveLength(1);
+  });
+
+  it('a config field of the wrong type', () => {
+    const { code, output } = krm(resourceList(monitor, typed('overwrite: "yes please"\nplainPorts: [http]\n')));
+    expect(code).toBe(1);
+    const paths = output.results?.map((r) => r.field?.path);
+    expect(paths).toEqual(expect.arrayContaining(['overwrite', 'plainPorts[0]']));
+  });
+
+  it('an unknown functionConfig kind', () => {
+    const config = 'apiVersion: meshscrape.dev/v1alpha1\nkind: MakeCoffee\nmetadata:\n  name: x\n';
+    const { code, output } = krm(resourceList(monitor, config));
+    expect(code).toBe(1);
+    expect(output.results?.[0]).toMatchObject({ severity: 'error', field: { path: 'functionConfig.kind' } });
+    expect(output.results?.[0]?.message).toMatch(/MakeCoffee/);
+    expect(output.items).toHaveLength(1);
+  });
+
+  it('a ServiceMonitor without spec.endpoints', () => {
+    const broken = monitor.replace(/  endpoints:\n  - port: metrics\n/, '');
+    const { code, output, stderr } = krm(resourceList(broken, typed('')));
+    expect(code).toBe(1);
+    expect(output.results?.[0]).toMatchObject({
+      severity: 'error',
+      resourceRef: { kind: 'ServiceMonitor', name: 'cart' },
+      field: { path: 'spec.endpoints' },
+    });
+    expect(stderr).toContain('ServiceMonitor/shop/cart (spec.endpoints)');
+    expect(output.items).toHaveLength(1);
+  });
+
+  it('a ConfigMap value that does not decode', () => {
+    const config = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: function-input\ndata:\n  plainPorts: "15090,envoy"\n  select: "{not json"\n';
+    const { code, output } = krm(resourceList(monitor, config), ['set-monitor-tls']);
+    expect(code).toBe(1);
+    expect(output.results?.map((r) => r.field?.path)).toEqual(expect.arrayContaining(['data.plainPorts', 'data.select']));
+  });
+
+  it('a ConfigMap config without a function name', () => {
+    const config = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: function-input\ndata:\n  certDir: /x\n';
+    const { code, output } = krm(resourceList(monitor, config));
+    expect(code).toBe(1);
+    expect(output.results?.[0]?.message).toMatch(/unknown functionConfig kind "ConfigMap"/);
+  });
+
+  it('no input at all', () => {
+    const { code, output } = krm('', ['set-monitor-tls']);
+    expect(code).toBe(1);
+    expect(output.results?.[0]?.message).toMatch(/no input/);
+  });
+});
+
+describe('help and modes', () => {
+  it('--help lists the functions', () => {
+    const result = run(meshscrape, ['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('set-monitor-tls');
+    expect(result.stdout).toContain('mount-istio-certs');
+  });
+
+  it('FUNCTION --help gives the config reference with defaults', () => {
+    const result = run(meshscrape, ['set-monitor-tls', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('certDir: string (default "/etc/prom-certs/")');
+    expect(result.stdout).toContain('unknownTargets: "tls"|"skip" (default "tls")');
+  });
+
+  it('an unknown command is a usage error', () => {
+    const result = run(meshscrape, ['frobnicate']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('unknown function or command frobnicate');
+  });
+
+  it('with no config and the function named, defaults apply', () => {
+    const result = run(meshscrape, ['set-monitor-tls'], { input: resourceList(monitor) });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('caFile: /etc/prom-certs/root-cert.pem');
+  });
+
+  it('legacy plugin mode: stream in, stream out, results on stderr', () => {
+    const config = `${process.env.TMPDIR ?? '/tmp'}/meshscrape-cli-config.yaml`;
+    writeFileSync(config, typed(''));
+    const result = run(meshscrape, ['kustomize-plugin', 'set-monitor-tls', config], { input: monitor });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('scheme: https');
+    expect(result.stdout).not.toContain('ResourceList');
+    expect(result.stderr).toContain('unknownTargets: tls');
+  });
+});

@@ -1,0 +1,140 @@
+/** Reading and writing: untouched items byte-identical, comments kept, the fast path equal to the full parser. */
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { splitResourceList } from '../../src/krm/fast-split.js';
+import { readResourceList, readStream, writeResourceList, writeStream } from '../../src/krm/resource-list.js';
+import { setScalar } from '../../src/krm/yaml-edit.js';
+
+const list = `apiVersion: config.kubernetes.io/v1
+kind: ResourceList
+items:
+# a comment before the first item
+- # head comment
+  apiVersion: v1 # trailing
+  kind: ConfigMap
+  metadata:
+    name: a
+    annotations:
+      config.kubernetes.io/index: '0'
+      internal.config.kubernetes.io/path: 'a.yaml'
+  data:
+    mode: 0755
+    flag: yes
+    script: |
+      echo one
+
+      # not a comment: inside a block scalar
+      echo two
+- apiVersion: v1
+  kind: Service
+  metadata:
+    name: s
+    namespace: ns
+  spec:
+    ports:
+    # before port
+    - port: 80
+      name: "http"
+functionConfig:
+  apiVersion: meshscrape.dev/v1alpha1
+  kind: SetMonitorTLS
+  metadata:
+    name: x
+`;
+
+describe('ResourceList reading and writing', () => {
+  it('uses the line splitter for block-style input and finds the items', () => {
+    const split = splitResourceList(list);
+    expect(split?.items.map((i) => i.lines[0])).toEqual(['- # head comment', '- apiVersion: v1']);
+    expect(split?.items[0]?.leading).toEqual(['# a comment before the first item']);
+  });
+
+  it('writes an untouched list back byte for byte', () => {
+    const read = readResourceList(list);
+    expect(read.problems).toEqual([]);
+    expect(writeResourceList(read.value as NonNullable<typeof read.value>, [])).toBe(list);
+  });
+
+  it('reads identities from headers without parsing', () => {
+    const items = readResourceList(list).value?.items ?? [];
+    expect(items.map((i) => [i.kind, i.name, i.namespace])).toEqual([
+      ['ConfigMap', 'a', undefined],
+      ['Service', 's', 'ns'],
+    ]);
+    expect(items[0]?.file).toEqual({ path: 'a.yaml', index: 0 });
+  });
+
+  it('rewrites only the edited item, keeping its comments, the head comment after "- ", and YAML 1.1 values', () => {
+    const read = readResourceList(list);
+    const value = read.value as NonNullable<typeof read.value>;
+    const configMap = value.items[0];
+    if (!configMap) throw new Error('no item');
+    const data = configMap.node.get('data', true);
+    setScalar(data as never, 'added', 'on');
+    const out = writeResourceList(value, []);
+    expect(out).toContain('- # head comment\n  apiVersion: v1 # trailing\n');
+    expect(out).toContain('    mode: 0755\n    flag: yes\n');
+    expect(out).toContain('    added: "on"\n');
+    expect(out).toContain('      # not a comment: inside a block scalar\n');
+    // The Service is untouched: its text is exactly the input's.
+    expect(out).toContain(list.slice(list.indexOf('- apiVersion: v1\n  kind: Service'), list.indexOf('functionConfig:')));
+    const parsed = parse(out, { version: '1.1' }) as { items: { data: Record<string, unknown> }[] };
+    expect(parsed.items[0]?.data).toMatchObject({ mode: 493, flag: true, added: 'on' });
+  });
+
+  it('gives the same data through the full parser (anchors force it) as through the splitter', () => {
+    const withAnchor = list.replace('name: s\n', 'name: &n s\n').replace('name: "http"', 'name: *n');
+    expect(splitResourceList(withAnchor)).toBeUndefined();
+    const read = readResourceList(withAnchor);
+    expect(read.problems).toEqual([]);
+    const out = writeResourceList(read.value as NonNullable<typeof read.value>, []);
+    const items = (parse(out, { version: '1.1' }) as { items: { spec?: { ports: { name: string }[] } }[] }).items;
+    expect(items[1]?.spec?.ports[0]?.name).toBe('s');
+    expect(items).toHaveLength(2);
+  });
+
+  it('falls back to the full parser for flow-style items and JSON', () => {
+    const flow = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: f}}\n';
+    expect(splitResourceList(flow)).toBeUndefined();
+    expect(readResourceList(flow).value?.items[0]?.name).toBe('f');
+    const json = JSON.stringify({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'j' } }] });
+    expect(readResourceList(json).value?.items[0]?.name).toBe('j');
+  });
+
+  it('keeps indented item lists (items at column 2)', () => {
+    const indented = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: i\n';
+    const read = readResourceList(indented);
+    expect(read.value?.items[0]?.name).toBe('i');
+    expect(writeResourceList(read.value as NonNullable<typeof read.value>, [])).toBe(indented);
+  });
+
+  it('writes an empty list as items: [] and keeps results of earlier functions', () => {
+    const empty = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nresults:\n- message: earlier\n  severity: info\n';
+    const read = readResourceList(empty);
+    const out = writeResourceList(read.value as NonNullable<typeof read.value>, [{ message: 'now', severity: 'warning' }]);
+    expect(parse(out)).toEqual({
+      apiVersion: 'config.kubernetes.io/v1',
+      kind: 'ResourceList',
+      items: [],
+      results: [
+        { message: 'earlier', severity: 'info' },
+        { message: 'now', severity: 'warning' },
+      ],
+    });
+  });
+});
+
+describe('plain streams (legacy kustomize plugins)', () => {
+  it('round-trips a stream byte for byte and drops nothing', () => {
+    const stream = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\n# comment\napiVersion: v1\nkind: Secret\nmetadata:\n  name: b\n';
+    const read = readStream(stream);
+    expect(read.value?.map((i) => i.name)).toEqual(['a', 'b']);
+    expect(writeStream(read.value ?? [])).toBe(stream);
+  });
+
+  it('reports a document that is not a resource', () => {
+    const read = readStream('apiVersion: v1\nkind: ConfigMap\n---\n- just\n- a list\n');
+    expect(read.value).toBeUndefined();
+    expect(read.problems[0]?.message).toMatch(/document 1 is not a resource/);
+  });
+});
