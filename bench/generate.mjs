@@ -166,7 +166,8 @@ function container(r, app, name, metricsPort) {
     { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
     { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
   ];
-  if (r() < 0.5) env.push({ name: 'DATABASE_URL', value: `postgres://${app}-db:5432/${app}?sslmode=disable` });
+  if (r() < 0.5)
+    env.push({ name: 'DATABASE_URL', value: `postgres://${app}-db:5432/${app}?sslmode=disable` });
   if (r() < 0.5) env.push({ name: 'FEATURE_FLAGS', value: 'new-checkout,fast-path,audit-log' });
   const cpu = pick(r, ['100m', '250m', '500m', '1']);
   const memory = pick(r, ['128Mi', '256Mi', '512Mi', '1Gi']);
@@ -243,7 +244,12 @@ function service(ns, app, team, path, index) {
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name: app, namespace: ns, labels: appLabels(app, team), annotations: kptAnnotations(path, index) },
+    metadata: {
+      name: app,
+      namespace: ns,
+      labels: appLabels(app, team),
+      annotations: kptAnnotations(path, index),
+    },
     spec: {
       type: 'ClusterIP',
       selector: { 'app.kubernetes.io/name': app },

@@ -79,7 +79,9 @@ function checkOutput(input, output, expected) {
   const after = entries(output);
   const itemLines = (text) => text.match(/^- apiVersion:/gm)?.length ?? 0;
   if (itemLines(output) !== itemLines(input)) {
-    problems.push(`${itemLines(output)} '- apiVersion:' item lines in the output, ${itemLines(input)} in the input`);
+    problems.push(
+      `${itemLines(output)} '- apiVersion:' item lines in the output, ${itemLines(input)} in the input`,
+    );
   }
   const https = output.match(/^ {4}(?: {2}|- )scheme: https$/gm)?.length ?? 0;
   if (https !== expected.endpoints) {
@@ -159,7 +161,10 @@ function main() {
       const problems = checkOutput(yamlText, readFileSync(output, 'utf8'), { count, ...generated });
       for (const p of problems) process.stderr.write(`set-monitor-tls output check failed: ${p}\n`);
       if (problems.length > 0) failed = true;
-      else console.log('set-monitor-tls output check: ok (exit 0, item count, https endpoints, untouched items)');
+      else
+        console.log(
+          'set-monitor-tls output check: ok (exit 0, item count, https endpoints, untouched items)',
+        );
     }
     rows.push({
       name: c.name,
@@ -183,7 +188,9 @@ function main() {
   const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
   console.log('');
   for (const row of table) {
-    console.log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
+    console.log(
+      row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '),
+    );
   }
   console.log('(medians; peak MB is the child process max RSS, MiB)');
   const fn = rows.find((r) => r.name === 'set-monitor-tls');

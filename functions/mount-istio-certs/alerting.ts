@@ -4,14 +4,14 @@
  * prometheus-community/helm-charts#145), and remote write / read to in-mesh receivers need the same fix.
  */
 import { isMap } from 'yaml';
+import type { Inventory } from '../../src/domain/inventory.js';
+import { istioTlsConfig } from '../../src/domain/istio-certs.js';
+import { namespaceMembership } from '../../src/domain/mesh.js';
+import { membershipOf, serviceOfUrl, type TargetMembership } from '../../src/domain/targets.js';
 import { fieldPath } from '../../src/krm/field-path.js';
 import { asObject, type Item } from '../../src/krm/item.js';
 import { info, type Result, warning } from '../../src/krm/results.js';
 import { ensureMap, plain, seqAt, setScalar } from '../../src/krm/yaml-edit.js';
-import { istioTlsConfig } from '../../src/domain/istio-certs.js';
-import type { Inventory } from '../../src/domain/inventory.js';
-import { namespaceMembership } from '../../src/domain/mesh.js';
-import { membershipOf, serviceOfUrl, type TargetMembership } from '../../src/domain/targets.js';
 import type { MountIstioCertsConfig } from './config.js';
 
 function serviceMembership(inventory: Inventory, namespace: string, name: string): TargetMembership {

@@ -2,11 +2,12 @@
  * With `inbound: bypass` Prometheus' ports leave the mesh, but in-mesh clients such as Grafana still send mTLS to
  * any pod labelled for Istio. A DestinationRule with `tls.mode: DISABLE` for each Prometheus Service fixes that.
  */
-import { asObject, Item } from '../../src/krm/item.js';
-import { error, type Result } from '../../src/krm/results.js';
+
 import { generatedBy, generatedByAnnotation } from '../../src/domain/generated.js';
 import type { Inventory } from '../../src/domain/inventory.js';
 import { podSourceOf } from '../../src/domain/pod-sources.js';
+import { asObject, Item } from '../../src/krm/item.js';
+import { error, type Result } from '../../src/krm/results.js';
 
 const functionName = 'mount-istio-certs';
 

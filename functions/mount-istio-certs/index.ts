@@ -2,12 +2,13 @@
  * mount-istio-certs: gives Prometheus (and other scrapers) Istio's workload certificates: the sidecar writes them
  * to a memory volume the scraper mounts, per Istio's Prometheus integration doc.
  */
-import type { Item } from '../../src/krm/item.js';
-import { defineFunction } from '../../src/krm/krm-function.js';
-import { type Result, warning } from '../../src/krm/results.js';
+
 import { Inventory } from '../../src/domain/inventory.js';
 import { isPrometheusServer, podTemplatePaths } from '../../src/domain/kinds.js';
 import { isSelected } from '../../src/domain/selection.js';
+import type { Item } from '../../src/krm/item.js';
+import { defineFunction } from '../../src/krm/krm-function.js';
+import { type Result, warning } from '../../src/krm/results.js';
 import { remoteEndpointWarnings, secureAlertmanagers } from './alerting.js';
 import { type MountIstioCertsConfig, mountIstioCertsSchema } from './config.js';
 import { reconcileDestinationRules } from './destination-rules.js';

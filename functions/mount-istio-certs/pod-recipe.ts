@@ -1,8 +1,5 @@
 /** The pod side of the recipe: volume, mounts, annotations and the injection label, on any pod-shaped resource. */
 import { isMap, YAMLMap } from 'yaml';
-import type { Item } from '../../src/krm/item.js';
-import { error, info, type Result } from '../../src/krm/results.js';
-import { ensureMapPath, ensureSeq, findByKey, plain } from '../../src/krm/yaml-edit.js';
 import {
   certMount,
   certVolume,
@@ -12,6 +9,9 @@ import {
 } from '../../src/domain/istio-certs.js';
 import { addNamedEntry } from '../../src/domain/named-entries.js';
 import { mergeStringMap } from '../../src/domain/pod-annotations.js';
+import type { Item } from '../../src/krm/item.js';
+import { error, info, type Result } from '../../src/krm/results.js';
+import { ensureMapPath, ensureSeq, findByKey, plain } from '../../src/krm/yaml-edit.js';
 
 /** Where the pod parts of a resource sit. */
 export interface PodLayout {

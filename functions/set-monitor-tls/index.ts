@@ -3,16 +3,16 @@
  * everything else stays as it is, with a result saying why.
  */
 import { isMap, type YAMLMap, type YAMLSeq } from 'yaml';
+import { Inventory } from '../../src/domain/inventory.js';
+import { type InboundMode, inboundModeOf, istioTlsConfig } from '../../src/domain/istio-certs.js';
+import { isPrometheusServer, isServiceMonitor } from '../../src/domain/kinds.js';
+import { isSelected } from '../../src/domain/selection.js';
+import { endpointPorts, serviceMonitorTargets, type Targets } from '../../src/domain/targets.js';
 import { fieldPath } from '../../src/krm/field-path.js';
 import { asObject, type Item, type Json } from '../../src/krm/item.js';
 import { defineFunction } from '../../src/krm/krm-function.js';
 import { error, info, type Result, type ResultTarget, warning } from '../../src/krm/results.js';
 import { ensureMap, plain, seqAt, setScalar, toNode } from '../../src/krm/yaml-edit.js';
-import { type InboundMode, inboundModeOf, istioTlsConfig } from '../../src/domain/istio-certs.js';
-import { Inventory } from '../../src/domain/inventory.js';
-import { isPrometheusServer, isServiceMonitor } from '../../src/domain/kinds.js';
-import { isSelected } from '../../src/domain/selection.js';
-import { endpointPorts, serviceMonitorTargets, type Targets } from '../../src/domain/targets.js';
 import { type SetMonitorTlsConfig, setMonitorTlsSchema } from './config.js';
 
 /** What happens to a monitor as a whole, before looking at its endpoints. */
@@ -155,7 +155,10 @@ function processMonitor(
     const same = hasSameTls(endpoint, wanted);
     if (plainPort !== undefined) {
       results.push(
-        info(`port ${plainPort} is in plainPorts / plainPortNames (Istio never intercepts its metrics ports): left plain`, at(path)),
+        info(
+          `port ${plainPort} is in plainPorts / plainPortNames (Istio never intercepts its metrics ports): left plain`,
+          at(path),
+        ),
       );
       continue;
     }

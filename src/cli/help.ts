@@ -43,7 +43,7 @@ export function functionHelp(fn: KrmFunction): string {
 
 Usage:
   meshscrape ${fn.name} < resource-list.yaml       # KRM function (kpt fn eval --exec, kustomize)
-  kpt fn eval DIR --exec meshscrape-${fn.name}... -- key=value
+  kpt fn eval DIR --exec "meshscrape ${fn.name}" -- key=value   # config as a ConfigMap
   config kind: ${configApiVersion} ${fn.kind}, or a ConfigMap with data: strings
   (scalars as text, lists comma-separated, maps and objects as JSON)
 

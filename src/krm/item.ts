@@ -166,7 +166,8 @@ export class Item {
     for (const key of identityAnnotations) {
       const path = annotations?.[key];
       if (typeof path === 'string') {
-        const indexText = annotations?.[key.replace('/path', '/index')] ?? annotations?.['config.kubernetes.io/index'];
+        const indexText =
+          annotations?.[key.replace('/path', '/index')] ?? annotations?.['config.kubernetes.io/index'];
         const index = Number(indexText ?? Number.NaN);
         return Number.isInteger(index) ? { path, index } : { path };
       }

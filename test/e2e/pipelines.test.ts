@@ -28,7 +28,9 @@ function configList(configFile: string, input: string): string {
     .split('\n')
     .map((l) => (l === '' ? '' : `  ${l}`))
     .join('\n');
-  const withoutConfig = input.replace(/\nfunctionConfig:\n(?: .*\n|\n)*/, '\n').replace(/\nresults:\n[\s\S]*$/, '\n');
+  const withoutConfig = input
+    .replace(/\nfunctionConfig:\n(?: .*\n|\n)*/, '\n')
+    .replace(/\nresults:\n[\s\S]*$/, '\n');
   return `${withoutConfig.trimEnd()}\nfunctionConfig:\n${config}\n`;
 }
 
@@ -39,16 +41,22 @@ describe('the bundled example through every path', () => {
   beforeAll(() => {
     const source = run('kpt', ['fn', 'source', example]);
     expect(source.code).toBe(0);
-    const first = run(meshscrape, [], { input: configList(join(kptPipeline, 'mount-istio-certs.yaml'), source.stdout) });
+    const first = run(meshscrape, [], {
+      input: configList(join(kptPipeline, 'mount-istio-certs.yaml'), source.stdout),
+    });
     expect(first.code, first.stderr).toBe(0);
-    const second = run(meshscrape, [], { input: configList(join(kptPipeline, 'set-monitor-tls.yaml'), first.stdout) });
+    const second = run(meshscrape, [], {
+      input: configList(join(kptPipeline, 'set-monitor-tls.yaml'), first.stdout),
+    });
     expect(second.code, second.stderr).toBe(0);
     pipeText = second.stdout;
     pipe = normalize(listResources(second.stdout));
   });
 
   it('pipe: changes what the recipe needs and keeps comments', () => {
-    const monitor = pipe.find((r) => r.kind === 'ServiceMonitor' && (r.metadata as { name: string }).name === 'checkout');
+    const monitor = pipe.find(
+      (r) => r.kind === 'ServiceMonitor' && (r.metadata as { name: string }).name === 'checkout',
+    );
     expect(monitor).toMatchObject({
       spec: {
         endpoints: [
@@ -74,7 +82,9 @@ describe('the bundled example through every path', () => {
     expect(render.code, render.stderr).toBe(0);
     expect(normalize(packageResources(pkg))).toEqual(pipe);
     const shop = readFileSync(join(pkg, 'shop.yaml'), 'utf8');
-    expect(shop).toContain("    # The application's own metrics: goes https under STRICT mTLS.\n    - port: http-metrics");
+    expect(shop).toContain(
+      "    # The application's own metrics: goes https under STRICT mTLS.\n    - port: http-metrics",
+    );
     expect(shop).toContain('- name: http-metrics # scraped by Prometheus');
     expect(shop.match(/# The application's own metrics/g)).toHaveLength(1);
     const before = packageResources(pkg);
@@ -87,7 +97,15 @@ describe('the bundled example through every path', () => {
   it('kpt fn eval --exec with --fn-config gives the same resources', () => {
     const pkg = makePackage('eval', example);
     for (const config of ['mount-istio-certs.yaml', 'set-monitor-tls.yaml']) {
-      const result = run('kpt', ['fn', 'eval', pkg, '--exec', meshscrape, '--fn-config', join(kptPipeline, config)]);
+      const result = run('kpt', [
+        'fn',
+        'eval',
+        pkg,
+        '--exec',
+        meshscrape,
+        '--fn-config',
+        join(kptPipeline, config),
+      ]);
       expect(result.code, result.stderr).toBe(0);
     }
     expect(normalize(packageResources(pkg))).toEqual(pipe);
@@ -95,7 +113,15 @@ describe('the bundled example through every path', () => {
 
   it('kpt fn eval --exec "meshscrape FUNCTION" -- key=value runs the named function with a ConfigMap config', () => {
     const pkg = makePackage('eval-kv', example);
-    const result = run('kpt', ['fn', 'eval', pkg, '--exec', `${meshscrape} set-monitor-tls`, '--', 'certDir=/etc/other-certs/']);
+    const result = run('kpt', [
+      'fn',
+      'eval',
+      pkg,
+      '--exec',
+      `${meshscrape} set-monitor-tls`,
+      '--',
+      'certDir=/etc/other-certs/',
+    ]);
     expect(result.code, result.stderr).toBe(0);
     const shop = readFileSync(join(pkg, 'shop.yaml'), 'utf8');
     expect(shop).toContain('caFile: /etc/other-certs/root-cert.pem');
@@ -104,7 +130,15 @@ describe('the bundled example through every path', () => {
   it('kpt fn eval with a bad config fails, names the field, and writes nothing', () => {
     const pkg = makePackage('eval-bad', example);
     const before = readFileSync(join(pkg, 'shop.yaml'), 'utf8');
-    const result = run('kpt', ['fn', 'eval', pkg, '--exec', `${meshscrape} set-monitor-tls`, '--', 'overwrite=maybe']);
+    const result = run('kpt', [
+      'fn',
+      'eval',
+      pkg,
+      '--exec',
+      `${meshscrape} set-monitor-tls`,
+      '--',
+      'overwrite=maybe',
+    ]);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('data.overwrite');
     expect(readFileSync(join(pkg, 'shop.yaml'), 'utf8')).toBe(before);
@@ -124,10 +158,18 @@ describe('the bundled example through every path', () => {
     const dir = makePackage('kustomize-bad', kustomizePipeline);
     writeFileSync(
       join(dir, 'kustomization.yaml'),
-      readFileSync(join(kustomizePipeline, 'kustomization.yaml'), 'utf8').replace('../example', relative(dir, example)),
+      readFileSync(join(kustomizePipeline, 'kustomization.yaml'), 'utf8').replace(
+        '../example',
+        relative(dir, example),
+      ),
     );
-    writeFileSync(join(dir, 'set-monitor-tls.yaml'), `${readFileSync(join(dir, 'set-monitor-tls.yaml'), 'utf8')}certDri: /x\n`);
-    const build = run('kubectl', ['kustomize', '--enable-alpha-plugins', dir], { env: { KUSTOMIZE_PLUGIN_HOME: pluginHome } });
+    writeFileSync(
+      join(dir, 'set-monitor-tls.yaml'),
+      `${readFileSync(join(dir, 'set-monitor-tls.yaml'), 'utf8')}certDri: /x\n`,
+    );
+    const build = run('kubectl', ['kustomize', '--enable-alpha-plugins', dir], {
+      env: { KUSTOMIZE_PLUGIN_HOME: pluginHome },
+    });
     expect(build.code).not.toBe(0);
     expect(build.stderr).toContain('unknown config field certDri');
   });

@@ -21,7 +21,11 @@ export interface Run {
 }
 
 /** Runs a command, never throwing on a non-zero exit. */
-export function run(command: string, args: readonly string[], options: { input?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Run {
+export function run(
+  command: string,
+  args: readonly string[],
+  options: { input?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Run {
   const result = spawnSync(command, args, {
     input: options.input ?? '',
     cwd: options.cwd ?? repoRoot,
@@ -53,7 +57,8 @@ export function installPlugins(): string {
 
 type Resource = Record<string, unknown> & { metadata?: { annotations?: Record<string, string> } };
 
-const orchestratorAnnotation = /^(config\.kubernetes\.io|internal\.config\.kubernetes\.io|kustomize\.config\.k8s\.io|config\.k8s\.io)\//;
+const orchestratorAnnotation =
+  /^(config\.kubernetes\.io|internal\.config\.kubernetes\.io|kustomize\.config\.k8s\.io|config\.k8s\.io)\//;
 
 /** Resources without orchestrator annotations and local config, sorted by identity: comparable across paths. */
 export function normalize(resources: readonly Resource[]): Resource[] {
@@ -63,7 +68,8 @@ export function normalize(resources: readonly Resource[]): Resource[] {
     const annotations = copy.metadata?.annotations;
     if (annotations?.['config.kubernetes.io/local-config'] === 'true' || copy.kind === 'Kptfile') continue;
     if (annotations) {
-      for (const key of Object.keys(annotations)) if (orchestratorAnnotation.test(key)) delete annotations[key];
+      for (const key of Object.keys(annotations))
+        if (orchestratorAnnotation.test(key)) delete annotations[key];
       if (Object.keys(annotations).length === 0 && copy.metadata) delete copy.metadata.annotations;
     }
     out.push(copy);

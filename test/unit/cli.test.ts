@@ -7,7 +7,12 @@ import { resourceList } from '../support/resource-list.js';
 
 interface Output {
   items: unknown[];
-  results?: { message: string; severity: string; resourceRef?: { kind: string; name: string }; field?: { path: string } }[];
+  results?: {
+    message: string;
+    severity: string;
+    resourceRef?: { kind: string; name: string };
+    field?: { path: string };
+  }[];
 }
 
 const monitor = `apiVersion: monitoring.coreos.com/v1
@@ -33,7 +38,9 @@ function krm(input: string, args: string[] = []): { code: number; output: Output
 
 describe('bad input', () => {
   it('malformed YAML', () => {
-    const { code, output } = krm('apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- a: [1, 2\n');
+    const { code, output } = krm(
+      'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- a: [1, 2\n',
+    );
     expect(code).toBe(1);
     expect(output.results?.[0]?.message).toMatch(/malformed YAML/);
   });
@@ -45,7 +52,9 @@ describe('bad input', () => {
   });
 
   it('a ResourceList without items', () => {
-    const { code, output } = krm(`apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nfunctionConfig:\n  ${typed('').replaceAll('\n', '\n  ')}`);
+    const { code, output } = krm(
+      `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nfunctionConfig:\n  ${typed('').replaceAll('\n', '\n  ')}`,
+    );
     expect(code).toBe(1);
     expect(output.results?.[0]).toMatchObject({ severity: 'error', field: { path: 'items' } });
   });
@@ -54,13 +63,19 @@ describe('bad input', () => {
     const { code, output } = krm(resourceList(monitor, typed('certDri: /x\n')));
     expect(code).toBe(1);
     expect(output.results).toEqual([
-      expect.objectContaining({ severity: 'error', field: { path: 'certDri' }, resourceRef: expect.objectContaining({ kind: 'SetMonitorTLS' }) }),
+      expect.objectContaining({
+        severity: 'error',
+        field: { path: 'certDri' },
+        resourceRef: expect.objectContaining({ kind: 'SetMonitorTLS' }),
+      }),
     ]);
     expect(output.items).toHaveLength(1);
   });
 
   it('a config field of the wrong type', () => {
-    const { code, output } = krm(resourceList(monitor, typed('overwrite: "yes please"\nplainPorts: [http]\n')));
+    const { code, output } = krm(
+      resourceList(monitor, typed('overwrite: "yes please"\nplainPorts: [http]\n')),
+    );
     expect(code).toBe(1);
     const paths = output.results?.map((r) => r.field?.path);
     expect(paths).toEqual(expect.arrayContaining(['overwrite', 'plainPorts[0]']));
@@ -76,7 +91,7 @@ describe('bad input', () => {
   });
 
   it('a ServiceMonitor without spec.endpoints', () => {
-    const broken = monitor.replace(/  endpoints:\n  - port: metrics\n/, '');
+    const broken = monitor.replace(/ {2}endpoints:\n {2}- port: metrics\n/, '');
     const { code, output, stderr } = krm(resourceList(broken, typed('')));
     expect(code).toBe(1);
     expect(output.results?.[0]).toMatchObject({
@@ -89,14 +104,18 @@ describe('bad input', () => {
   });
 
   it('a ConfigMap value that does not decode', () => {
-    const config = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: function-input\ndata:\n  plainPorts: "15090,envoy"\n  select: "{not json"\n';
+    const config =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: function-input\ndata:\n  plainPorts: "15090,envoy"\n  select: "{not json"\n';
     const { code, output } = krm(resourceList(monitor, config), ['set-monitor-tls']);
     expect(code).toBe(1);
-    expect(output.results?.map((r) => r.field?.path)).toEqual(expect.arrayContaining(['data.plainPorts', 'data.select']));
+    expect(output.results?.map((r) => r.field?.path)).toEqual(
+      expect.arrayContaining(['data.plainPorts', 'data.select']),
+    );
   });
 
   it('a ConfigMap config without a function name', () => {
-    const config = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: function-input\ndata:\n  certDir: /x\n';
+    const config =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: function-input\ndata:\n  certDir: /x\n';
     const { code, output } = krm(resourceList(monitor, config));
     expect(code).toBe(1);
     expect(output.results?.[0]?.message).toMatch(/unknown functionConfig kind "ConfigMap"/);

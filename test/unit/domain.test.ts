@@ -18,7 +18,13 @@ describe('label selectors follow Kubernetes', () => {
     [{ matchExpressions: [{ key: 'missing', operator: 'NotIn' as const, values: ['x'] }] }, true],
     [{ matchExpressions: [{ key: 'app', operator: 'Exists' as const }] }, true],
     [{ matchExpressions: [{ key: 'app', operator: 'DoesNotExist' as const }] }, false],
-    [{ matchLabels: { app: 'cart' }, matchExpressions: [{ key: 'tier', operator: 'In' as const, values: ['api'] }] }, false],
+    [
+      {
+        matchLabels: { app: 'cart' },
+        matchExpressions: [{ key: 'tier', operator: 'In' as const, values: ['api'] }],
+      },
+      false,
+    ],
   ])('%j -> %s', (selector, expected) => {
     expect(matchesSelector(selector, labels)).toBe(expected);
   });
@@ -32,14 +38,24 @@ function annotations(yaml: string): { map: YAMLMap; item: Item } {
 describe('pod annotation merging', () => {
   it('merges comma lists as sets', () => {
     const { map, item } = annotations('traffic.sidecar.istio.io/excludeOutboundPorts: "8443,9000"\n');
-    const results = mergeStringMap(map, { 'traffic.sidecar.istio.io/excludeOutboundPorts': '9000,15020' }, item, ['a']);
+    const results = mergeStringMap(
+      map,
+      { 'traffic.sidecar.istio.io/excludeOutboundPorts': '9000,15020' },
+      item,
+      ['a'],
+    );
     expect(results).toEqual([]);
     expect(map.toJSON()).toEqual({ 'traffic.sidecar.istio.io/excludeOutboundPorts': '8443,9000,15020' });
   });
 
   it('merges proxy.istio.io/config as a YAML map and keeps other keys', () => {
     const { map, item } = annotations('proxy.istio.io/config: "holdApplicationUntilProxyStarts: true\\n"\n');
-    const results = mergeStringMap(map, { 'proxy.istio.io/config': 'proxyMetadata:\n  OUTPUT_CERTS: /o\n' }, item, ['a']);
+    const results = mergeStringMap(
+      map,
+      { 'proxy.istio.io/config': 'proxyMetadata:\n  OUTPUT_CERTS: /o\n' },
+      item,
+      ['a'],
+    );
     expect(results).toEqual([]);
     const merged = parseDocument(String(map.get('proxy.istio.io/config'))).toJS();
     expect(merged).toEqual({ holdApplicationUntilProxyStarts: true, proxyMetadata: { OUTPUT_CERTS: '/o' } });
@@ -48,7 +64,9 @@ describe('pod annotation merging', () => {
   it('reports a contradiction as an error and leaves the value', () => {
     const { map, item } = annotations('sidecar.istio.io/inject: "false"\n');
     const results = mergeStringMap(map, { 'sidecar.istio.io/inject': 'true' }, item, ['spec', 'labels']);
-    expect(results).toMatchObject([{ severity: 'error', field: { path: 'spec.labels["sidecar.istio.io/inject"]' } }]);
+    expect(results).toMatchObject([
+      { severity: 'error', field: { path: 'spec.labels["sidecar.istio.io/inject"]' } },
+    ]);
     expect(map.toJSON()).toEqual({ 'sidecar.istio.io/inject': 'false' });
   });
 
@@ -76,7 +94,11 @@ describe('ConfigMap data strings', () => {
   });
 
   it('says what is wrong', () => {
-    expect(decodeDataString(z.boolean(), 'maybe')).toEqual({ problem: 'expected true or false, got "maybe"' });
-    expect(decodeDataString(z.object({}), '{x')).toMatchObject({ problem: expect.stringMatching(/^expected JSON/) });
+    expect(decodeDataString(z.boolean(), 'maybe')).toEqual({
+      problem: 'expected true or false, got "maybe"',
+    });
+    expect(decodeDataString(z.object({}), '{x')).toMatchObject({
+      problem: expect.stringMatching(/^expected JSON/),
+    });
   });
 });

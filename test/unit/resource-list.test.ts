@@ -77,7 +77,9 @@ describe('ResourceList reading and writing', () => {
     expect(out).toContain('    added: "on"\n');
     expect(out).toContain('      # not a comment: inside a block scalar\n');
     // The Service is untouched: its text is exactly the input's.
-    expect(out).toContain(list.slice(list.indexOf('- apiVersion: v1\n  kind: Service'), list.indexOf('functionConfig:')));
+    expect(out).toContain(
+      list.slice(list.indexOf('- apiVersion: v1\n  kind: Service'), list.indexOf('functionConfig:')),
+    );
     const parsed = parse(out, { version: '1.1' }) as { items: { data: Record<string, unknown> }[] };
     expect(parsed.items[0]?.data).toMatchObject({ mode: 493, flag: true, added: 'on' });
   });
@@ -88,30 +90,40 @@ describe('ResourceList reading and writing', () => {
     const read = readResourceList(withAnchor);
     expect(read.problems).toEqual([]);
     const out = writeResourceList(read.value as NonNullable<typeof read.value>, []);
-    const items = (parse(out, { version: '1.1' }) as { items: { spec?: { ports: { name: string }[] } }[] }).items;
+    const items = (parse(out, { version: '1.1' }) as { items: { spec?: { ports: { name: string }[] } }[] })
+      .items;
     expect(items[1]?.spec?.ports[0]?.name).toBe('s');
     expect(items).toHaveLength(2);
   });
 
   it('falls back to the full parser for flow-style items and JSON', () => {
-    const flow = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: f}}\n';
+    const flow =
+      'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: f}}\n';
     expect(splitResourceList(flow)).toBeUndefined();
     expect(readResourceList(flow).value?.items[0]?.name).toBe('f');
-    const json = JSON.stringify({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'j' } }] });
+    const json = JSON.stringify({
+      apiVersion: 'config.kubernetes.io/v1',
+      kind: 'ResourceList',
+      items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'j' } }],
+    });
     expect(readResourceList(json).value?.items[0]?.name).toBe('j');
   });
 
   it('keeps indented item lists (items at column 2)', () => {
-    const indented = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: i\n';
+    const indented =
+      'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: i\n';
     const read = readResourceList(indented);
     expect(read.value?.items[0]?.name).toBe('i');
     expect(writeResourceList(read.value as NonNullable<typeof read.value>, [])).toBe(indented);
   });
 
   it('writes an empty list as items: [] and keeps results of earlier functions', () => {
-    const empty = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nresults:\n- message: earlier\n  severity: info\n';
+    const empty =
+      'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nresults:\n- message: earlier\n  severity: info\n';
     const read = readResourceList(empty);
-    const out = writeResourceList(read.value as NonNullable<typeof read.value>, [{ message: 'now', severity: 'warning' }]);
+    const out = writeResourceList(read.value as NonNullable<typeof read.value>, [
+      { message: 'now', severity: 'warning' },
+    ]);
     expect(parse(out)).toEqual({
       apiVersion: 'config.kubernetes.io/v1',
       kind: 'ResourceList',
@@ -126,7 +138,8 @@ describe('ResourceList reading and writing', () => {
 
 describe('plain streams (legacy kustomize plugins)', () => {
   it('round-trips a stream byte for byte and drops nothing', () => {
-    const stream = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\n# comment\napiVersion: v1\nkind: Secret\nmetadata:\n  name: b\n';
+    const stream =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\n# comment\napiVersion: v1\nkind: Secret\nmetadata:\n  name: b\n';
     const read = readStream(stream);
     expect(read.value?.map((i) => i.name)).toEqual(['a', 'b']);
     expect(writeStream(read.value ?? [])).toBe(stream);
