@@ -12,11 +12,19 @@ export interface Membership {
 }
 
 const injectKey = 'sidecar.istio.io/inject';
+/** Namespaces that run cluster components; nobody labels them for sidecar injection. */
+const systemNamespaces = ['kube-system', 'kube-public', 'kube-node-lease'];
 const ambientKey = 'istio.io/dataplane-mode';
 
 /** How the Namespace in the list is labelled, or unknown when the list has no such Namespace. */
 export function namespaceMembership(inventory: Inventory, namespace: string): Membership {
   const labels = inventory.namespaceLabels(namespace);
+  if (!labels && systemNamespaces.includes(namespace)) {
+    return {
+      state: 'plain',
+      reason: `${namespace} is a Kubernetes system namespace, not labelled for injection (add its Namespace to the list to say otherwise)`,
+    };
+  }
   if (!labels) return { state: 'unknown', reason: `the list has no Namespace ${namespace}` };
   if (labels[ambientKey] === 'ambient')
     return { state: 'ambient', reason: `namespace ${namespace} runs Istio ambient mode` };
