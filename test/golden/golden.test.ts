@@ -6,11 +6,17 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { runKrm } from '../../src/cli/krm-mode.js';
+import { crdValidator } from '../support/crd-schema.js';
 import { read, resourceList, withoutResults } from '../support/resource-list.js';
 
 const root = join(import.meta.dirname, '..', '..', 'functions');
 const update = process.env.UPDATE_GOLDEN === '1';
+const validateServiceMonitor = crdValidator(
+  join(import.meta.dirname, '..', 'fixtures', 'crds', 'servicemonitor.yaml'),
+  'v1',
+);
 
 const cases = readdirSync(root).flatMap((fn) => {
   const testdata = join(root, fn, 'testdata');
@@ -29,6 +35,17 @@ describe.each(cases)('$fn / $name', ({ fn, dir }) => {
     expect(first.stdout).toBe(read(expectedPath));
     const errors = first.stdout.includes('  severity: error');
     expect(first.code).toBe(errors ? 1 : 0);
+  });
+
+  it('writes ServiceMonitors that are valid for the CRD', () => {
+    const items = (
+      parse(first.stdout, { version: '1.1' }) as { items: { apiVersion: string; kind: string }[] }
+    ).items;
+    for (const item of items.filter(
+      (i) => i.kind === 'ServiceMonitor' && i.apiVersion === 'monitoring.coreos.com/v1',
+    )) {
+      expect(validateServiceMonitor(item)).toEqual([]);
+    }
   });
 
   it('is idempotent: a second run changes no resource', () => {

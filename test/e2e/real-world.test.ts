@@ -1,0 +1,142 @@
+/**
+ * Acceptance on public manifests the repository does not carry: kube-prometheus from ../shared/fixtures (present
+ * beside every clone in CI). Both functions through the real `kubectl kustomize` with the legacy plugins.
+ */
+import { cpSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { crdValidator } from '../support/crd-schema.js';
+import { installPlugins, repoRoot, run, streamResources, tempDir } from '../support/orchestrators.js';
+
+const manifests = join(repoRoot, '..', 'shared', 'fixtures', 'real-world', 'kube-prometheus', 'manifests');
+const certFiles = {
+  caFile: '/etc/prom-certs/root-cert.pem',
+  certFile: '/etc/prom-certs/cert-chain.pem',
+  keyFile: '/etc/prom-certs/key.pem',
+  insecureSkipVerify: true,
+};
+
+type Resource = {
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  spec: Record<string, unknown>;
+};
+type Endpoint = { port?: string; scheme?: string; tlsConfig?: Record<string, unknown> };
+
+/** A kustomization over copies of the manifests (kustomize refuses files outside its root), plus `files`. */
+function kustomizeDir(files: Record<string, string>, transformers: string[]): string {
+  const dir = tempDir('real-world');
+  const list = readdirSync(manifests).filter((f) => f.endsWith('.yaml'));
+  for (const file of list) cpSync(join(manifests, file), join(dir, file));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  const resources = [...list, 'ns.yaml'].map((f) => `- ${f}`).join('\n');
+  const transformerList =
+    transformers.length > 0 ? `transformers:\n${transformers.map((t) => `- ${t}`).join('\n')}\n` : '';
+  writeFileSync(join(dir, 'kustomization.yaml'), `resources:\n${resources}\n${transformerList}`);
+  return dir;
+}
+
+describe.skipIf(!existsSync(manifests))('kube-prometheus manifests through kubectl kustomize', () => {
+  let input: Resource[];
+  let output: Resource[];
+  let pluginHome: string;
+  const files = {
+    'ns.yaml':
+      'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: monitoring\n  labels:\n    istio-injection: enabled\n',
+    'certs.yaml': 'apiVersion: meshscrape.dev/v1alpha1\nkind: MountIstioCerts\nmetadata:\n  name: certs\n',
+    'tls.yaml': 'apiVersion: meshscrape.dev/v1alpha1\nkind: SetMonitorTLS\nmetadata:\n  name: tls\n',
+  };
+
+  beforeAll(() => {
+    pluginHome = installPlugins();
+    const before = run('kubectl', ['kustomize', kustomizeDir(files, [])]);
+    expect(before.code, before.stderr).toBe(0);
+    input = streamResources(before.stdout) as Resource[];
+    const build = run(
+      'kubectl',
+      ['kustomize', '--enable-alpha-plugins', kustomizeDir(files, ['certs.yaml', 'tls.yaml'])],
+      {
+        env: { KUSTOMIZE_PLUGIN_HOME: pluginHome },
+      },
+    );
+    expect(build.code, build.stderr).toBe(0);
+    output = streamResources(build.stdout) as Resource[];
+  });
+
+  it('loses no resource', () => {
+    expect(output.map((r) => `${r.kind}/${r.metadata.name}`).sort()).toEqual(
+      input.map((r) => `${r.kind}/${r.metadata.name}`).sort(),
+    );
+  });
+
+  it('puts in-mesh endpoints on https with the cert files and leaves endpoints with their own TLS untouched', () => {
+    const monitors = output.filter((r) => r.kind === 'ServiceMonitor');
+    expect(monitors.length).toBeGreaterThan(10);
+    let secured = 0;
+    for (const monitor of monitors) {
+      const original = input.find(
+        (r) => r.kind === 'ServiceMonitor' && r.metadata.name === monitor.metadata.name,
+      );
+      const before = (original?.spec.endpoints ?? []) as Endpoint[];
+      const after = monitor.spec.endpoints as Endpoint[];
+      for (const [i, endpoint] of after.entries()) {
+        const was = before[i] as Endpoint;
+        if (was.scheme === 'https' || was.tlsConfig) {
+          expect(endpoint, `${monitor.metadata.name}[${i}]`).toEqual(was);
+        } else if (
+          monitor.metadata.namespace === 'monitoring' &&
+          ['alertmanager-main', 'grafana', 'prometheus-k8s'].includes(monitor.metadata.name)
+        ) {
+          expect(endpoint).toMatchObject({ scheme: 'https', tlsConfig: certFiles });
+          secured++;
+        }
+      }
+    }
+    expect(secured).toBeGreaterThanOrEqual(4);
+    const kubelet = output.find((r) => r.kind === 'ServiceMonitor' && r.metadata.name === 'kubelet');
+    expect(kubelet).toEqual(input.find((r) => r.kind === 'ServiceMonitor' && r.metadata.name === 'kubelet'));
+  });
+
+  it('mounts the certs in the Prometheus CR and reaches Alertmanager with them', () => {
+    const prometheus = output.find((r) => r.kind === 'Prometheus');
+    expect(prometheus?.spec).toMatchObject({
+      volumes: [{ name: 'istio-certs', emptyDir: { medium: 'Memory' } }],
+      volumeMounts: [{ name: 'istio-certs', mountPath: '/etc/prom-certs/' }],
+      podMetadata: {
+        labels: { 'sidecar.istio.io/inject': 'true' },
+        annotations: { 'traffic.sidecar.istio.io/includeOutboundIPRanges': '' },
+      },
+      alerting: { alertmanagers: [{ name: 'alertmanager-main', scheme: 'https', tlsConfig: certFiles }] },
+    });
+  });
+
+  it('writes ServiceMonitors valid for the CRD', () => {
+    const validate = crdValidator(join(repoRoot, 'test', 'fixtures', 'crds', 'servicemonitor.yaml'), 'v1');
+    for (const monitor of output.filter((r) => r.kind === 'ServiceMonitor')) {
+      expect(validate(monitor), monitor.metadata.name).toEqual([]);
+    }
+  });
+
+  it('gives the same output on a second run', () => {
+    const again = tempDir('real-world-again');
+    const first = run(
+      'kubectl',
+      ['kustomize', '--enable-alpha-plugins', kustomizeDir(files, ['certs.yaml', 'tls.yaml'])],
+      {
+        env: { KUSTOMIZE_PLUGIN_HOME: pluginHome },
+      },
+    );
+    writeFileSync(join(again, 'all.yaml'), first.stdout);
+    writeFileSync(join(again, 'certs.yaml'), files['certs.yaml']);
+    writeFileSync(join(again, 'tls.yaml'), files['tls.yaml']);
+    writeFileSync(
+      join(again, 'kustomization.yaml'),
+      'resources:\n- all.yaml\ntransformers:\n- certs.yaml\n- tls.yaml\n',
+    );
+    const second = run('kubectl', ['kustomize', '--enable-alpha-plugins', again], {
+      env: { KUSTOMIZE_PLUGIN_HOME: pluginHome },
+    });
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toBe(first.stdout);
+  });
+});
