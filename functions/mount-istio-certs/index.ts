@@ -5,6 +5,7 @@
 
 import { Inventory } from '../../src/domain/inventory.js';
 import { isPrometheusServer, podTemplatePaths } from '../../src/domain/kinds.js';
+import { addScrapeClass } from '../../src/domain/scrape-class.js';
 import { isSelected } from '../../src/domain/selection.js';
 import type { Item } from '../../src/krm/item.js';
 import { defineFunction } from '../../src/krm/krm-function.js';
@@ -13,7 +14,6 @@ import { remoteEndpointWarnings, secureAlertmanagers } from './alerting.js';
 import { type MountIstioCertsConfig, mountIstioCertsSchema } from './config.js';
 import { reconcileDestinationRules } from './destination-rules.js';
 import { applyPodRecipe } from './pod-recipe.js';
-import { addScrapeClass } from './scrape-class.js';
 
 function processPrometheus(item: Item, inventory: Inventory, config: MountIstioCertsConfig): Result[] {
   const results = applyPodRecipe(

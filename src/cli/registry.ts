@@ -1,4 +1,5 @@
 /** Every function the executable offers. */
+import { fixPodMonitors } from '../../functions/fix-pod-monitors/index.js';
 import { mountIstioCerts } from '../../functions/mount-istio-certs/index.js';
 import { setMonitorTls } from '../../functions/set-monitor-tls/index.js';
 import type { KrmFunction } from '../krm/krm-function.js';
@@ -7,6 +8,7 @@ import type { KrmFunction } from '../krm/krm-function.js';
 export const functions: readonly KrmFunction[] = [
   setMonitorTls,
   mountIstioCerts,
+  fixPodMonitors,
 ] as unknown as readonly KrmFunction[];
 
 /** A function by command-line name. */

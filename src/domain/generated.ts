@@ -1,5 +1,5 @@
 /** Resources a function generates carry an annotation naming it, so a later run can update or remove them. */
-import { asObject, type Item } from '../krm/item.js';
+import { asObject, type Item, type Resource } from '../krm/item.js';
 
 /** The annotation naming the function that generated a resource. */
 export const generatedByAnnotation = 'meshscrape.dev/generated-by';
@@ -8,4 +8,35 @@ export const generatedByAnnotation = 'meshscrape.dev/generated-by';
 export function generatedBy(item: Item): string | undefined {
   const value = asObject(asObject(item.data.metadata)?.annotations)?.[generatedByAnnotation];
   return typeof value === 'string' ? value : undefined;
+}
+
+/** The annotation naming the resources a generated resource was made for (`Kind/namespace/name`, comma-separated). */
+export const generatedForAnnotation = 'meshscrape.dev/generated-for';
+/** The annotation holding, as JSON, a resource a function replaced, so a later run with another config can restore it. */
+export const originalAnnotation = 'meshscrape.dev/original';
+
+/** Metadata for a generated resource. */
+export function generatedMetadata(
+  fn: string,
+  name: string,
+  namespace: string,
+  generatedFor: readonly string[],
+  extra: { labels?: Record<string, string>; annotations?: Record<string, string> } = {},
+): Resource {
+  return {
+    name: name.slice(0, 63).replace(/-+$/, ''),
+    namespace,
+    ...(extra.labels && Object.keys(extra.labels).length > 0 ? { labels: extra.labels } : {}),
+    annotations: {
+      [generatedByAnnotation]: fn,
+      [generatedForAnnotation]: generatedFor.join(','),
+      ...extra.annotations,
+    },
+  };
+}
+
+/** The resources a generated item was made for. */
+export function generatedFor(item: Item): string[] {
+  const value = asObject(asObject(item.data.metadata)?.annotations)?.[generatedForAnnotation];
+  return typeof value === 'string' && value !== '' ? value.split(',') : [];
 }

@@ -49,6 +49,11 @@ export class Inventory {
     return this.services.get(namespace) ?? [];
   }
 
+  /** Namespaces in which the list has pod sources. */
+  podNamespaces(): string[] {
+    return [...this.podItems.keys()];
+  }
+
   /** Namespaces in which the list has Services. */
   serviceNamespaces(): string[] {
     return [...this.services.keys()];

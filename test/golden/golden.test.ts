@@ -13,10 +13,11 @@ import { read, resourceList, withoutResults } from '../support/resource-list.js'
 
 const root = join(import.meta.dirname, '..', '..', 'functions');
 const update = process.env.UPDATE_GOLDEN === '1';
-const validateServiceMonitor = crdValidator(
-  join(import.meta.dirname, '..', 'fixtures', 'crds', 'servicemonitor.yaml'),
-  'v1',
-);
+const crds = join(import.meta.dirname, '..', 'fixtures', 'crds');
+const validators: Record<string, (resource: unknown) => string[]> = {
+  ServiceMonitor: crdValidator(join(crds, 'servicemonitor.yaml'), 'v1'),
+  PodMonitor: crdValidator(join(crds, 'podmonitor.yaml'), 'v1'),
+};
 
 const cases = readdirSync(root).flatMap((fn) => {
   const testdata = join(root, fn, 'testdata');
@@ -37,20 +38,23 @@ describe.each(cases)('$fn / $name', ({ fn, dir }) => {
     expect(first.code).toBe(errors ? 1 : 0);
   });
 
-  it('keeps ServiceMonitors valid for the CRD', () => {
+  it.each(Object.keys(validators))('keeps %ss valid for the CRD', (kind) => {
+    const validate = validators[kind] as (resource: unknown) => string[];
     type Entry = { apiVersion: string; kind: string; metadata: { name: string } };
-    const monitors = (text: string): Entry[] =>
+    const resources = (text: string): Entry[] =>
       (parse(text, { version: '1.1' }) as { items: Entry[] }).items.filter(
-        (i) => i.kind === 'ServiceMonitor' && i.apiVersion === 'monitoring.coreos.com/v1',
+        (i) => i.kind === kind && i.apiVersion === 'monitoring.coreos.com/v1',
       );
-    // Cases that feed an invalid monitor on purpose (missing-endpoints) are checked only for monitors valid on input.
+    // Cases that feed an invalid resource on purpose (missing-endpoints) are checked only for those valid on input.
     const validOnInput = new Set(
-      monitors(input)
-        .filter((m) => validateServiceMonitor(m).length === 0)
+      resources(input)
+        .filter((m) => validate(m).length === 0)
         .map((m) => m.metadata.name),
     );
-    for (const monitor of monitors(first.stdout).filter((m) => validOnInput.has(m.metadata.name))) {
-      expect(validateServiceMonitor(monitor), monitor.metadata.name).toEqual([]);
+    const inputNames = new Set(resources(input).map((m) => m.metadata.name));
+    for (const resource of resources(first.stdout)) {
+      if (inputNames.has(resource.metadata.name) && !validOnInput.has(resource.metadata.name)) continue;
+      expect(validate(resource), resource.metadata.name).toEqual([]);
     }
   });
 

@@ -1,10 +1,10 @@
 /** The optional scrape class that hands the cert files to monitors that opt in (PodMonitors included). */
 
-import { certFiles } from '../../src/domain/istio-certs.js';
-import { addNamedEntry } from '../../src/domain/named-entries.js';
-import type { Item } from '../../src/krm/item.js';
-import { type Result, warning } from '../../src/krm/results.js';
-import { ensureMapPath, ensureSeq } from '../../src/krm/yaml-edit.js';
+import type { Item } from '../krm/item.js';
+import { type Result, warning } from '../krm/results.js';
+import { ensureMapPath, ensureSeq } from '../krm/yaml-edit.js';
+import { certFiles } from './istio-certs.js';
+import { addNamedEntry } from './named-entries.js';
 
 /** A scrape class entry with the three cert files. */
 export function scrapeClassEntry(

@@ -1,0 +1,41 @@
+/** report: changes nothing and explains, per PodMonitor, which strategies apply and why the others do not. */
+import { info, type Result } from '../../src/krm/results.js';
+import type { Analysis } from './analysis.js';
+import type { FixContext } from './context.js';
+import { mergePlan } from './merge-metrics.js';
+import { exceptionPorts } from './port-exception.js';
+import { scrapeClassRefusal } from './scrape-class.js';
+import { serviceMonitorPlan } from './service-monitor.js';
+
+/** One info result listing each strategy with "applies" or the reason it does not. */
+export function report(analysis: Analysis, ctx: FixContext): Result {
+  const lines: string[] = [];
+  const scrape = scrapeClassRefusal(analysis);
+  lines.push(
+    `scrape-class: ${scrape ?? `applies (Prometheus needs scrape class ${ctx.config.scrapeClass.name}, operator v0.74+)`}`,
+  );
+  const service = serviceMonitorPlan(analysis, ctx);
+  lines.push(
+    `service-monitor: ${
+      'refusal' in service
+        ? `no, ${service.refusal}`
+        : service.reuse
+          ? `applies (through Service ${service.reuse.names.join(', ')})`
+          : 'applies (with a generated headless Service)'
+    }`,
+  );
+  const merge = mergePlan(analysis);
+  lines.push(
+    `merge-metrics: ${'refusal' in merge ? `no, ${merge.refusal}` : 'applies (app metrics then served on :15020, plain text)'}`,
+  );
+  const exception = exceptionPorts(analysis, ctx);
+  lines.push(
+    `port-exception: ${
+      'refusal' in exception
+        ? `no, ${exception.refusal}`
+        : `applies (opens ${[...exception.ports].map(([w, p]) => `${w.item.describe()} port ${p.join(',')}`).join('; ')} to plain text)`
+    }`,
+  );
+  lines.push(`membership: ${analysis.targets.membership.state} (${analysis.targets.membership.reason})`);
+  return info(lines.join('; '), analysis.at());
+}

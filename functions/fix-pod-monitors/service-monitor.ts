@@ -1,0 +1,234 @@
+/**
+ * service-monitor: replace the PodMonitor with a ServiceMonitor, which can carry the cert files, scraping the same
+ * pods through a Service that selects them (an existing one when the list has it, else a generated headless one).
+ * The job label the PodMonitor produced is kept with relabelings, so dashboards and alerts keep working.
+ */
+
+import { generatedBy, generatedMetadata, originalAnnotation } from '../../src/domain/generated.js';
+import { istioTlsConfig } from '../../src/domain/istio-certs.js';
+import { matchesServiceSelector, stringMap } from '../../src/domain/label-selector.js';
+import { asObject, Item, type Json } from '../../src/krm/item.js';
+import { error } from '../../src/krm/results.js';
+import { type Analysis, describePort, type EndpointFacts, scrapedWorkloads } from './analysis.js';
+import { type FixContext, functionName, monitorRef, type StrategyOutcome, unchanged } from './context.js';
+
+const podMonitorLabel = 'meshscrape.dev/pod-monitor';
+/** Endpoint fields a ServiceMonitor endpoint takes as they are. */
+const carriedEndpointFields = [
+  'path',
+  'interval',
+  'scrapeTimeout',
+  'honorLabels',
+  'honorTimestamps',
+  'trackTimestampsStaleness',
+  'params',
+  'metricRelabelings',
+  'followRedirects',
+  'enableHttp2',
+  'filterRunning',
+  'proxyUrl',
+  'basicAuth',
+  'authorization',
+  'oauth2',
+  'bearerTokenSecret',
+];
+/** Spec fields the two kinds share. */
+const carriedSpecFields = [
+  'podTargetLabels',
+  'sampleLimit',
+  'targetLimit',
+  'labelLimit',
+  'labelNameLengthLimit',
+  'labelValueLengthLimit',
+  'keepDroppedTargets',
+  'attachMetadata',
+  'scrapeProtocols',
+  'fallbackScrapeProtocol',
+  'scrapeClass',
+  'namespaceSelector',
+];
+
+/** The Service port each endpoint goes through: name and number. */
+interface PortPlan {
+  endpoint: EndpointFacts;
+  name: string;
+  number: number;
+  /** targetPort of a generated Service: the container port name when the endpoint names one. */
+  target: string | number;
+}
+
+type Plan = {
+  ports: PortPlan[];
+  reuse?: { selector: Record<string, string>; names: string[]; portNames: string[] };
+};
+
+function portPlans(analysis: Analysis): PortPlan[] | string {
+  const plans: PortPlan[] = [];
+  for (const endpoint of analysis.appEndpoints) {
+    const numbers = new Set(scrapedWorkloads(endpoint, analysis.targets.workloads).map((s) => s.port));
+    const [number] = numbers;
+    if (number === undefined || numbers.size !== 1) {
+      return `${describePort(endpoint.port)} does not resolve to one container port in the selected workloads`;
+    }
+    const named = endpoint.port && 'name' in endpoint.port ? endpoint.port.name : undefined;
+    plans.push({ endpoint, name: named ?? `metrics-${number}`, number, target: named ?? number });
+  }
+  return plans;
+}
+
+/** The name of the Service port that reaches a planned container port, if the Service has one. */
+function servicePortName(service: Item, plan: PortPlan): string | undefined {
+  const spec = asObject(service.data.spec);
+  const servicePorts = Array.isArray(spec?.ports) ? spec.ports.map((p) => asObject(p) ?? {}) : [];
+  const named = plan.endpoint.port && 'name' in plan.endpoint.port ? plan.endpoint.port.name : undefined;
+  const port = servicePorts.find((p) => {
+    const target = p.targetPort ?? p.port;
+    return target === plan.number || (named !== undefined && target === named);
+  });
+  return typeof port?.name === 'string' ? port.name : undefined;
+}
+
+/** Services in the list that select all the workloads and expose every port, with labels to select them by. */
+function reusableServices(analysis: Analysis, ctx: FixContext, ports: PortPlan[]): Plan['reuse'] {
+  const namespaces = [...new Set(analysis.targets.workloads.map((w) => w.namespace))];
+  const chosen: Item[] = [];
+  for (const namespace of namespaces) {
+    const workloads = analysis.targets.workloads.filter((w) => w.namespace === namespace);
+    const service = ctx.inventory.servicesIn(namespace).find((s) => {
+      // A Service this function generated earlier is regenerated, not reused, so the output converges.
+      if (generatedBy(s) === functionName) return false;
+      const selector = stringMap(asObject(s.data.spec)?.selector);
+      if (!workloads.every((w) => matchesServiceSelector(selector, w.labels))) return false;
+      return ports.every((plan) => servicePortName(s, plan) !== undefined);
+    });
+    if (!service) return undefined;
+    chosen.push(service);
+  }
+  // One ServiceMonitor endpoint names one Service port: every chosen Service must use the same names.
+  const portNames = ports.map((plan) => servicePortName(chosen[0] as Item, plan) as string);
+  if (chosen.some((s) => ports.some((plan, i) => servicePortName(s, plan) !== portNames[i])))
+    return undefined;
+  const labelSets = chosen.map((s) => stringMap(asObject(s.data.metadata)?.labels));
+  const common = Object.fromEntries(
+    Object.entries(labelSets[0] ?? {}).filter(([k, v]) => labelSets.every((labels) => labels[k] === v)),
+  );
+  if (Object.keys(common).length === 0) return undefined;
+  // The common labels must pick only the chosen Services, or the ServiceMonitor would scrape others too.
+  const others = namespaces.flatMap((ns) => ctx.inventory.servicesIn(ns)).filter((s) => !chosen.includes(s));
+  if (others.some((s) => matchesServiceSelector(common, stringMap(asObject(s.data.metadata)?.labels))))
+    return undefined;
+  return { selector: common, names: chosen.map((s) => `${s.namespace ?? ''}/${s.name}`), portNames };
+}
+
+/** Why the strategy cannot apply, or the plan. */
+export function serviceMonitorPlan(analysis: Analysis, ctx: FixContext): Plan | { refusal: string } {
+  if (analysis.appEndpoints.length === 0) return { refusal: 'no endpoint needs a fix' };
+  if (analysis.appEndpoints.length !== analysis.endpoints.length) {
+    return {
+      refusal: "the monitor also scrapes Istio's own ports, which a ServiceMonitor over a Service cannot",
+    };
+  }
+  if (analysis.targets.workloads.length === 0)
+    return { refusal: 'no workload in the list matches the selector' };
+  const ports = portPlans(analysis);
+  if (typeof ports === 'string') return { refusal: ports };
+  const reuse = reusableServices(analysis, ctx, ports);
+  if (reuse) return { ports, reuse };
+  if ((analysis.targets.selector.matchExpressions ?? []).length > 0) {
+    return {
+      refusal:
+        'the selector uses matchExpressions, which a Service selector cannot express, and no Service in the list fits',
+    };
+  }
+  if (Object.keys(analysis.targets.selector.matchLabels ?? {}).length === 0) {
+    return { refusal: 'the selector is empty, and a Service needs labels to select pods' };
+  }
+  return { ports };
+}
+
+function jobRelabelings(analysis: Analysis): Json[] {
+  const monitor = analysis.monitor;
+  const rules: Json[] = [
+    { action: 'replace', targetLabel: 'job', replacement: `${monitor.namespace ?? ''}/${monitor.name}` },
+  ];
+  const jobLabel = asObject(monitor.data.spec)?.jobLabel;
+  if (typeof jobLabel === 'string' && jobLabel !== '') {
+    const sanitized = jobLabel.replace(/[^a-zA-Z0-9_]/g, '_');
+    rules.push({
+      action: 'replace',
+      sourceLabels: [
+        `__meta_kubernetes_pod_label_${sanitized}`,
+        `__meta_kubernetes_pod_labelpresent_${sanitized}`,
+      ],
+      regex: '(.+);true',
+      replacement: '$1',
+      targetLabel: 'job',
+    });
+  }
+  return rules;
+}
+
+function generatedService(analysis: Analysis, namespace: string, ports: PortPlan[]): Item {
+  const monitor = analysis.monitor;
+  return Item.create({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: generatedMetadata(functionName, `${monitor.name}-metrics`, namespace, [monitorRef(monitor)], {
+      labels: { [podMonitorLabel]: monitor.name },
+    }),
+    spec: {
+      clusterIP: 'None',
+      selector: analysis.targets.selector.matchLabels ?? {},
+      ports: ports.map((p) => ({ name: p.name, port: p.number, targetPort: p.target })),
+    },
+  });
+}
+
+function serviceMonitor(analysis: Analysis, ctx: FixContext, plan: Plan): Item {
+  const monitor = analysis.monitor;
+  const spec = asObject(monitor.data.spec) ?? {};
+  const carried = Object.fromEntries(
+    carriedSpecFields.filter((k) => spec[k] !== undefined).map((k) => [k, spec[k] as Json]),
+  );
+  return Item.create({
+    apiVersion: monitor.apiVersion,
+    kind: 'ServiceMonitor',
+    metadata: generatedMetadata(functionName, monitor.name, monitor.namespace ?? '', [monitorRef(monitor)], {
+      labels: stringMap(asObject(monitor.data.metadata)?.labels),
+      annotations: { [originalAnnotation]: JSON.stringify(monitor.data) },
+    }),
+    spec: {
+      selector: { matchLabels: plan.reuse?.selector ?? { [podMonitorLabel]: monitor.name } },
+      ...carried,
+      endpoints: plan.ports.map((p, i) => {
+        const data = p.endpoint.data;
+        const fields = Object.fromEntries(
+          carriedEndpointFields.filter((k) => data[k] !== undefined).map((k) => [k, data[k] as Json]),
+        );
+        const own = Array.isArray(data.relabelings) ? data.relabelings : [];
+        return {
+          port: plan.reuse?.portNames[i] ?? p.name,
+          ...fields,
+          scheme: 'https',
+          tlsConfig: istioTlsConfig(ctx.config.certDir),
+          relabelings: [...jobRelabelings(analysis), ...own],
+        };
+      }),
+    },
+  });
+}
+
+/** Replaces the PodMonitor by a ServiceMonitor (and a headless Service where none fits). */
+export function applyServiceMonitor(analysis: Analysis, ctx: FixContext): StrategyOutcome {
+  const plan = serviceMonitorPlan(analysis, ctx);
+  if ('refusal' in plan)
+    return unchanged(
+      error(`service-monitor cannot work here: ${plan.refusal}; nothing changed`, analysis.at()),
+    );
+  const generated = [serviceMonitor(analysis, ctx, plan)];
+  if (!plan.reuse) {
+    const namespaces = [...new Set(analysis.targets.workloads.map((w) => w.namespace))];
+    generated.push(...namespaces.map((ns) => generatedService(analysis, ns, plan.ports)));
+  }
+  return { results: [], generated, removeMonitor: true };
+}

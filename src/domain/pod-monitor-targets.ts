@@ -1,0 +1,66 @@
+/** What a PodMonitor selects: the pod sources in the list, per Kubernetes label selector semantics. */
+import { asObject, type Item, type Json } from '../krm/item.js';
+import type { Inventory } from './inventory.js';
+import { isWorkload } from './kinds.js';
+import { type LabelSelector, matchesSelector, toLabelSelector } from './label-selector.js';
+import type { PodSource } from './pod-sources.js';
+import { membershipOf, monitorNamespaces, type TargetMembership } from './targets.js';
+
+/** Istio's own metrics: the sidecar's Envoy port, the agent's merged port; both never intercepted. */
+export const istioMetricsPortNames: readonly string[] = ['http-envoy-prom'];
+/** Port numbers of Istio's own metrics. */
+export const istioMetricsPorts: readonly number[] = [15090, 15020];
+/** Path Envoy and the agent serve their stats on. */
+export const istioStatsPath = '/stats/prometheus';
+
+/** The pods a PodMonitor selects and their membership. */
+export interface PodMonitorTargets {
+  selector: LabelSelector;
+  namespaces: string[] | 'any';
+  /** Workloads (Deployments, ..., Pods) whose pod template the selector matches. */
+  workloads: PodSource[];
+  membership: TargetMembership;
+}
+
+/** Resolves a PodMonitor's selector and namespaceSelector against the list's workloads. */
+export function podMonitorTargets(inventory: Inventory, monitor: Item): PodMonitorTargets | undefined {
+  const selector = toLabelSelector(asObject(monitor.data.spec)?.selector);
+  if (!selector) return undefined;
+  const namespaces = monitorNamespaces(monitor);
+  const searched = namespaces === 'any' ? inventory.podNamespaces() : namespaces;
+  const workloads = searched.flatMap((ns) =>
+    inventory
+      .podSourcesIn(ns)
+      .filter((pods) => isWorkload(pods.item) && matchesSelector(selector, pods.labels)),
+  );
+  return { selector, namespaces, workloads, membership: membershipOf(inventory, workloads, namespaces) };
+}
+
+/** How an endpoint names its port: by container port name, or by number. */
+export type EndpointPort = { name: string } | { number: number } | undefined;
+
+/** The port an endpoint scrapes: `port` (a name), `portNumber`, or the deprecated `targetPort`. */
+export function endpointPort(endpoint: { [key: string]: Json }): EndpointPort {
+  if (typeof endpoint.port === 'string' && endpoint.port !== '') return { name: endpoint.port };
+  if (typeof endpoint.portNumber === 'number') return { number: endpoint.portNumber };
+  const target = endpoint.targetPort;
+  if (typeof target === 'number') return { number: target };
+  if (typeof target === 'string' && /^\d+$/.test(target)) return { number: Number(target) };
+  if (typeof target === 'string' && target !== '') return { name: target };
+  return undefined;
+}
+
+/** The container port number an endpoint's port means in one set of pods, if they declare it. */
+export function containerPortOf(port: EndpointPort, pods: PodSource): number | undefined {
+  if (!port) return undefined;
+  if ('number' in port) return port.number;
+  return pods.ports.byName.get(port.name);
+}
+
+/** True for endpoints that scrape Istio's own metrics (never intercepted, never need a fix). */
+export function scrapesIstioMetrics(endpoint: { [key: string]: Json }): boolean {
+  const port = endpointPort(endpoint);
+  if (port && 'name' in port && istioMetricsPortNames.includes(port.name)) return true;
+  if (port && 'number' in port && istioMetricsPorts.includes(port.number)) return true;
+  return endpoint.path === istioStatsPath;
+}
