@@ -21,6 +21,8 @@ import {
 const example = join(repoRoot, 'pipelines', 'example');
 const kptPipeline = join(repoRoot, 'pipelines', 'kpt');
 const kustomizePipeline = join(repoRoot, 'pipelines', 'kustomize');
+/** The pipeline's steps, in the order the Kptfile and the kustomization run them. */
+const pipelineConfigs = ['mount-istio-certs.yaml', 'fix-pod-monitors.yaml', 'set-monitor-tls.yaml'];
 
 function configList(configFile: string, input: string): string {
   // Swap in a functionConfig the way kpt does: the typed config under functionConfig.
@@ -41,16 +43,14 @@ describe('the bundled example through every path', () => {
   beforeAll(() => {
     const source = run('kpt', ['fn', 'source', example]);
     expect(source.code).toBe(0);
-    const first = run(meshscrape, [], {
-      input: configList(join(kptPipeline, 'mount-istio-certs.yaml'), source.stdout),
-    });
-    expect(first.code, first.stderr).toBe(0);
-    const second = run(meshscrape, [], {
-      input: configList(join(kptPipeline, 'set-monitor-tls.yaml'), first.stdout),
-    });
-    expect(second.code, second.stderr).toBe(0);
-    pipeText = second.stdout;
-    pipe = normalize(listResources(second.stdout));
+    let text = source.stdout;
+    for (const config of pipelineConfigs) {
+      const step = run(meshscrape, [], { input: configList(join(kptPipeline, config), text) });
+      expect(step.code, step.stderr).toBe(0);
+      text = step.stdout;
+    }
+    pipeText = text;
+    pipe = normalize(listResources(text));
   });
 
   it('pipe: changes what the recipe needs and keeps comments', () => {
@@ -72,6 +72,12 @@ describe('the bundled example through every path', () => {
         ],
       },
     });
+    const podMonitor = pipe.find((r) => r.kind === 'PodMonitor');
+    expect(podMonitor).toMatchObject({
+      spec: { scrapeClass: 'istio-mtls', podMetricsEndpoints: [{ scheme: 'https', tlsConfig: { insecureSkipVerify: true } }] },
+    });
+    const prometheus = pipe.find((r) => r.kind === 'Prometheus');
+    expect(prometheus).toMatchObject({ spec: { scrapeClasses: [{ name: 'istio-mtls' }] } });
     expect(pipeText).toContain("# The application's own metrics: goes https under STRICT mTLS.");
     expect(pipeText).toContain('# scraped by Prometheus');
   });
@@ -96,7 +102,7 @@ describe('the bundled example through every path', () => {
 
   it('kpt fn eval --exec with --fn-config gives the same resources', () => {
     const pkg = makePackage('eval', example);
-    for (const config of ['mount-istio-certs.yaml', 'set-monitor-tls.yaml']) {
+    for (const config of pipelineConfigs) {
       const result = run('kpt', [
         'fn',
         'eval',
