@@ -74,7 +74,10 @@ describe('the bundled example through every path', () => {
     });
     const podMonitor = pipe.find((r) => r.kind === 'PodMonitor');
     expect(podMonitor).toMatchObject({
-      spec: { scrapeClass: 'istio-mtls', podMetricsEndpoints: [{ scheme: 'https', tlsConfig: { insecureSkipVerify: true } }] },
+      spec: {
+        scrapeClass: 'istio-mtls',
+        podMetricsEndpoints: [{ scheme: 'https', tlsConfig: { insecureSkipVerify: true } }],
+      },
     });
     const prometheus = pipe.find((r) => r.kind === 'Prometheus');
     expect(prometheus).toMatchObject({ spec: { scrapeClasses: [{ name: 'istio-mtls' }] } });

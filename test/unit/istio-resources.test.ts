@@ -1,0 +1,92 @@
+/**
+ * Generated Istio resources against the rules Istio's CRDs and validation enforce (istio/api, pkg/config/validation):
+ * PeerAuthentication portLevelMtls needs a selector and numeric port keys; DestinationRule needs a host. And the
+ * security rules of this project: only workload-scoped exceptions, never an ALLOW policy.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { read } from '../support/resource-list.js';
+
+const modes = z.enum(['UNSET', 'DISABLE', 'PERMISSIVE', 'STRICT']);
+const peerAuthentication = z.strictObject({
+  apiVersion: z.literal('security.istio.io/v1'),
+  kind: z.literal('PeerAuthentication'),
+  metadata: z.object({ name: z.string().min(1).max(63), namespace: z.string().min(1) }),
+  spec: z
+    .strictObject({
+      selector: z.strictObject({ matchLabels: z.record(z.string(), z.string()) }),
+      mtls: z.strictObject({ mode: modes }),
+      portLevelMtls: z.record(
+        z
+          .string()
+          .regex(/^[1-9]\d{0,4}$/)
+          .refine((p) => Number(p) <= 65535),
+        z.strictObject({ mode: modes }),
+      ),
+    })
+    .refine((spec) => Object.keys(spec.selector.matchLabels).length > 0, 'portLevelMtls requires selector'),
+});
+const destinationRule = z.strictObject({
+  apiVersion: z.literal('networking.istio.io/v1'),
+  kind: z.literal('DestinationRule'),
+  metadata: z.object({ name: z.string().min(1).max(63), namespace: z.string().min(1) }),
+  spec: z.strictObject({
+    host: z.string().regex(/^[a-z0-9-]+\.[a-z0-9-]+\.svc\.cluster\.local$/),
+    trafficPolicy: z.strictObject({
+      tls: z.strictObject({ mode: z.enum(['DISABLE', 'SIMPLE', 'MUTUAL', 'ISTIO_MUTUAL']) }),
+    }),
+  }),
+});
+
+const functionsDir = join(import.meta.dirname, '..', '..', 'functions');
+type Resource = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
+};
+const generated: Resource[] = readdirSync(functionsDir).flatMap((fn) => {
+  const testdata = join(functionsDir, fn, 'testdata');
+  if (!existsSync(testdata)) return [];
+  return readdirSync(testdata).flatMap((c) => {
+    const items = (
+      parse(read(join(testdata, c, 'expected.yaml')), { version: '1.1' }) as { items: Resource[] }
+    ).items;
+    return items.filter((i) => i.metadata.annotations?.['meshscrape.dev/generated-by'] !== undefined);
+  });
+});
+
+describe('generated Istio resources', () => {
+  it('include PeerAuthentications and DestinationRules to check', () => {
+    expect(generated.filter((r) => r.kind === 'PeerAuthentication').length).toBeGreaterThan(0);
+    expect(generated.filter((r) => r.kind === 'DestinationRule').length).toBeGreaterThan(0);
+  });
+
+  it.each(
+    generated.filter((r) => r.kind === 'PeerAuthentication').map((r) => [r.metadata.name, r]),
+  )('PeerAuthentication %s', (_, resource) => {
+    const parsed = peerAuthentication.safeParse(resource);
+    expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
+    const spec = (
+      resource as unknown as {
+        spec: { mtls: { mode: string }; portLevelMtls: Record<string, { mode: string }> };
+      }
+    ).spec;
+    // Only the named ports are relaxed; the workload itself stays STRICT.
+    expect(spec.mtls.mode).toBe('STRICT');
+    expect(resource.metadata.namespace).not.toBe('istio-system');
+  });
+
+  it.each(
+    generated.filter((r) => r.kind === 'DestinationRule').map((r) => [r.metadata.name, r]),
+  )('DestinationRule %s', (_, resource) => {
+    const parsed = destinationRule.safeParse(resource);
+    expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
+  });
+
+  it('never include an AuthorizationPolicy (no ALLOW policy is ever generated)', () => {
+    expect(generated.filter((r) => r.kind === 'AuthorizationPolicy')).toEqual([]);
+  });
+});
