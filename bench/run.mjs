@@ -21,8 +21,10 @@ import { resources, toJson, toYaml } from './generate.mjs';
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const root = dirname(benchDir);
 const workDir = join(root, '.tmp', 'bench');
-/** set-monitor-tls should finish a 10k-resource list within this (about 3x the JSON floor). */
+/** set-monitor-tls should finish a 10k-resource list within this... */
 const targetSeconds = 1.5;
+/** ...which is about this many times the JSON floor (the ratio carries over to slower or faster machines). */
+const targetRatio = 3;
 
 function options(argv) {
   let count = 10000;
@@ -195,12 +197,20 @@ function main() {
   console.log('(medians; peak MB is the child process max RSS, MiB)');
   const fn = rows.find((r) => r.name === 'set-monitor-tls');
   if (fn) {
-    const ratio = floor ? `, ${(fn.seconds / floor.seconds).toFixed(1)}x the JSON floor` : '';
-    const verdict = fn.seconds < targetSeconds ? 'MEETS' : 'MISSES';
+    const seconds = fn.seconds.toFixed(2);
+    const absolute = fn.seconds < targetSeconds ? 'meets' : 'misses';
+    const scale = count === 10000 ? '' : ` (the target is for 10000 resources; this run has ${count})`;
     console.log(
-      `\nset-monitor-tls ${verdict} the target: ${fn.seconds.toFixed(2)} s for ${count} resources ` +
-        `(target < ${targetSeconds} s at 10k, about 3x the JSON floor${ratio})`,
+      `\nset-monitor-tls ${absolute} the target: ${seconds} s, target < ${targetSeconds} s${scale}`,
     );
+    if (floor) {
+      const ratio = fn.seconds / floor.seconds;
+      const relative = ratio <= targetRatio ? 'within' : 'over';
+      console.log(
+        `set-monitor-tls is ${ratio.toFixed(1)}x the JSON floor (${floor.seconds.toFixed(2)} s on this machine): ` +
+          `${relative} the ${targetRatio}x budget behind the ${targetSeconds} s target`,
+      );
+    }
   }
   process.exit(failed ? 1 : 0);
 }

@@ -40,6 +40,13 @@ export function toLines(text: string): string[] {
   return lines;
 }
 
+/** A top-level section as a range of line indices, before its lines are copied out. */
+interface SectionRange {
+  key: string;
+  start: number;
+  end: number;
+}
+
 /** Cuts a block-style ResourceList into sections and items; undefined when only the full parser can read it. */
 export function splitResourceList(text: string): Split | undefined {
   if (unsplittable.test(text)) return undefined;
@@ -49,55 +56,86 @@ export function splitResourceList(text: string): Split | undefined {
     if (lines[0].trim() !== '---') return undefined;
     start = 1;
   }
-  const sections: Section[] = [];
-  let current: Section | undefined;
+  // Lines are only looked at here; each section's lines are copied out once, as one slice.
+  const ranges: SectionRange[] = [];
+  let current: SectionRange | undefined;
   const preamble: string[] = [];
   for (let i = start; i < lines.length; i++) {
     const line = lines[i] as string;
-    if (line.startsWith('---')) return undefined; // a second document
-    const col = indentOf(line);
-    const topKey = col === 0 && line[0] !== '#' && line[0] !== '-';
-    if (topKey) {
+    const first = line.charCodeAt(0);
+    if (first === 45 /* - */ && line.startsWith('---')) return undefined; // a second document
+    // A key at column 0: not blank, not indented, not a comment, not a sequence entry.
+    if (line.length > 0 && first !== 32 && first !== 35 && first !== 45) {
       const colon = line.indexOf(':');
-      if (colon <= 0 || line[0] === '"' || line[0] === "'" || line[0] === '{' || line[0] === '[')
-        return undefined;
-      current = { key: line.slice(0, colon), lines: [line] };
-      sections.push(current);
-    } else if (current) {
-      current.lines.push(line);
-    } else if (isTrivia(line)) {
+      if (colon <= 0 || first === 34 || first === 39 || first === 123 || first === 91) return undefined;
+      if (current) current.end = i;
+      current = { key: line.slice(0, colon), start: i, end: lines.length };
+      ranges.push(current);
+    } else if (!current) {
+      if (!isTrivia(line)) return undefined;
       preamble.push(line);
-    } else {
-      return undefined;
     }
   }
+  const sections: Section[] = ranges.map((r) => ({ key: r.key, lines: lines.slice(r.start, r.end) }));
   if (preamble.length > 0) {
     const first = sections[0];
     if (!first) return undefined;
     first.lines.unshift(...preamble);
   }
   if (start === 1 && sections[0]) sections[0].lines.unshift(lines[0] as string);
-  const itemsSection = sections.find((s) => s.key === 'items');
-  if (!itemsSection) return { sections, items: [], seqIndent: 0, itemsTrailing: [] };
-  return splitItems(sections, itemsSection);
+  const at = sections.findIndex((s) => s.key === 'items');
+  const itemsSection = sections[at];
+  const itemsRange = ranges[at];
+  if (!itemsSection || !itemsRange) return { sections, items: [], seqIndent: 0, itemsTrailing: [] };
+  return splitItems(lines, sections, itemsSection, itemsRange);
 }
 
-function splitItems(sections: Section[], itemsSection: Section): Split | undefined {
-  const keyLineIndex = itemsSection.lines.findIndex((l) => l.startsWith('items:'));
-  const keyLine = itemsSection.lines[keyLineIndex] as string;
+/** An item found by splitItems, as line index ranges: leading trivia [lead, start), own lines [start, end). */
+interface ItemRange {
+  lead: number;
+  start: number;
+  end: number;
+  indent: number;
+}
+
+function splitItems(
+  lines: readonly string[],
+  sections: Section[],
+  itemsSection: Section,
+  range: SectionRange,
+): Split | undefined {
+  // Lines before the key line in the section are the preamble (and `---`) put there above.
+  const keyLineIndex = itemsSection.lines.length - (range.end - range.start);
+  const keyLine = lines[range.start] as string;
   const inline = keyLine.slice('items:'.length).trim();
-  const body = itemsSection.lines.slice(keyLineIndex + 1);
+  const bodyStart = range.start + 1;
+  const bodyEnd = range.end;
   if (inline !== '' && !inline.startsWith('#')) {
+    const body = lines.slice(bodyStart, bodyEnd);
     if (/^\[\]\s*(#.*)?$/.test(inline) && body.every(isTrivia)) {
       return { sections, items: [], seqIndent: 0, itemsTrailing: body };
     }
     return undefined;
   }
   let seqIndent = -1;
-  const items: SplitItem[] = [];
-  let pending: string[] = [];
-  let current: SplitItem | undefined;
-  for (const line of body) {
+  const ranges: ItemRange[] = [];
+  // Trivia lines not yet given to an item are always the lines [pending, i).
+  let pending = bodyStart;
+  let current: ItemRange | undefined;
+  // Lines at or right of the current item's key column, not blank: always part of the item.
+  let contentPad = '';
+  for (let i = bodyStart; i < bodyEnd; i++) {
+    const line = lines[i] as string;
+    if (
+      current &&
+      contentPad !== '' &&
+      line.charCodeAt(line.length - 1) !== 32 &&
+      line.startsWith(contentPad)
+    ) {
+      current.end = i + 1;
+      pending = i + 1;
+      continue;
+    }
     const col = indentOf(line);
     const trivia = col < 0 || line.charCodeAt(col) === 35;
     if (seqIndent < 0 && !trivia) {
@@ -107,10 +145,8 @@ function splitItems(sections: Section[], itemsSection: Section): Split | undefin
     if (trivia) {
       // Trivia deeper than the entry marker belongs to the entry; trivia at or left of it may precede the next.
       if (current && col > seqIndent + 1) {
-        current.lines.push(...pending, line);
-        pending = [];
-      } else {
-        pending.push(line);
+        current.end = i + 1;
+        pending = i + 1;
       }
       continue;
     }
@@ -121,23 +157,40 @@ function splitItems(sections: Section[], itemsSection: Section): Split | undefin
       if (after.startsWith('{') || after.startsWith('[') || after.startsWith('|') || after.startsWith('>')) {
         return undefined;
       }
-      current = { leading: pending, lines: [line], indent: -1 };
-      pending = [];
-      if (after !== '' && !after.startsWith('#')) current.indent = col + 1 + (rest.length - after.length);
-      items.push(current);
+      current = { lead: pending, start: i, end: i + 1, indent: -1 };
+      pending = i + 1;
+      contentPad = '';
+      if (after !== '' && !after.startsWith('#')) {
+        current.indent = col + 1 + (rest.length - after.length);
+        contentPad = ' '.repeat(current.indent);
+      }
+      ranges.push(current);
       continue;
     }
     if (!current || col < seqIndent + 2) return undefined;
-    if (current.indent < 0) current.indent = col;
-    else if (col < current.indent) return undefined;
-    current.lines.push(...pending, line);
-    pending = [];
+    if (current.indent < 0) {
+      current.indent = col;
+      contentPad = ' '.repeat(col);
+    } else if (col < current.indent) return undefined;
+    current.end = i + 1;
+    pending = i + 1;
   }
-  for (const item of items) {
-    if (item.indent < 0) return undefined; // an entry with no content: a null item
+  const items: SplitItem[] = [];
+  for (const r of ranges) {
+    if (r.indent < 0) return undefined; // an entry with no content: a null item
+    items.push({
+      leading: lines.slice(r.lead, r.start),
+      lines: lines.slice(r.start, r.end),
+      indent: r.indent,
+    });
   }
   itemsSection.lines = itemsSection.lines.slice(0, keyLineIndex + 1);
-  return { sections, items, seqIndent: Math.max(seqIndent, 0), itemsTrailing: pending };
+  return {
+    sections,
+    items,
+    seqIndent: Math.max(seqIndent, 0),
+    itemsTrailing: lines.slice(pending, bodyEnd),
+  };
 }
 
 /** One document of a plain YAML stream. */

@@ -19,12 +19,23 @@ interface Source {
 
 const identityAnnotations = ['config.kubernetes.io/path', 'internal.config.kubernetes.io/path'];
 
-/** One resource. `node` parses it on first use; `data` is a plain snapshot of the input state. */
+/**
+ * One resource. `node` parses it on first use; `data` is a plain snapshot of the input state.
+ *
+ * A text-backed item can only be edited through the mapping `node` hands out, so until then its content is the
+ * input's: the JSON of that state is taken only when `node` is first handed out, and an item only read through
+ * `data` does not keep its Document (it is parsed again if `node` is asked for later).
+ */
 export class Item {
   private source: Source | undefined;
   private document: Document | undefined;
+  /** JSON of the input state, for `changed`; undefined for a created item (always changed). */
   private original: string | undefined;
   private snapshot: Resource | undefined;
+  /** True once the Document may have been edited: `node` was handed out, or the document came from outside. */
+  private exposed = false;
+  /** Whether the parsed input is a mapping (its plain data an object); `data` is `{}` when it is not. */
+  private inputIsResource = true;
   private header:
     | { apiVersion: string; kind: string; name: string; namespace: string | undefined }
     | undefined;
@@ -37,7 +48,11 @@ export class Item {
     this.source = source;
     this.document = document;
     this.generated = generated;
-    if (document) this.remember(document);
+    if (document) {
+      this.snapshot = snapshotOf(document);
+      this.original = JSON.stringify(this.snapshot);
+      this.exposed = true;
+    }
   }
 
   /** An item backed by input text; nothing is parsed yet. */
@@ -58,18 +73,15 @@ export class Item {
     return item;
   }
 
-  private remember(document: Document): void {
-    const data = document.toJS({ maxAliasCount: -1 }) as unknown;
-    this.snapshot = isResource(data) ? data : {};
-    this.original = JSON.stringify(this.snapshot);
-  }
-
   private parse(): Document {
     if (this.document) return this.document;
     const source = this.source as Source;
     const document = parseDocument(dedent(source.lines, source.indent), parseOptions);
     this.document = document;
-    this.remember(document);
+    const data = document.toJS({ maxAliasCount: -1 }) as unknown;
+    this.inputIsResource = isResource(data);
+    // Parsing the same text again (after a release) gives the same data: keep the snapshot callers may hold.
+    if (!this.snapshot) this.snapshot = isResource(data) ? data : {};
     return document;
   }
 
@@ -86,6 +98,11 @@ export class Item {
       throw new Error(`resource ${this.describe()} has malformed YAML: ${document.errors[0]?.message}`);
     }
     if (!isMap(contents)) throw new Error(`resource ${this.describe()} is not a YAML mapping`);
+    if (!this.exposed) {
+      // Not edited yet (only `node` allows that): this is the input state.
+      this.original = JSON.stringify(snapshotOf(document));
+      this.exposed = true;
+    }
     return contents;
   }
 
@@ -95,6 +112,7 @@ export class Item {
     this.document = undefined;
     this.snapshot = undefined;
     this.original = undefined;
+    this.exposed = false;
   }
 
   /** True when the item is a YAML mapping, as every Kubernetes resource is. */
@@ -105,13 +123,19 @@ export class Item {
 
   /** A plain snapshot of the resource as it came in (edits through `node` do not show here). */
   get data(): Resource {
-    this.parse();
+    if (!this.snapshot) {
+      this.parse();
+      // Nothing can have edited the Document: let it go, the snapshot is all `data` needs. (A non-mapping
+      // input counts as changed, see `changed`, and is rendered from its Document: that one is kept.)
+      if (this.source && !this.exposed && this.inputIsResource) this.document = undefined;
+    }
     return this.snapshot as Resource;
   }
 
   private identity(): { apiVersion: string; kind: string; name: string; namespace: string | undefined } {
     if (this.header) return this.header;
-    if (this.source && !this.document) {
+    // Headers are read from text only before the item is parsed (a released Document still counts as parsed).
+    if (this.source && !this.snapshot) {
       const h = readHeader(this.source.lines, this.source.indent);
       if (h.simple && h.kind !== undefined) {
         this.header = {
@@ -183,6 +207,8 @@ export class Item {
   /** True when the item was parsed and its content differs from the input. */
   get changed(): boolean {
     if (!this.document) return false;
+    // Not edited: the content is the input's, which differs from its snapshot only when that is not a mapping.
+    if (!this.exposed) return !this.inputIsResource;
     if (this.original === undefined) return true;
     return JSON.stringify(this.document.toJS({ maxAliasCount: -1 })) !== this.original;
   }
@@ -225,6 +251,12 @@ export class Item {
     }
     return this.render();
   }
+}
+
+/** The document as plain data; `{}` when it is not a mapping. */
+function snapshotOf(document: Document): Resource {
+  const data = document.toJS({ maxAliasCount: -1 }) as unknown;
+  return isResource(data) ? data : {};
 }
 
 function isResource(value: unknown): value is Resource {
