@@ -5,6 +5,7 @@
  * caller then parses the whole input.
  */
 import { indentOf, isTrivia } from './item-text.js';
+import { LineChecker } from './line-check.js';
 
 /** A top-level key of the ResourceList with its lines (key line first). */
 export interface Section {
@@ -124,14 +125,21 @@ function splitItems(
   let current: ItemRange | undefined;
   // Lines at or right of the current item's key column, not blank: always part of the item.
   let contentPad = '';
+  const checker = new LineChecker();
   for (let i = bodyStart; i < bodyEnd; i++) {
     const line = lines[i] as string;
+    if (current && checker.inBlockScalar(line)) {
+      current.end = i + 1;
+      pending = i + 1;
+      continue;
+    }
     if (
       current &&
       contentPad !== '' &&
       line.charCodeAt(line.length - 1) !== 32 &&
       line.startsWith(contentPad)
     ) {
+      if (!checker.accept(line, indentOf(line))) return undefined;
       current.end = i + 1;
       pending = i + 1;
       continue;
@@ -150,6 +158,7 @@ function splitItems(
       }
       continue;
     }
+    if (!checker.accept(line, col)) return undefined;
     if (col === seqIndent) {
       const rest = line.slice(col + 1);
       if (rest !== '' && rest[0] !== ' ') return undefined;
@@ -214,12 +223,19 @@ export function splitStream(text: string): { documents: StreamDocument[]; traili
     }
     lines = [];
   };
+  let checker = new LineChecker();
   for (const line of toLines(text)) {
     if (line.startsWith('---')) {
       if (line.slice(3).trim() !== '') return undefined;
       flush();
+      checker = new LineChecker();
       continue;
     }
+    if (checker.inBlockScalar(line)) {
+      lines.push(line);
+      continue;
+    }
+    if (!isTrivia(line) && !checker.accept(line, indentOf(line))) return undefined;
     if (lines.length === 0 && !isTrivia(line) && indentOf(line) !== 0) return undefined;
     const first = line.trimStart()[0];
     if (lines.every(isTrivia) && !isTrivia(line) && (first === '{' || first === '[' || first === '-'))

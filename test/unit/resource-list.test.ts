@@ -109,6 +109,20 @@ describe('ResourceList reading and writing', () => {
     expect(readResourceList(json).value?.items[0]?.name).toBe('j');
   });
 
+  it('leaves lines it cannot vouch for to the full parser, and reads block scalars as text', () => {
+    const head = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n';
+    const multiLineFlow = `${head}- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: m,\n    namespace: shop}\n`;
+    expect(splitResourceList(multiLineFlow)).toBeUndefined();
+    expect(readResourceList(multiLineFlow).value?.items[0]?.namespace).toBe('shop');
+    const multiLineQuote = `${head}- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: "a\n    b"\n`;
+    expect(splitResourceList(multiLineQuote)).toBeUndefined();
+    expect(readResourceList(multiLineQuote).value?.items[0]?.name).toBe('a b');
+    const blockWithBrackets = `${head}- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: b\n  data:\n    rules: |\n      [unclosed {\n      "also unclosed\n    other: '1'\n`;
+    expect(splitResourceList(blockWithBrackets)?.items).toHaveLength(1);
+    const malformed = `${head}- apiVersion: v1\n  kind: ConfigMap\n  data: [1, 2\n`;
+    expect(readResourceList(malformed).problems[0]?.message).toMatch(/malformed YAML/);
+  });
+
   it('keeps indented item lists (items at column 2)', () => {
     const indented =
       'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: i\n';
