@@ -114,7 +114,7 @@ describe('ResourceList reading and writing', () => {
     const multiLineFlow = `${head}- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: m,\n    namespace: shop}\n`;
     expect(splitResourceList(multiLineFlow)).toBeUndefined();
     expect(readResourceList(multiLineFlow).value?.items[0]?.namespace).toBe('shop');
-    const multiLineQuote = `${head}- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: "a\n    b"\n`;
+    const multiLineQuote = `${head}- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: "a\n      b"\n`;
     expect(splitResourceList(multiLineQuote)).toBeUndefined();
     expect(readResourceList(multiLineQuote).value?.items[0]?.name).toBe('a b');
     const blockWithBrackets = `${head}- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: b\n  data:\n    rules: |\n      [unclosed {\n      "also unclosed\n    other: '1'\n`;
