@@ -127,6 +127,8 @@ export const fixPodMonitors = defineFunction({
     const classUsers: Item[] = [];
     const exceptions: Exceptions = { ports: new Map() };
     for (const item of items) {
+      const kind = item.kind;
+      if (kind !== 'PodMonitor' && kind !== 'ScrapeConfig' && kind !== 'Probe') continue;
       if (!isSelected(item, config)) continue;
       if (isMonitoringKind(item, 'ScrapeConfig')) {
         const outcome = fixScrapeConfig(item, ctx);

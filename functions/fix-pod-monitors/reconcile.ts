@@ -16,7 +16,7 @@ export function restoreReplaced(items: readonly Item[]): Item[] {
   const restored = new Map<string, Item>();
   for (const item of items) {
     if (generatedBy(item) !== functionName) continue;
-    const original = asObject(asObject(item.data.metadata)?.annotations)?.[originalAnnotation];
+    const original = item.read(['metadata', 'annotations', originalAnnotation]);
     if (typeof original !== 'string') continue;
     let data: unknown;
     try {

@@ -1,12 +1,12 @@
 /** Resources a function generates carry an annotation naming it, so a later run can update or remove them. */
-import { asObject, type Item, type Resource } from '../krm/item.js';
+import type { Item, Resource } from '../krm/item.js';
 
 /** The annotation naming the function that generated a resource. */
 export const generatedByAnnotation = 'meshscrape.dev/generated-by';
 
 /** The function that generated an item, if one did. */
 export function generatedBy(item: Item): string | undefined {
-  const value = asObject(asObject(item.data.metadata)?.annotations)?.[generatedByAnnotation];
+  const value = item.read(['metadata', 'annotations', generatedByAnnotation]);
   return typeof value === 'string' ? value : undefined;
 }
 
@@ -37,6 +37,6 @@ export function generatedMetadata(
 
 /** The resources a generated item was made for. */
 export function generatedFor(item: Item): string[] {
-  const value = asObject(asObject(item.data.metadata)?.annotations)?.[generatedForAnnotation];
+  const value = item.read(['metadata', 'annotations', generatedForAnnotation]);
   return typeof value === 'string' && value !== '' ? value.split(',') : [];
 }

@@ -41,7 +41,7 @@ export class Inventory {
   namespaceLabels(name: string): Record<string, string> | undefined {
     const item = this.namespaces.get(name);
     if (!item) return undefined;
-    return stringMap((item.data.metadata as { labels?: unknown } | undefined)?.labels);
+    return stringMap(item.read(['metadata', 'labels']));
   }
 
   /** Services in a namespace. */
@@ -76,7 +76,7 @@ export class Inventory {
 
   /** The pods a Service selects. A Service without a selector selects none in the list. */
   podsOfService(service: Item): PodSource[] {
-    const selector = stringMap((service.data.spec as { selector?: unknown } | undefined)?.selector);
+    const selector = stringMap(service.read(['spec', 'selector']));
     return this.podSourcesIn(service.namespace ?? '').filter((pods) =>
       matchesServiceSelector(selector, pods.labels),
     );

@@ -6,6 +6,12 @@ import { asObject, type Item, type Json } from '../krm/item.js';
 import { isAlertmanager, isPrometheusServer, isWorkload, podTemplatePaths } from './kinds.js';
 import { stringMap } from './label-selector.js';
 
+/** Container ports by name, and all declared port numbers. */
+export interface ContainerPorts {
+  byName: Map<string, number>;
+  numbers: Set<number>;
+}
+
 /** A set of pods as the list describes them. */
 export interface PodSource {
   item: Item;
@@ -13,24 +19,16 @@ export interface PodSource {
   labels: Record<string, string>;
   annotations: Record<string, string>;
   hostNetwork: boolean;
-  /** Container ports by name, and all declared port numbers. */
-  ports: { byName: Map<string, number>; numbers: Set<number> };
+  /** Declared container ports; read on first use (container specs are the bulk of a workload). */
+  readonly ports: ContainerPorts;
 }
 
-function dig(value: Json | undefined, path: readonly string[]): Json | undefined {
-  let node: Json | undefined = value;
-  for (const key of path) node = asObject(node)?.[key];
-  return node;
-}
-
-function containerPorts(spec: Json | undefined): PodSource['ports'] {
+function collectPorts(lists: readonly (Json | undefined)[]): ContainerPorts {
   const byName = new Map<string, number>();
   const numbers = new Set<number>();
-  for (const key of ['containers', 'initContainers']) {
-    const containers = asObject(spec)?.[key];
-    if (!Array.isArray(containers)) continue;
-    for (const container of containers) {
-      const ports = asObject(container)?.ports;
+  for (const list of lists) {
+    if (!Array.isArray(list)) continue;
+    for (const ports of list) {
       if (!Array.isArray(ports)) continue;
       for (const port of ports) {
         const p = asObject(port);
@@ -64,30 +62,35 @@ function operatorLabels(item: Item): Record<string, string> {
   };
 }
 
+function workloadPods(item: Item): PodSource {
+  const template = podTemplatePaths[item.kind] ?? [];
+  let ports: ContainerPorts | undefined;
+  return {
+    item,
+    namespace: item.namespace ?? '',
+    labels: stringMap(item.read([...template, 'metadata', 'labels'])),
+    annotations: stringMap(item.read([...template, 'metadata', 'annotations'])),
+    hostNetwork: item.read([...template, 'spec', 'hostNetwork']) === true,
+    get ports() {
+      ports ??= collectPorts([
+        item.read([...template, 'spec', 'containers', '*', 'ports']),
+        item.read([...template, 'spec', 'initContainers', '*', 'ports']),
+      ]);
+      return ports;
+    },
+  };
+}
+
 /** The pods an item describes, or undefined when it describes none. */
 export function podSourceOf(item: Item): PodSource | undefined {
-  const data = item.data;
-  const namespace = item.namespace ?? '';
-  if (isWorkload(item)) {
-    const template = dig(data, podTemplatePaths[item.kind] ?? []);
-    const metadata = asObject(asObject(template)?.metadata);
-    const spec = asObject(template)?.spec;
-    return {
-      item,
-      namespace,
-      labels: stringMap(metadata?.labels),
-      annotations: stringMap(metadata?.annotations),
-      hostNetwork: asObject(spec)?.hostNetwork === true,
-      ports: containerPorts(spec),
-    };
-  }
+  if (isWorkload(item)) return workloadPods(item);
   if (isPrometheusServer(item) || isAlertmanager(item)) {
-    const spec = asObject(data.spec);
+    const spec = asObject(item.data.spec);
     const podMetadata = asObject(spec?.podMetadata);
     const webPort = item.kind === 'Alertmanager' ? 9093 : 9090;
     return {
       item,
-      namespace,
+      namespace: item.namespace ?? '',
       labels: { ...stringMap(podMetadata?.labels), ...operatorLabels(item) },
       annotations: stringMap(podMetadata?.annotations),
       hostNetwork: spec?.hostNetwork === true,

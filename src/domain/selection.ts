@@ -29,12 +29,7 @@ function matchesOne(item: Item, selector: Selector): boolean {
   if (selector.namespaces && !selector.namespaces.includes(item.namespace ?? '')) return false;
   if (selector.names && !selector.names.includes(item.name)) return false;
   if (selector.labels) {
-    const metadata = item.data.metadata;
-    const labels = stringMap(
-      typeof metadata === 'object' && metadata !== null
-        ? (metadata as { labels?: unknown }).labels
-        : undefined,
-    );
+    const labels = stringMap(item.read(['metadata', 'labels']));
     for (const [key, value] of Object.entries(selector.labels)) if (labels[key] !== value) return false;
   }
   return true;

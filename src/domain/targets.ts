@@ -49,8 +49,7 @@ export function serviceMonitorTargets(
   const searched = namespaces === 'any' ? inventory.serviceNamespaces() : namespaces;
   const services = searched.flatMap((ns) =>
     inventory.servicesIn(ns).filter((service) => {
-      const labels = stringMap(asObject(service.data.metadata)?.labels);
-      return matchesSelector(selector, labels);
+      return matchesSelector(selector, stringMap(service.read(['metadata', 'labels'])));
     }),
   );
   const pods = services.flatMap((service) => inventory.podsOfService(service));
@@ -86,7 +85,7 @@ export function endpointPorts(
   if (typeof endpoint.port === 'string') {
     names.add(endpoint.port);
     for (const service of services) {
-      const ports = asObject(service.data.spec)?.ports;
+      const ports = service.read(['spec', 'ports']);
       if (!Array.isArray(ports)) continue;
       for (const port of ports) {
         const p = asObject(port);

@@ -2,6 +2,7 @@
 import { Document, isMap, parseDocument, type YAMLMap } from 'yaml';
 import { dedent, indentAsEntry, readHeader } from './item-text.js';
 import type { ResourceRef } from './results.js';
+import { digPath, fallback, readPath } from './sub-block.js';
 import { parseOptions, stringifyOptions } from './yaml-options.js';
 
 /** A plain-data view of a resource (what `toJS` gives). */
@@ -32,6 +33,8 @@ export class Item {
   /** JSON of the input state, for `changed`; undefined for a created item (always changed). */
   private original: string | undefined;
   private snapshot: Resource | undefined;
+  /** Values read by path before the item was parsed. */
+  private reads: Map<string, Json | undefined> | undefined;
   /** True once the Document may have been edited: `node` was handed out, or the document came from outside. */
   private exposed = false;
   /** Whether the parsed input is a mapping (its plain data an object); `data` is `{}` when it is not. */
@@ -130,6 +133,21 @@ export class Item {
       if (this.source && !this.exposed && this.inputIsResource) this.document = undefined;
     }
     return this.snapshot as Resource;
+  }
+
+  /**
+   * One value of the input state, by key path (`*` steps collect from every list entry). Reads only the lines of
+   * that block while the item is unparsed: the Inventory reads labels and selectors of many large resources.
+   */
+  read(path: readonly string[]): Json | undefined {
+    if (this.snapshot || !this.source) return digPath(this.data, path);
+    const key = path.join('\u0000');
+    this.reads ??= new Map();
+    if (this.reads.has(key)) return this.reads.get(key);
+    const value = readPath(this.source.lines, this.source.indent, path);
+    const result = value === fallback ? digPath(this.data, path) : value;
+    this.reads.set(key, result);
+    return result;
   }
 
   private identity(): { apiVersion: string; kind: string; name: string; namespace: string | undefined } {

@@ -1,0 +1,99 @@
+/** Reading one block by indentation must give exactly what the full parser gives, or say it cannot. */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { splitResourceList } from '../../src/krm/fast-split.js';
+import { dedent } from '../../src/krm/item-text.js';
+import { digPath, fallback, readPath } from '../../src/krm/sub-block.js';
+import { read, resourceList } from '../support/resource-list.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const paths = [
+  ['metadata', 'labels'],
+  ['metadata', 'annotations'],
+  ['metadata', 'name'],
+  ['spec', 'selector'],
+  ['spec', 'ports'],
+  ['spec', 'template', 'metadata', 'labels'],
+  ['spec', 'template', 'metadata', 'annotations'],
+  ['spec', 'template', 'spec', 'hostNetwork'],
+  ['spec', 'template', 'spec', 'containers', '*', 'ports'],
+  ['spec', 'template', 'spec', 'containers', '*'],
+  ['spec', 'jobTemplate', 'spec', 'template', 'spec', 'containers', '*', 'ports'],
+  ['spec', 'endpoints'],
+  ['data'],
+  ['missing', 'path'],
+];
+
+function corpus(): string[] {
+  const files: string[] = [];
+  const functions = join(root, 'functions');
+  for (const fn of readdirSync(functions)) {
+    const testdata = join(functions, fn, 'testdata');
+    if (!existsSync(testdata)) continue;
+    for (const c of readdirSync(testdata)) files.push(join(testdata, c, 'resources.yaml'));
+  }
+  for (const file of readdirSync(join(root, 'pipelines', 'example'))) {
+    if (file.endsWith('.yaml')) files.push(join(root, 'pipelines', 'example', file));
+  }
+  const realWorld = join(root, '..', 'shared', 'fixtures', 'real-world', 'kube-prometheus', 'manifests');
+  if (existsSync(realWorld)) {
+    for (const file of readdirSync(realWorld)) if (file.endsWith('.yaml')) files.push(join(realWorld, file));
+  }
+  return files;
+}
+
+describe('readPath', () => {
+  it('agrees with the full parser on every item of the project fixtures (and kube-prometheus when present)', () => {
+    let answered = 0;
+    for (const file of corpus()) {
+      const split = splitResourceList(resourceList(read(file)));
+      if (!split) continue;
+      for (const item of split.items) {
+        const full = parse(dedent(item.lines, item.indent), { version: '1.1' }) as unknown;
+        for (const path of paths) {
+          const value = readPath(item.lines, item.indent, path);
+          if (value === fallback) continue;
+          answered++;
+          expect(value, `${file} ${path.join('.')}`).toEqual(digPath(full, path));
+        }
+      }
+    }
+    expect(answered).toBeGreaterThan(500);
+  });
+
+  it('handles compact and indented lists, comments, block scalars and flow values', () => {
+    const lines = [
+      '- # head',
+      '  kind: Deployment',
+      '  spec:',
+      '    template:',
+      '      spec:',
+      '        containers:',
+      '        - name: a # first',
+      '          ports:',
+      '          - containerPort: 80',
+      '        # between',
+      '        - name: b',
+      '          ports: [{containerPort: 81, name: x}]',
+      '          args:',
+      '            - |',
+      '              ports: not a key',
+      '  data:',
+      '    ports: |',
+      '      - a',
+    ];
+    expect(readPath(lines, 2, ['spec', 'template', 'spec', 'containers', '*', 'ports'])).toEqual([
+      [{ containerPort: 80 }],
+      [{ containerPort: 81, name: 'x' }],
+    ]);
+    expect(readPath(lines, 2, ['data', 'ports'])).toBe('- a\n');
+    expect(readPath(lines, 2, ['spec', 'selector'])).toBeUndefined();
+  });
+
+  it('leaves duplicate and quoted keys to the full parser', () => {
+    expect(readPath(['metadata:', '  name: a', '  name: b'], 0, ['metadata', 'name'])).toBe(fallback);
+    expect(readPath(['metadata:', '  "name": a'], 0, ['metadata', 'name'])).toBe(fallback);
+  });
+});
