@@ -7,6 +7,7 @@
 import { parseDocument } from 'yaml';
 import type { Json } from './item.js';
 import { indentOf } from './item-text.js';
+import { readSimpleBlock } from './simple-block.js';
 import { parseOptions } from './yaml-options.js';
 
 /** Marker: the reader cannot answer, parse the whole resource. */
@@ -81,6 +82,12 @@ function findKey(
 }
 
 function parseBlock(lines: Lines, start: number, end: number, level: number): unknown | typeof fallback {
+  const keyLine = lines.get(start);
+  const colon = keyLine.indexOf(':', level);
+  if (colon > level && /^\s*(?:#.*)?$/.test(keyLine.slice(colon + 1))) {
+    const simple = readSimpleBlock(lines.get, start, end);
+    if (simple !== undefined) return { [keyLine.slice(level, colon)]: simple };
+  }
   const text: string[] = [];
   for (let i = start; i < end; i++) {
     const line = lines.get(i);

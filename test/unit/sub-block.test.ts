@@ -92,6 +92,54 @@ describe('readPath', () => {
     expect(readPath(lines, 2, ['spec', 'selector'])).toBeUndefined();
   });
 
+  it('reads tricky YAML 1.1 scalars exactly as the full parser does', () => {
+    const values = [
+      'yes',
+      'on',
+      'No',
+      '~',
+      '0755',
+      '0x1F',
+      '1_000',
+      '1.5',
+      '-1',
+      '8080',
+      '0',
+      'web',
+      '"8080"',
+      "'on'",
+      'a b',
+      'v1.2.3',
+      'x # comment',
+      '"a # b"',
+      'true',
+      'Null',
+      '.inf',
+      '2024-01-01',
+      'a:b',
+     
+      'é',
+      '""',
+    ];
+    for (const value of values) {
+      const lines = ['metadata:', '  labels:', `    key: ${value}`, `    other: plain`];
+      const full = parse(lines.join('\n'), { version: '1.1' }) as unknown;
+      const read = readPath(lines, 0, ['metadata', 'labels']);
+      if (read === fallback) continue;
+      expect(read, value).toEqual(digPath(full, ['metadata', 'labels']));
+    }
+    const ports = [
+      'ports:',
+      '- name: http',
+      '  containerPort: 8080',
+      '  protocol: TCP',
+      '- containerPort: 0755',
+    ];
+    const full = parse(ports.join('\n'), { version: '1.1' }) as unknown;
+    const read = readPath(ports, 0, ['ports']);
+    expect(read === fallback ? digPath(full, ['ports']) : read).toEqual(digPath(full, ['ports']));
+  });
+
   it('leaves duplicate and quoted keys to the full parser', () => {
     expect(readPath(['metadata:', '  name: a', '  name: b'], 0, ['metadata', 'name'])).toBe(fallback);
     expect(readPath(['metadata:', '  "name": a'], 0, ['metadata', 'name'])).toBe(fallback);
