@@ -109,6 +109,67 @@ function refusalError(message: string, analysis: Analysis): Result {
   return error(message, analysis.at());
 }
 
+/** What one run collects across monitors before it reconciles the list. */
+interface RunState {
+  results: Result[];
+  wanted: Item[];
+  removed: Set<Item>;
+  /** Monitors whose generated resources this run decides (`PodMonitor/ns/name`). */
+  handled: Set<string>;
+  /** Monitors and ScrapeConfigs that now use the scrape class. */
+  classUsers: Item[];
+  exceptions: Exceptions;
+}
+
+function handlePodMonitor(item: Item, ctx: FixContext, state: RunState): void {
+  const analysis = analyse(item, ctx.inventory);
+  if ('message' in analysis) {
+    state.results.push(analysis);
+    return;
+  }
+  if (analysis.endpoints.length > 0 && analysis.appEndpoints.length === 0) {
+    state.results.push(
+      info(
+        "scrapes only Istio's own metrics ports, which the sidecar never intercepts: no fix needed",
+        analysis.at(),
+      ),
+    );
+    return;
+  }
+  const strategy = strategyFor(item, ctx.config);
+  if (analysis.targets.workloads.length === 0) {
+    state.results.push(
+      warning(
+        'no workload in the list matches the selector; its pods may come from elsewhere',
+        analysis.at(),
+      ),
+    );
+  }
+  const gate = strategy === 'report' ? undefined : membershipGate(analysis, ctx.config);
+  const outcome = gate ?? applyStrategy(strategy, analysis, ctx, state.exceptions);
+  if (strategy !== 'report') state.handled.add(monitorRef(item));
+  state.results.push(...outcome.results);
+  state.wanted.push(...outcome.generated);
+  if (outcome.removeMonitor) state.removed.add(item);
+  const failed = outcome.results.some((r) => r.severity === 'error');
+  if (!gate && strategy === 'scrape-class' && !failed) state.classUsers.push(item);
+}
+
+function handle(item: Item, ctx: FixContext, state: RunState): void {
+  if (isMonitoringKind(item, 'ScrapeConfig')) {
+    const outcome = fixScrapeConfig(item, ctx);
+    state.results.push(...outcome.results);
+    if (outcome.usesClass) state.classUsers.push(item);
+  } else if (isMonitoringKind(item, 'Probe')) {
+    state.results.push(...reportProbe(item, ctx));
+  } else if (isMonitoringKind(item, 'PodMonitor') && generatedBy(item) !== functionName) {
+    // PodMonitors this function generated (the merged-metrics scraper) are its own output, not input to fix.
+    handlePodMonitor(item, ctx, state);
+  }
+}
+
+const handledKinds = new Set(['PodMonitor', 'ScrapeConfig', 'Probe']);
+
 export const fixPodMonitors = defineFunction({
   name: 'fix-pod-monitors',
   kind: 'FixPodMonitors',
@@ -116,68 +177,26 @@ export const fixPodMonitors = defineFunction({
     'Makes PodMonitors (and ScrapeConfigs) work under STRICT mTLS: scrape class, ServiceMonitor, metrics merging or a port exception.',
   schema: fixPodMonitorsSchema,
   run(input, config) {
-    const selectedForRestore = (item: Item): boolean =>
+    const restorable = (item: Item): boolean =>
       isSelected(item, config) && strategyFor(item, config) !== 'report';
-    const items = [...input, ...restoreReplaced(input).filter(selectedForRestore)];
+    const items = [...input, ...restoreReplaced(input).filter(restorable)];
     const ctx: FixContext = { inventory: new Inventory(items), config, items };
-    const results: Result[] = [];
-    const wanted: Item[] = [];
-    const removed = new Set<Item>();
-    const handled = new Set<string>();
-    const classUsers: Item[] = [];
-    const exceptions: Exceptions = { ports: new Map() };
+    const state: RunState = {
+      results: [],
+      wanted: [],
+      removed: new Set(),
+      handled: new Set(),
+      classUsers: [],
+      exceptions: { ports: new Map() },
+    };
     for (const item of items) {
-      const kind = item.kind;
-      if (kind !== 'PodMonitor' && kind !== 'ScrapeConfig' && kind !== 'Probe') continue;
-      if (!isSelected(item, config)) continue;
-      if (isMonitoringKind(item, 'ScrapeConfig')) {
-        const outcome = fixScrapeConfig(item, ctx);
-        results.push(...outcome.results);
-        if (outcome.usesClass) classUsers.push(item);
-        continue;
-      }
-      if (isMonitoringKind(item, 'Probe')) {
-        results.push(...reportProbe(item, ctx));
-        continue;
-      }
-      // PodMonitors this function generated (the merged-metrics scraper) are its own output, not input to fix.
-      if (!isMonitoringKind(item, 'PodMonitor') || generatedBy(item) === functionName) continue;
-      const analysis = analyse(item, ctx.inventory);
-      if ('message' in analysis) {
-        results.push(analysis);
-        continue;
-      }
-      if (analysis.endpoints.length > 0 && analysis.appEndpoints.length === 0) {
-        results.push(
-          info(
-            "scrapes only Istio's own metrics ports, which the sidecar never intercepts: no fix needed",
-            analysis.at(),
-          ),
-        );
-        continue;
-      }
-      const strategy = strategyFor(item, config);
-      if (analysis.targets.workloads.length === 0) {
-        results.push(
-          warning(
-            'no workload in the list matches the selector; its pods may come from elsewhere',
-            analysis.at(),
-          ),
-        );
-      }
-      const gate = strategy === 'report' ? undefined : membershipGate(analysis, config);
-      const outcome = gate ?? applyStrategy(strategy, analysis, ctx, exceptions);
-      if (strategy !== 'report') handled.add(monitorRef(item));
-      results.push(...outcome.results);
-      wanted.push(...outcome.generated);
-      if (outcome.removeMonitor) removed.add(item);
-      if (!gate && strategy === 'scrape-class' && !outcome.results.some((r) => r.severity === 'error'))
-        classUsers.push(item);
+      if (handledKinds.has(item.kind) && isSelected(item, config)) handle(item, ctx, state);
     }
-    for (const [workload, entry] of exceptions.ports)
-      wanted.push(peerAuthentication(workload, entry.ports, entry.monitors));
-    if (classUsers.length > 0) results.push(...scrapeClassPrerequisites(ctx, classUsers));
-    const kept = items.filter((item) => !removed.has(item));
-    return { items: reconcileGenerated(kept, wanted, handled), results };
+    for (const [workload, entry] of state.exceptions.ports) {
+      state.wanted.push(peerAuthentication(workload, entry.ports, entry.monitors));
+    }
+    if (state.classUsers.length > 0) state.results.push(...scrapeClassPrerequisites(ctx, state.classUsers));
+    const kept = items.filter((item) => !state.removed.has(item));
+    return { items: reconcileGenerated(kept, state.wanted, state.handled), results: state.results };
   },
 });
