@@ -84,14 +84,20 @@ function keyAt(line: string, col: number, key: string): string | undefined {
 export function readHeader(lines: readonly string[], indent: number): Header {
   const header: Header = { simple: true };
   let inMetadata = false;
+  let metadataDone = false;
   let metadataIndent = -1;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as string;
+    // Outside metadata only top-level keys matter: skip deeper lines without measuring them.
+    if (i > 0 && !inMetadata && (line.length <= indent || line.charCodeAt(indent) === 32)) continue;
     let col = indentOf(line);
     if (i === 0) col = indentOf(' '.repeat(indent) + line.slice(indent));
     if (col < 0 || line.charCodeAt(col) === 35) continue;
     if (col === indent) {
+      if (inMetadata) metadataDone = true;
       inMetadata = false;
+      // Identity is complete once metadata is read: the rest (spec, data) is the bulk of the resource.
+      if (metadataDone && header.kind !== undefined && header.apiVersion !== undefined) break;
       const top = (key: 'apiVersion' | 'kind'): void => {
         const rest = keyAt(line, col, key);
         if (rest === undefined) return;
