@@ -45,7 +45,9 @@ export function scrapeClassPrerequisites(ctx: FixContext, users: readonly Item[]
   const found = configured ? undefined : operatorVersionInList(ctx.items);
   const version = configured ?? found?.version;
   if (version && olderThan(version, minimum)) {
-    const where = found ? { ref: found.from.ref, file: found.from.file } : { path: 'operatorVersion' };
+    const where = found
+      ? { ref: found.from.ref, file: found.from.file, path: found.path }
+      : { path: 'operatorVersion' };
     const names = users.map((m) => m.describe()).join(', ');
     results.push(
       error(

@@ -19,14 +19,27 @@ export function olderThan(a: Version, b: Version): boolean {
   return false;
 }
 
-/** The operator version the list shows: its Deployment's version label or image tag. */
-export function operatorVersionInList(items: readonly Item[]): { version: Version; from: Item } | undefined {
+const crdVersionAnnotation = 'operator.prometheus.io/version';
+
+/**
+ * The operator version the list shows: a monitoring.coreos.com CRD's `operator.prometheus.io/version` annotation,
+ * or the operator Deployment's version label or image tag.
+ */
+export function operatorVersionInList(
+  items: readonly Item[],
+): { version: Version; from: Item; path: string } | undefined {
+  for (const item of items) {
+    if (item.kind !== 'CustomResourceDefinition' || !item.name.endsWith('.monitoring.coreos.com')) continue;
+    const annotated = item.read(['metadata', 'annotations', crdVersionAnnotation]);
+    const version = typeof annotated === 'string' ? parseVersion(annotated) : undefined;
+    if (version) return { version, from: item, path: `metadata.annotations["${crdVersionAnnotation}"]` };
+  }
   for (const item of items) {
     if (item.kind !== 'Deployment' || !item.name.includes('prometheus-operator')) continue;
     const labels = stringMap(asObject(item.data.metadata)?.labels);
     const fromLabel = labels['app.kubernetes.io/version'];
     const version = fromLabel ? parseVersion(fromLabel) : undefined;
-    if (version) return { version, from: item };
+    if (version) return { version, from: item, path: 'metadata.labels["app.kubernetes.io/version"]' };
     const containers = asObject(asObject(asObject(asObject(item.data.spec)?.template)?.spec))?.containers;
     if (!Array.isArray(containers)) continue;
     for (const container of containers) {
@@ -34,7 +47,7 @@ export function operatorVersionInList(items: readonly Item[]): { version: Versio
       if (typeof image !== 'string' || !image.includes('prometheus-operator')) continue;
       const tag = image.split(':').pop() ?? '';
       const parsed = parseVersion(tag);
-      if (parsed) return { version: parsed, from: item };
+      if (parsed) return { version: parsed, from: item, path: 'spec.template.spec.containers' };
     }
   }
   return undefined;
