@@ -5,13 +5,18 @@
  * generated PodMonitor, or a Prometheus that honours the annotations (config).
  */
 
-import { generatedBy, generatedMetadata, originalAnnotation } from '../../src/domain/generated.js';
+import {
+  generatedBy,
+  generatedMetadata,
+  originalAnnotation,
+  originalJson,
+} from '../../src/domain/generated.js';
 import { podTemplatePaths } from '../../src/domain/kinds.js';
 import { matchesSelector, toLabelSelector } from '../../src/domain/label-selector.js';
 import { mergeStringMap } from '../../src/domain/pod-annotations.js';
 import { istioStatsPath } from '../../src/domain/pod-monitor-targets.js';
 import { monitorNamespaces } from '../../src/domain/targets.js';
-import { asObject, type Item, Item as ItemClass, type Json } from '../../src/krm/item.js';
+import { asObject, type Item, Item as ItemClass, type Json, type Resource } from '../../src/krm/item.js';
 import { error, info, type Result } from '../../src/krm/results.js';
 import { ensureMapPath } from '../../src/krm/yaml-edit.js';
 import { type Analysis, describePort, scrapedWorkloads } from './analysis.js';
@@ -82,7 +87,7 @@ function existingScraper(analysis: Analysis, ctx: FixContext): Item | undefined 
 }
 
 /** A PodMonitor for the merged endpoint: the sidecar's declared Envoy port target, re-addressed to the agent's 15020. */
-function mergedScraper(analysis: Analysis, original: Json): ItemClass {
+function mergedScraper(analysis: Analysis, original: Resource): ItemClass {
   const monitor = analysis.monitor;
   const spec = asObject(monitor.data.spec) ?? {};
   const endpoint = analysis.appEndpoints[0]?.data ?? {};
@@ -98,7 +103,7 @@ function mergedScraper(analysis: Analysis, original: Json): ItemClass {
       [monitorRef(monitor)],
       {
         labels: (asObject(asObject(monitor.data.metadata)?.labels) ?? {}) as Record<string, string>,
-        annotations: { [originalAnnotation]: JSON.stringify(original) },
+        annotations: { [originalAnnotation]: originalJson(original) },
       },
     ),
     spec: {
@@ -172,7 +177,7 @@ export function applyMergeMetrics(analysis: Analysis, ctx: FixContext): Strategy
     );
   }
   if (results.some((r) => r.severity === 'error')) return { results, generated: [], removeMonitor: false };
-  const original = analysis.monitor.data as Json;
+  const original = analysis.monitor.data;
   const existing = existingScraper(analysis, ctx);
   if (existing) {
     results.push(

@@ -3,6 +3,7 @@
  * (from the annotation on what replaced it), regenerates what is still wanted, and drops what no longer is.
  */
 
+import { canonicalJson } from '../../src/domain/canonical-json.js';
 import { generatedBy, generatedFor, originalAnnotation } from '../../src/domain/generated.js';
 import { asObject, Item } from '../../src/krm/item.js';
 import { functionName } from './context.js';
@@ -53,7 +54,8 @@ export function reconcileGenerated(
     const replacement = byIdentity.get(identity(item));
     if (replacement) {
       byIdentity.delete(identity(item));
-      out.push(JSON.stringify(item.data) === JSON.stringify(replacement.data) ? item : replacement);
+      // Key order may differ (a restored monitor comes from sorted JSON): compare the data, keep the text.
+      out.push(canonicalJson(item.data) === canonicalJson(replacement.data) ? item : replacement);
       continue;
     }
     if (generatedFor(item).some((ref) => handled.has(ref))) continue;

@@ -4,7 +4,12 @@
  * The job label the PodMonitor produced is kept with relabelings, so dashboards and alerts keep working.
  */
 
-import { generatedBy, generatedMetadata, originalAnnotation } from '../../src/domain/generated.js';
+import {
+  generatedBy,
+  generatedMetadata,
+  originalAnnotation,
+  originalJson,
+} from '../../src/domain/generated.js';
 import { istioTlsConfig } from '../../src/domain/istio-certs.js';
 import { matchesServiceSelector, stringMap } from '../../src/domain/label-selector.js';
 import { asObject, Item, type Json } from '../../src/krm/item.js';
@@ -195,7 +200,7 @@ function serviceMonitor(analysis: Analysis, ctx: FixContext, plan: Plan): Item {
     kind: 'ServiceMonitor',
     metadata: generatedMetadata(functionName, monitor.name, monitor.namespace ?? '', [monitorRef(monitor)], {
       labels: stringMap(asObject(monitor.data.metadata)?.labels),
-      annotations: { [originalAnnotation]: JSON.stringify(monitor.data) },
+      annotations: { [originalAnnotation]: originalJson(monitor.data) },
     }),
     spec: {
       selector: { matchLabels: plan.reuse?.selector ?? { [podMonitorLabel]: monitor.name } },

@@ -1,5 +1,6 @@
 /** Resources a function generates carry an annotation naming it, so a later run can update or remove them. */
 import type { Item, Resource } from '../krm/item.js';
+import { canonicalJson } from './canonical-json.js';
 
 /** The annotation naming the function that generated a resource. */
 export const generatedByAnnotation = 'meshscrape.dev/generated-by';
@@ -39,4 +40,21 @@ export function generatedMetadata(
 export function generatedFor(item: Item): string[] {
   const value = item.read(['metadata', 'annotations', generatedForAnnotation]);
   return typeof value === 'string' && value !== '' ? value.split(',') : [];
+}
+
+const orchestratorAnnotation =
+  /^(?:config\.kubernetes\.io|internal\.config\.kubernetes\.io|config\.k8s\.io|kustomize\.config\.k8s\.io)\//;
+
+/**
+ * A resource as JSON for the `original` annotation, without the annotations kpt and kustomize add (file paths,
+ * ids): they describe where it was in one run, and would make the stored value differ between orchestrators.
+ */
+export function originalJson(resource: Resource): string {
+  const copy = structuredClone(resource) as { metadata?: { annotations?: Record<string, unknown> } };
+  const annotations = copy.metadata?.annotations;
+  if (annotations) {
+    for (const key of Object.keys(annotations)) if (orchestratorAnnotation.test(key)) delete annotations[key];
+    if (Object.keys(annotations).length === 0) delete copy.metadata?.annotations;
+  }
+  return canonicalJson(copy);
 }

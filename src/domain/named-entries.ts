@@ -4,19 +4,10 @@ import { fieldPath } from '../krm/field-path.js';
 import type { Item } from '../krm/item.js';
 import { error, type Result } from '../krm/results.js';
 import { appendNode, findByKey, plain } from '../krm/yaml-edit.js';
+import { canonicalJson } from './canonical-json.js';
 
 function sameContent(existing: unknown, wanted: Record<string, unknown>): boolean {
-  return JSON.stringify(sortKeys(existing)) === JSON.stringify(sortKeys(wanted));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([k, v]) => [k, sortKeys(v)]),
-  );
+  return canonicalJson(existing) === canonicalJson(wanted);
 }
 
 /**

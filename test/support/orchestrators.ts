@@ -93,9 +93,10 @@ export function listResources(text: string): Resource[] {
   return ((parse(text, { version: '1.1' }) as { items?: Resource[] }).items ?? []) as Resource[];
 }
 
-/** Resources in a package directory's YAML files. */
+/** Resources in a package directory's YAML files, subfolders included (kpt writes new resources there). */
 export function packageResources(dir: string): Resource[] {
-  return readdirSync(dir)
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.yaml'))
+    .sort()
     .flatMap((f) => streamResources(readFileSync(join(dir, f), 'utf8')));
 }
