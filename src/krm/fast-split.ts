@@ -16,6 +16,8 @@ export interface Section {
 /** One sequence entry under `items:` with the trivia lines before it. */
 export interface SplitItem {
   leading: string[];
+  /** The item's own text as in the input (its lines joined), to write it back without joining again. */
+  text: string;
   lines: string[];
   indent: number;
 }
@@ -88,7 +90,7 @@ export function splitResourceList(text: string): Split | undefined {
   const itemsSection = sections[at];
   const itemsRange = ranges[at];
   if (!itemsSection || !itemsRange) return { sections, items: [], seqIndent: 0, itemsTrailing: [] };
-  return splitItems(lines, sections, itemsSection, itemsRange);
+  return splitItems(lines, sections, itemsSection, itemsRange, text);
 }
 
 /** An item found by splitItems, as line index ranges: leading trivia [lead, start), own lines [start, end). */
@@ -99,11 +101,24 @@ interface ItemRange {
   indent: number;
 }
 
+/** Offset in `text` of the start of each line, and one past the end. */
+function lineOffsets(lines: readonly string[]): Float64Array {
+  const offsets = new Float64Array(lines.length + 1);
+  let at = 0;
+  for (let i = 0; i < lines.length; i++) {
+    offsets[i] = at;
+    at += (lines[i] as string).length + 1;
+  }
+  offsets[lines.length] = at;
+  return offsets;
+}
+
 function splitItems(
   lines: readonly string[],
   sections: Section[],
   itemsSection: Section,
   range: SectionRange,
+  text: string,
 ): Split | undefined {
   // Lines before the key line in the section are the preamble (and `---`) put there above.
   const keyLineIndex = itemsSection.lines.length - (range.end - range.start);
@@ -185,11 +200,14 @@ function splitItems(
     pending = i + 1;
   }
   const items: SplitItem[] = [];
+  const offsets = lineOffsets(lines);
   for (const r of ranges) {
     if (r.indent < 0) return undefined; // an entry with no content: a null item
     items.push({
       leading: lines.slice(r.lead, r.start),
       lines: lines.slice(r.start, r.end),
+      // A slice of the input shares its characters: no copy until the output is joined.
+      text: text.slice(offsets[r.start] as number, (offsets[r.end] as number) - 1),
       indent: r.indent,
     });
   }

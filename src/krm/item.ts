@@ -16,6 +16,8 @@ interface Source {
   lines: readonly string[];
   /** Column of the item's keys (2 for `- apiVersion: ...` at column 0, 0 in a plain stream). */
   indent: number;
+  /** The lines joined, when the reader kept it (a slice of the input). */
+  text?: string | undefined;
 }
 
 const identityAnnotations = ['config.kubernetes.io/path', 'internal.config.kubernetes.io/path'];
@@ -59,8 +61,8 @@ export class Item {
   }
 
   /** An item backed by input text; nothing is parsed yet. */
-  static fromText(lines: readonly string[], indent: number): Item {
-    return new Item({ lines, indent }, undefined, false);
+  static fromText(lines: readonly string[], indent: number, text?: string): Item {
+    return new Item({ lines, indent, text }, undefined, false);
   }
 
   /** An item backed by an already parsed document (the slow path, or a stream document). */
@@ -255,7 +257,8 @@ export class Item {
   /** The item as a sequence entry at column `seqIndent` (ResourceList form). */
   toEntry(seqIndent: number): string {
     const source = this.source;
-    if (source && !this.changed && source.indent === seqIndent + 2) return source.lines.join('\n');
+    if (source && !this.changed && source.indent === seqIndent + 2)
+      return source.text ?? source.lines.join('\n');
     if (source && !this.changed) return indentAsEntry(dedent(source.lines, source.indent), seqIndent);
     return indentAsEntry(this.render(), seqIndent);
   }

@@ -69,7 +69,7 @@ function fromSplit(split: Split): ReadOutcome<ResourceList> {
   );
   if (problems.length > 0) return { value: undefined, problems };
   const items = split.items.map((entry) => {
-    const item = Item.fromText(entry.lines, entry.indent);
+    const item = Item.fromText(entry.lines, entry.indent, entry.text);
     item.leading = entry.leading;
     return item;
   });
@@ -157,7 +157,12 @@ function renderResults(results: readonly Result[]): string {
 }
 
 function renderItems(items: readonly Item[], seqIndent: number): string {
-  return items.map((item) => [...item.leading, item.toEntry(seqIndent)].join('\n')).join('\n');
+  const parts: string[] = [];
+  for (const item of items) {
+    if (item.leading.length > 0) parts.push(item.leading.join('\n'));
+    parts.push(item.toEntry(seqIndent));
+  }
+  return parts.join('\n');
 }
 
 /** Writes a ResourceList: the input's sections in their order, the items, then all results. */
