@@ -20,9 +20,23 @@ function typeOf(property: JsonSchemaProperty): string {
   return property.type ?? 'any';
 }
 
-/** The JSON Schema of a function's config (typed kind fields). */
+/** The JSON Schema of a function's typed config resource: apiVersion, kind, metadata, and its own fields. */
 export function configJsonSchema(fn: KrmFunction): Record<string, unknown> {
-  return z.toJSONSchema(fn.schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const fields = z.toJSONSchema(fn.schema, { io: 'input', unrepresentable: 'any' }) as {
+    properties?: Record<string, unknown>;
+  } & Record<string, unknown>;
+  return {
+    ...fields,
+    title: fn.kind,
+    description: fn.summary,
+    properties: {
+      apiVersion: { const: configApiVersion },
+      kind: { const: fn.kind },
+      metadata: { type: 'object' },
+      ...fields.properties,
+    },
+    required: ['apiVersion', 'kind'],
+  };
 }
 
 /** One line per config field: name, type, default, description. */
@@ -30,6 +44,7 @@ export function configReference(fn: KrmFunction): string {
   const schema = configJsonSchema(fn) as { properties?: Record<string, JsonSchemaProperty> };
   const lines: string[] = [];
   for (const [name, property] of Object.entries(schema.properties ?? {})) {
+    if (name === 'apiVersion' || name === 'kind' || name === 'metadata') continue;
     const fallback = property.default === undefined ? '' : ` (default ${JSON.stringify(property.default)})`;
     lines.push(`  ${name}: ${typeOf(property)}${fallback}`);
     if (property.description) lines.push(`      ${property.description}`);
