@@ -7,6 +7,30 @@ export function indentOf(line: string): number {
   return i === line.length ? -1 : i;
 }
 
+/**
+ * Offsets where the lines of text[0, end) start, cut as `split('\n')` cuts, then end + 1: line i is
+ * text[starts[i], starts[i + 1] - 1). Offsets rather than strings: most lines of a large input are never looked at
+ * one by one, and a string per line costs its allocation and then the garbage collector's time.
+ */
+export function lineStarts(text: string, end: number): Int32Array {
+  let starts: Int32Array = new Int32Array(64);
+  let count = 1; // the first line starts at 0
+  for (let at = text.indexOf('\n'); ; at = text.indexOf('\n', at + 1)) {
+    if (count === starts.length) starts = grow(starts);
+    if (at < 0 || at >= end) {
+      starts[count++] = end + 1;
+      return starts.subarray(0, count);
+    }
+    starts[count++] = at + 1;
+  }
+}
+
+function grow(array: Int32Array): Int32Array {
+  const grown = new Int32Array(array.length * 2);
+  grown.set(array);
+  return grown;
+}
+
 /** True for blank lines and lines holding only a comment. */
 export function isTrivia(line: string): boolean {
   const col = indentOf(line);
@@ -78,18 +102,28 @@ function keyAt(line: string, col: number, key: string): string | undefined {
 }
 
 /**
- * Reads apiVersion, kind, metadata.name and metadata.namespace from the lines of one resource whose keys sit at
- * column `indent` (the first line may start with a sequence marker inside those columns).
+ * Reads apiVersion, kind, metadata.name and metadata.namespace from the text of one resource whose keys sit at
+ * column `indent` (the first line may start with a sequence marker inside those columns). Every item is read so:
+ * the text is walked by offsets, and only the lines that can matter are cut out of it.
  */
-export function readHeader(lines: readonly string[], indent: number): Header {
+export function readHeader(text: string, indent: number): Header {
   const header: Header = { simple: true };
   let inMetadata = false;
   let metadataDone = false;
   let metadataIndent = -1;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
+  let i = -1;
+  // Lines as text.split('\n') gives them: a final newline ends in one more, empty line.
+  for (let from = 0; from <= text.length; ) {
+    i++;
+    const newline = text.indexOf('\n', from);
+    const to = newline < 0 ? text.length : newline;
+    const lineStart = from;
+    from = to + 1;
     // Outside metadata only top-level keys matter: skip deeper lines without measuring them.
-    if (i > 0 && !inMetadata && (line.length <= indent || line.charCodeAt(indent) === 32)) continue;
+    if (i > 0 && !inMetadata && (to - lineStart <= indent || text.charCodeAt(lineStart + indent) === 32)) {
+      continue;
+    }
+    const line = text.slice(lineStart, to);
     let col = indentOf(line);
     if (i === 0) col = indentOf(' '.repeat(indent) + line.slice(indent));
     if (col < 0 || line.charCodeAt(col) === 35) continue;

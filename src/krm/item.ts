@@ -2,7 +2,7 @@
 import { Document, isMap, parseDocument, type YAMLMap } from 'yaml';
 import { dedent, indentAsEntry, readHeader } from './item-text.js';
 import type { ResourceRef } from './results.js';
-import { digPath, fallback, readPath } from './sub-block.js';
+import { digPath, fallback, type ItemLines, itemLines, readPath } from './sub-block.js';
 import { parseOptions, stringifyOptions } from './yaml-options.js';
 
 /** A plain-data view of a resource (what `toJS` gives). */
@@ -12,12 +12,24 @@ export type Resource = { [key: string]: Json };
 
 /** Where an item came from, so an untouched item can be written back as its original text. */
 interface Source {
-  /** The item's own lines, as in the input. */
-  lines: readonly string[];
+  /** The item's own lines as in the input, joined (from a ResourceList: a slice of the input, not a copy). */
+  text: string;
   /** Column of the item's keys (2 for `- apiVersion: ...` at column 0, 0 in a plain stream). */
   indent: number;
-  /** The lines joined, when the reader kept it (a slice of the input). */
-  text?: string | undefined;
+  /** The text cut into lines, once something needs them (most items are only passed through). */
+  lines?: readonly string[];
+  /** The text prepared for reads by path, once the first read comes. */
+  readable?: ItemLines;
+}
+
+function linesOf(source: Source): readonly string[] {
+  source.lines ??= source.text.split('\n');
+  return source.lines;
+}
+
+function readableOf(source: Source): ItemLines {
+  source.readable ??= itemLines(source.text, source.indent);
+  return source.readable;
 }
 
 const identityAnnotations = ['config.kubernetes.io/path', 'internal.config.kubernetes.io/path'];
@@ -60,9 +72,9 @@ export class Item {
     }
   }
 
-  /** An item backed by input text; nothing is parsed yet. */
-  static fromText(lines: readonly string[], indent: number, text?: string): Item {
-    return new Item({ lines, indent, text }, undefined, false);
+  /** An item backed by input text (its lines joined); nothing is parsed yet. */
+  static fromText(text: string, indent: number): Item {
+    return new Item({ text, indent }, undefined, false);
   }
 
   /** An item backed by an already parsed document (the slow path, or a stream document). */
@@ -81,7 +93,7 @@ export class Item {
   private parse(): Document {
     if (this.document) return this.document;
     const source = this.source as Source;
-    const document = parseDocument(dedent(source.lines, source.indent), parseOptions);
+    const document = parseDocument(dedent(linesOf(source), source.indent), parseOptions);
     this.document = document;
     const data = document.toJS({ maxAliasCount: -1 }) as unknown;
     this.inputIsResource = isResource(data);
@@ -146,7 +158,7 @@ export class Item {
     const key = path.join('\u0000');
     this.reads ??= new Map();
     if (this.reads.has(key)) return this.reads.get(key);
-    const value = readPath(this.source.lines, this.source.indent, path);
+    const value = readPath(readableOf(this.source), this.source.indent, path);
     const result = value === fallback ? digPath(this.data, path) : value;
     this.reads.set(key, result);
     return result;
@@ -156,7 +168,7 @@ export class Item {
     if (this.header) return this.header;
     // Headers are read from text only before the item is parsed (a released Document still counts as parsed).
     if (this.source && !this.snapshot) {
-      const h = readHeader(this.source.lines, this.source.indent);
+      const h = readHeader(this.source.text, this.source.indent);
       if (h.simple && h.kind !== undefined) {
         this.header = {
           apiVersion: h.apiVersion ?? '',
@@ -240,8 +252,8 @@ export class Item {
 
   /** Keeps the sequence style the item was written in (kpt and kustomize write `- ` at the key's column). */
   private indentSeq(): boolean {
-    const lines = this.source?.lines;
-    if (!lines) return false;
+    if (!this.source) return false;
+    const lines = linesOf(this.source);
     for (let i = 1; i < lines.length; i++) {
       const line = lines[i] as string;
       const previous = lines[i - 1] as string;
@@ -257,9 +269,8 @@ export class Item {
   /** The item as a sequence entry at column `seqIndent` (ResourceList form). */
   toEntry(seqIndent: number): string {
     const source = this.source;
-    if (source && !this.changed && source.indent === seqIndent + 2)
-      return source.text ?? source.lines.join('\n');
-    if (source && !this.changed) return indentAsEntry(dedent(source.lines, source.indent), seqIndent);
+    if (source && !this.changed && source.indent === seqIndent + 2) return source.text;
+    if (source && !this.changed) return indentAsEntry(dedent(linesOf(source), source.indent), seqIndent);
     return indentAsEntry(this.render(), seqIndent);
   }
 
@@ -267,7 +278,7 @@ export class Item {
   toDocument(): string {
     const source = this.source;
     if (source && !this.changed) {
-      const text = source.indent === 0 ? source.lines.join('\n') : dedent(source.lines, source.indent);
+      const text = source.indent === 0 ? source.text : dedent(linesOf(source), source.indent);
       return text.endsWith('\n') ? text : `${text}\n`;
     }
     return this.render();

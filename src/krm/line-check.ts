@@ -5,7 +5,9 @@
  */
 import { indentOf } from './item-text.js';
 
-const mayNeedCheck = /["'[{|>]/;
+/** Characters that may open something the line has to close; a line without any is always accepted. */
+const openers = `["'[{|>]`;
+const mayNeedCheck = new RegExp(openers);
 const doubleQuoted = /^"(?:[^"\\]|\\.)*"\s*(?:#.*)?$/;
 const singleQuoted = /^'(?:[^']|'')*'\s*(?:#.*)?$/;
 const blockIndicator = /^[|>][-+0-9]*\s*(?:#.*)?$/;
@@ -38,8 +40,12 @@ export class LineChecker {
 
   /** True when the line is content of a block scalar (skip every other check). */
   inBlockScalar(line: string): boolean {
+    return this.inBlockScalarAt(indentOf(line));
+  }
+
+  /** `inBlockScalar` for a line whose indentation `col` is known (-1 when blank). */
+  inBlockScalarAt(col: number): boolean {
     if (this.blockKey < 0) return false;
-    const col = indentOf(line);
     if (col < 0 || col > this.blockKey) return true;
     this.blockKey = -1;
     return false;
@@ -78,5 +84,27 @@ export class LineChecker {
       default:
         return true;
     }
+  }
+}
+
+/**
+ * Says which lines of a text hold one of the characters `LineChecker.accept` looks at, scanning the text once
+ * instead of cutting every line out: most lines hold none, and their `accept` is always true.
+ */
+export class OpenerScan {
+  private readonly pattern = new RegExp(openers, 'g');
+  /** Offset of the next opener at or after the last range asked about; Infinity when there is none. */
+  private next = -1;
+
+  constructor(private readonly text: string) {}
+
+  /** True when text[from, to) holds an opener. Ranges must be asked about in text order. */
+  within(from: number, to: number): boolean {
+    if (this.next < from) {
+      this.pattern.lastIndex = from;
+      const match = this.pattern.exec(this.text);
+      this.next = match ? match.index : Number.POSITIVE_INFINITY;
+    }
+    return this.next < to;
   }
 }

@@ -69,7 +69,7 @@ function fromSplit(split: Split): ReadOutcome<ResourceList> {
   );
   if (problems.length > 0) return { value: undefined, problems };
   const items = split.items.map((entry) => {
-    const item = Item.fromText(entry.lines, entry.indent, entry.text);
+    const item = Item.fromText(entry.text, entry.indent);
     item.leading = entry.leading;
     return item;
   });
@@ -208,7 +208,7 @@ export function readStream(text: string): ReadOutcome<Item[]> {
   if (split) {
     return {
       value: split.documents.map((d) => {
-        const item = Item.fromText(d.lines, 0);
+        const item = Item.fromText(d.lines.join('\n'), 0);
         item.leading = d.leading;
         return item;
       }),

@@ -6,7 +6,7 @@
  */
 import { parseDocument } from 'yaml';
 import type { Json } from './item.js';
-import { indentOf } from './item-text.js';
+import { indentOf, lineStarts } from './item-text.js';
 import { readSimpleBlock } from './simple-block.js';
 import { parseOptions } from './yaml-options.js';
 
@@ -16,36 +16,121 @@ export const fallback = Symbol('fallback');
 /** A path step: a map key, or `*` for every entry of a list. */
 export type PathStep = string;
 
-interface Lines {
+/** The lines of one item, for walking by indentation without cutting every line out of the item's text. */
+export interface ItemLines {
+  readonly length: number;
+  /** Line i as a string. */
   get(i: number): string;
-  length: number;
+  /** Column of the first non-space character of line i; -1 when the line is blank. */
+  indent(i: number): number;
+  /** Character code at column `col` of line i; NaN past the line's end. */
+  code(i: number, col: number): number;
+  /** Whether line i holds `text` at column `col`. */
+  holds(i: number, text: string, col: number): boolean;
 }
 
-/** The item's lines with the first line's sequence marker (`- `) turned into spaces. */
-function normalized(lines: readonly string[], indent: number): Lines {
-  const first = lines[0] ?? '';
-  const head = indent > 0 && first.length >= indent ? ' '.repeat(indent) + first.slice(indent) : first;
-  return { get: (i) => (i === 0 ? head : (lines[i] as string)), length: lines.length };
+/** An item's text as lines (cut as `split('\n')` cuts): offsets and indentation measured once, in one pass. */
+class TextLines implements ItemLines {
+  private readonly starts: Int32Array;
+  private readonly indents: Int32Array;
+  readonly length: number;
+
+  constructor(private readonly text: string) {
+    this.starts = lineStarts(text, text.length);
+    this.length = this.starts.length - 1;
+    this.indents = new Int32Array(this.length);
+    for (let i = 0; i < this.length; i++) {
+      const from = this.start(i);
+      const to = this.end(i);
+      let at = from;
+      while (at < to && text.charCodeAt(at) === 32) at++;
+      this.indents[i] = at === to ? -1 : at - from;
+    }
+  }
+
+  private start(i: number): number {
+    return this.starts[i] as number;
+  }
+
+  private end(i: number): number {
+    return (this.starts[i + 1] as number) - 1;
+  }
+
+  get(i: number): string {
+    return this.text.slice(this.start(i), this.end(i));
+  }
+
+  indent(i: number): number {
+    return this.indents[i] as number;
+  }
+
+  code(i: number, col: number): number {
+    const at = this.start(i) + col;
+    return col < 0 || at >= this.end(i) ? Number.NaN : this.text.charCodeAt(at);
+  }
+
+  holds(i: number, text: string, col: number): boolean {
+    const at = this.start(i) + col;
+    return col >= 0 && at + text.length <= this.end(i) && this.text.startsWith(text, at);
+  }
 }
 
-function isTriviaAt(line: string, col: number): boolean {
-  return col < 0 || line.charCodeAt(col) === 35;
+/** Other lines with line `at` read as `line`: a sequence entry's first line with its `- ` turned into spaces. */
+class WithLine implements ItemLines {
+  private readonly lineIndent: number;
+  readonly length: number;
+
+  constructor(
+    private readonly lines: ItemLines,
+    private readonly at: number,
+    private readonly line: string,
+  ) {
+    this.lineIndent = indentOf(line);
+    this.length = lines.length;
+  }
+
+  get(i: number): string {
+    return i === this.at ? this.line : this.lines.get(i);
+  }
+
+  indent(i: number): number {
+    return i === this.at ? this.lineIndent : this.lines.indent(i);
+  }
+
+  code(i: number, col: number): number {
+    return i === this.at ? this.line.charCodeAt(col) : this.lines.code(i, col);
+  }
+
+  holds(i: number, text: string, col: number): boolean {
+    return i === this.at ? this.line.startsWith(text, col) : this.lines.holds(i, text, col);
+  }
+}
+
+/**
+ * An item's text prepared for `readPath`, with the first line's sequence marker (`- `) turned into spaces. Keep
+ * it for further reads of the same item: it measures every line once.
+ */
+export function itemLines(text: string, indent: number): ItemLines {
+  const lines = new TextLines(text);
+  const first = lines.get(0);
+  if (indent <= 0 || first.length < indent) return lines;
+  return new WithLine(lines, 0, ' '.repeat(indent) + first.slice(indent));
+}
+
+function isTriviaAt(lines: ItemLines, i: number, col: number): boolean {
+  return col < 0 || lines.code(i, col) === 35;
 }
 
 /** End (exclusive) of the block that belongs to the key line at `start`, whose key sits at `level`. */
-function blockEnd(lines: Lines, start: number, to: number, level: number): number {
-  let end = start + 1;
+function blockEnd(lines: ItemLines, start: number, to: number, level: number): number {
   let last = start + 1;
-  for (; end < to; end++) {
-    const line = lines.get(end);
-    const col = indentOf(line);
-    if (isTriviaAt(line, col)) continue;
+  for (let end = start + 1; end < to; end++) {
+    const col = lines.indent(end);
+    if (isTriviaAt(lines, end, col)) continue;
     // A compact sequence (`- ` at the key's own column) belongs to the key above it.
     if (
       col > level ||
-      (col === level &&
-        line.charCodeAt(col) === 45 &&
-        (line.charCodeAt(col + 1) === 32 || line.length === col + 1))
+      (col === level && lines.code(end, col) === 45 && isSpaceOrEnd(lines.code(end, col + 1)))
     ) {
       last = end + 1;
       continue;
@@ -55,9 +140,13 @@ function blockEnd(lines: Lines, start: number, to: number, level: number): numbe
   return last;
 }
 
+function isSpaceOrEnd(code: number): boolean {
+  return code === 32 || Number.isNaN(code);
+}
+
 /** Index of the line holding `key` at column `level` within [from, to); -1 when absent; fallback when unclear. */
 function findKey(
-  lines: Lines,
+  lines: ItemLines,
   from: number,
   to: number,
   level: number,
@@ -65,15 +154,11 @@ function findKey(
 ): number | typeof fallback {
   let found = -1;
   for (let i = from; i < to; i++) {
-    const line = lines.get(i);
-    if (line.length <= level || line.charCodeAt(level) === 32) continue;
-    const col = indentOf(line);
-    if (col !== level) continue;
-    const c = line.charCodeAt(level);
+    if (lines.indent(i) !== level) continue;
+    const c = lines.code(i, level);
     if (c === 34 || c === 39 || c === 63 /* " ' ? */) return fallback;
-    if (line.startsWith(key, level) && line.charCodeAt(level + key.length) === 58 /* : */) {
-      const after = line.charCodeAt(level + key.length + 1);
-      if (!(Number.isNaN(after) || after === 32)) continue;
+    if (lines.holds(i, key, level) && lines.code(i, level + key.length) === 58 /* : */) {
+      if (!isSpaceOrEnd(lines.code(i, level + key.length + 1))) continue;
       if (found >= 0) return fallback; // a duplicate key: let the real parser report it
       found = i;
     }
@@ -81,18 +166,17 @@ function findKey(
   return found;
 }
 
-function parseBlock(lines: Lines, start: number, end: number, level: number): unknown | typeof fallback {
+function parseBlock(lines: ItemLines, start: number, end: number, level: number): unknown | typeof fallback {
   const keyLine = lines.get(start);
   const colon = keyLine.indexOf(':', level);
   if (colon > level && /^\s*(?:#.*)?$/.test(keyLine.slice(colon + 1))) {
-    const simple = readSimpleBlock(lines.get, start, end);
+    const simple = readSimpleBlock((i) => lines.get(i), start, end);
     if (simple !== undefined) return { [keyLine.slice(level, colon)]: simple };
   }
   const text: string[] = [];
   for (let i = start; i < end; i++) {
-    const line = lines.get(i);
-    const col = indentOf(line);
-    text.push(col < 0 ? '' : line.slice(Math.min(col, level)));
+    const col = lines.indent(i);
+    text.push(col < 0 ? '' : lines.get(i).slice(Math.min(col, level)));
   }
   const document = parseDocument(text.join('\n'), parseOptions);
   if (document.errors.length > 0) return fallback;
@@ -114,19 +198,18 @@ function dig(value: unknown, path: readonly PathStep[]): Json | undefined {
 
 /** Sequence entries of the block [from, to) at column `level`: each entry's line range and content column. */
 function entries(
-  lines: Lines,
+  lines: ItemLines,
   from: number,
   to: number,
   level: number,
 ): { start: number; end: number }[] | typeof fallback {
   const out: { start: number; end: number }[] = [];
   for (let i = from; i < to; i++) {
-    const line = lines.get(i);
-    const col = indentOf(line);
-    if (isTriviaAt(line, col)) continue;
+    const col = lines.indent(i);
+    if (isTriviaAt(lines, i, col)) continue;
     if (col < level) return fallback;
     if (col > level) continue;
-    if (line.charCodeAt(col) !== 45 || line.charCodeAt(col + 1) !== 32) return fallback;
+    if (lines.code(i, col) !== 45 || lines.code(i, col + 1) !== 32) return fallback;
     const previous = out[out.length - 1];
     if (previous) previous.end = i;
     out.push({ start: i, end: to });
@@ -135,7 +218,7 @@ function entries(
 }
 
 function readIn(
-  lines: Lines,
+  lines: ItemLines,
   from: number,
   to: number,
   level: number,
@@ -158,9 +241,8 @@ function readIn(
   // Find the child column: the first content line under the key.
   let child = -1;
   for (let i = at + 1; i < end; i++) {
-    const line = lines.get(i);
-    const col = indentOf(line);
-    if (!isTriviaAt(line, col)) {
+    const col = lines.indent(i);
+    if (!isTriviaAt(lines, i, col)) {
       child = col;
       break;
     }
@@ -172,16 +254,14 @@ function readIn(
     const values: Json[] = [];
     for (const entry of list) {
       // Turn the entry's `- ` into spaces so its first key sits at the entry's content column.
-      const entryLines: Lines = {
-        get: (i) => {
-          const line = lines.get(i);
-          return i === entry.start ? `${line.slice(0, child)}  ${line.slice(child + 2)}` : line;
-        },
-        length: lines.length,
-      };
-      const first = entryLines.get(entry.start);
-      const contentColumn = indentOf(first);
-      if (contentColumn < 0 || first.charCodeAt(contentColumn) === 35) return fallback;
+      const line = lines.get(entry.start);
+      const entryLines = new WithLine(
+        lines,
+        entry.start,
+        `${line.slice(0, child)}  ${line.slice(child + 2)}`,
+      );
+      const contentColumn = entryLines.indent(entry.start);
+      if (isTriviaAt(entryLines, entry.start, contentColumn)) return fallback;
       if (rest.length === 1) {
         const parsed = parseBlock(entryLines, entry.start, entry.end, child);
         if (parsed === fallback) return fallback;
@@ -194,29 +274,28 @@ function readIn(
     }
     return values;
   }
-  const line = lines.get(at + 1 < end ? firstContent(lines, at + 1, end) : at);
-  if (line.charCodeAt(child) === 45) return undefined; // a list where a map was expected
+  const first = at + 1 < end ? firstContent(lines, at + 1, end) : at;
+  if (lines.code(first, child) === 45) return undefined; // a list where a map was expected
   return readIn(lines, at + 1, end, child, rest);
 }
 
-function firstContent(lines: Lines, from: number, to: number): number {
+function firstContent(lines: ItemLines, from: number, to: number): number {
   for (let i = from; i < to; i++) {
-    const line = lines.get(i);
-    if (!isTriviaAt(line, indentOf(line))) return i;
+    if (!isTriviaAt(lines, i, lines.indent(i))) return i;
   }
   return from;
 }
 
 /**
- * The value at `path` in an item written as `lines` with keys at column `indent`; `*` steps collect from every
- * list entry. Undefined when the path is absent; `fallback` when only the full parser can say.
+ * The value at `path` in an item (its `itemLines`, keys at column `indent`); `*` steps collect from every list
+ * entry. Undefined when the path is absent; `fallback` when only the full parser can say.
  */
 export function readPath(
-  lines: readonly string[],
+  lines: ItemLines,
   indent: number,
   path: readonly PathStep[],
 ): Json | undefined | typeof fallback {
-  return readIn(normalized(lines, indent), 0, lines.length, indent, path);
+  return readIn(lines, 0, lines.length, indent, path);
 }
 
 /** The same read on parsed data, for items already parsed and for fallbacks. */

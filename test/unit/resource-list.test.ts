@@ -45,7 +45,7 @@ functionConfig:
 describe('ResourceList reading and writing', () => {
   it('uses the line splitter for block-style input and finds the items', () => {
     const split = splitResourceList(list);
-    expect(split?.items.map((i) => i.lines[0])).toEqual(['- # head comment', '- apiVersion: v1']);
+    expect(split?.items.map((i) => i.text.split('\n')[0])).toEqual(['- # head comment', '- apiVersion: v1']);
     expect(split?.items[0]?.leading).toEqual(['# a comment before the first item']);
   });
 

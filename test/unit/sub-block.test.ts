@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { splitResourceList } from '../../src/krm/fast-split.js';
 import { dedent } from '../../src/krm/item-text.js';
-import { digPath, fallback, readPath } from '../../src/krm/sub-block.js';
+import { digPath, fallback, itemLines, type PathStep, readPath } from '../../src/krm/sub-block.js';
 import { read, resourceList } from '../support/resource-list.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -44,6 +44,11 @@ function corpus(): string[] {
   return files;
 }
 
+/** readPath on an item given as lines, prepared as Item.read prepares it. */
+function readLines(lines: readonly string[], indent: number, path: readonly PathStep[]) {
+  return readPath(itemLines(lines.join('\n'), indent), indent, path);
+}
+
 describe('readPath', () => {
   it('agrees with the full parser on every item of the project fixtures (and kube-prometheus when present)', () => {
     let answered = 0;
@@ -51,9 +56,10 @@ describe('readPath', () => {
       const split = splitResourceList(resourceList(read(file)));
       if (!split) continue;
       for (const item of split.items) {
-        const full = parse(dedent(item.lines, item.indent), { version: '1.1' }) as unknown;
+        const lines = item.text.split('\n');
+        const full = parse(dedent(lines, item.indent), { version: '1.1' }) as unknown;
         for (const path of paths) {
-          const value = readPath(item.lines, item.indent, path);
+          const value = readLines(lines, item.indent, path);
           if (value === fallback) continue;
           answered++;
           expect(value, `${file} ${path.join('.')}`).toEqual(digPath(full, path));
@@ -84,12 +90,12 @@ describe('readPath', () => {
       '    ports: |',
       '      - a',
     ];
-    expect(readPath(lines, 2, ['spec', 'template', 'spec', 'containers', '*', 'ports'])).toEqual([
+    expect(readLines(lines, 2, ['spec', 'template', 'spec', 'containers', '*', 'ports'])).toEqual([
       [{ containerPort: 80 }],
       [{ containerPort: 81, name: 'x' }],
     ]);
-    expect(readPath(lines, 2, ['data', 'ports'])).toBe('- a\n');
-    expect(readPath(lines, 2, ['spec', 'selector'])).toBeUndefined();
+    expect(readLines(lines, 2, ['data', 'ports'])).toBe('- a\n');
+    expect(readLines(lines, 2, ['spec', 'selector'])).toBeUndefined();
   });
 
   it('reads tricky YAML 1.1 scalars exactly as the full parser does', () => {
@@ -124,7 +130,7 @@ describe('readPath', () => {
     for (const value of values) {
       const lines = ['metadata:', '  labels:', `    key: ${value}`, `    other: plain`];
       const full = parse(lines.join('\n'), { version: '1.1' }) as unknown;
-      const read = readPath(lines, 0, ['metadata', 'labels']);
+      const read = readLines(lines, 0, ['metadata', 'labels']);
       if (read === fallback) continue;
       expect(read, value).toEqual(digPath(full, ['metadata', 'labels']));
     }
@@ -136,12 +142,12 @@ describe('readPath', () => {
       '- containerPort: 0755',
     ];
     const full = parse(ports.join('\n'), { version: '1.1' }) as unknown;
-    const read = readPath(ports, 0, ['ports']);
+    const read = readLines(ports, 0, ['ports']);
     expect(read === fallback ? digPath(full, ['ports']) : read).toEqual(digPath(full, ['ports']));
   });
 
   it('leaves duplicate and quoted keys to the full parser', () => {
-    expect(readPath(['metadata:', '  name: a', '  name: b'], 0, ['metadata', 'name'])).toBe(fallback);
-    expect(readPath(['metadata:', '  "name": a'], 0, ['metadata', 'name'])).toBe(fallback);
+    expect(readLines(['metadata:', '  name: a', '  name: b'], 0, ['metadata', 'name'])).toBe(fallback);
+    expect(readLines(['metadata:', '  "name": a'], 0, ['metadata', 'name'])).toBe(fallback);
   });
 });
