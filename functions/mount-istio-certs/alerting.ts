@@ -5,7 +5,7 @@
  */
 import { isMap } from 'yaml';
 import type { Inventory } from '../../src/domain/inventory.js';
-import { istioTlsConfig } from '../../src/domain/istio-certs.js';
+import { carriesIstioTls, istioTlsConfig } from '../../src/domain/istio-certs.js';
 import { namespaceMembership } from '../../src/domain/mesh.js';
 import { membershipOf, serviceOfUrl, type TargetMembership } from '../../src/domain/targets.js';
 import { fieldPath } from '../../src/krm/field-path.js';
@@ -54,11 +54,8 @@ export function secureAlertmanagers(
       );
       continue;
     }
-    const tls = asObject(endpoint.tlsConfig);
-    const same =
-      endpoint.scheme === 'https' && !!tls && Object.entries(wanted).every(([k, v]) => tls[k] === v);
-    if (same) continue;
-    if (endpoint.scheme === 'https' || tls) {
+    if (carriesIstioTls(endpoint, config.certDir)) continue;
+    if (endpoint.scheme === 'https' || endpoint.tlsConfig) {
       results.push(
         info(`Alertmanager ${namespace}/${name} endpoint has its own TLS settings: left as is`, at),
       );

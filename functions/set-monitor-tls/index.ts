@@ -4,7 +4,7 @@
  */
 import { isMap, type YAMLMap, type YAMLSeq } from 'yaml';
 import { Inventory } from '../../src/domain/inventory.js';
-import { type InboundMode, inboundModeOf, istioTlsConfig } from '../../src/domain/istio-certs.js';
+import { carriesIstioTls, type InboundMode, inboundModeOf, istioTlsConfig } from '../../src/domain/istio-certs.js';
 import { isPrometheusServer, isServiceMonitor } from '../../src/domain/kinds.js';
 import { isSelected } from '../../src/domain/selection.js';
 import { endpointPorts, serviceMonitorTargets, type Targets } from '../../src/domain/targets.js';
@@ -20,11 +20,6 @@ type Plan =
   | { tls: true; note?: Result; onlyIfApplied?: true }
   | { tls: false; note: Result }
   | { tls: 'plain-self'; note: Result };
-
-function hasSameTls(endpoint: { [key: string]: Json }, wanted: Record<string, string | boolean>): boolean {
-  const tls = asObject(endpoint.tlsConfig);
-  return endpoint.scheme === 'https' && !!tls && Object.entries(wanted).every(([k, v]) => tls[k] === v);
-}
 
 /** An empty `tlsConfig: {}` says nothing, so it does not count as the endpoint's own TLS. */
 function hasOwnTls(endpoint: { [key: string]: Json }): boolean {
@@ -152,7 +147,7 @@ function processMonitor(
     const plainPort =
       [...ports.numbers].find((n) => config.plainPorts.includes(n)) ??
       [...ports.names].find((n) => config.plainPortNames.includes(n));
-    const same = hasSameTls(endpoint, wanted);
+    const same = carriesIstioTls(endpoint, config.certDir);
     if (plainPort !== undefined) {
       results.push(
         info(

@@ -54,6 +54,13 @@ export function istioTlsConfig(certDir: string): Record<string, string | boolean
   return { ...certFiles(certDir), insecureSkipVerify: true };
 }
 
+/** True when an endpoint (a scrape or an Alertmanager endpoint) already goes https with the recipe's cert files. */
+export function carriesIstioTls(endpoint: Readonly<Record<string, unknown>>, certDir: string): boolean {
+  const tls = endpoint.tlsConfig as Record<string, unknown> | undefined;
+  if (endpoint.scheme !== 'https' || typeof tls !== 'object' || tls === null) return false;
+  return Object.entries(istioTlsConfig(certDir)).every(([key, value]) => tls[key] === value);
+}
+
 /** The memory emptyDir volume of the recipe. */
 export const certVolume = { name: certVolumeName, emptyDir: { medium: 'Memory' } };
 
