@@ -156,16 +156,19 @@ function renderResults(results: readonly Result[]): string {
   return stringify({ results }, stringifyOptions(false));
 }
 
-function renderItems(items: readonly Item[], seqIndent: number): string {
-  const parts: string[] = [];
+/** Adds the items' texts (each after its leading trivia) to the output lines. */
+function pushItems(out: string[], items: readonly Item[], seqIndent: number): void {
   for (const item of items) {
-    if (item.leading.length > 0) parts.push(item.leading.join('\n'));
-    parts.push(item.toEntry(seqIndent));
+    if (item.leading.length > 0) out.push(item.leading.join('\n'));
+    out.push(item.toEntry(seqIndent));
   }
-  return parts.join('\n');
 }
 
-/** Writes a ResourceList: the input's sections in their order, the items, then all results. */
+/**
+ * Writes a ResourceList: the input's sections in their order, the items, then all results. The parts are joined
+ * once, at the end: each join or concatenation of the whole output copies megabytes (and stdout would copy a
+ * concatenation once more to flatten it).
+ */
 export function writeResourceList(list: ResourceList, results: readonly Result[]): string {
   const allResults = [...list.results, ...results];
   const out: string[] = [];
@@ -181,20 +184,21 @@ export function writeResourceList(list: ResourceList, results: readonly Result[]
       const keyLines = section.lines.slice(0, -1);
       out.push(...keyLines);
       out.push(list.items.length === 0 ? 'items: []' : 'items:');
-      if (list.items.length > 0) out.push(renderItems(list.items, split.seqIndent));
+      if (list.items.length > 0) pushItems(out, list.items, split.seqIndent);
       if (split.itemsTrailing.length > 0) out.push(split.itemsTrailing.join('\n'));
     }
   } else {
     out.push(`apiVersion: ${resourceListApiVersion}`, 'kind: ResourceList');
-    out.push(list.items.length === 0 ? 'items: []' : `items:\n${renderItems(list.items, 0)}`);
+    out.push(list.items.length === 0 ? 'items: []' : 'items:');
+    pushItems(out, list.items, 0);
     if (layout.functionConfig) {
       const wrapper = new Document(new YAMLMap(), parseOptions);
       (wrapper.contents as YAMLMap).set('functionConfig', layout.functionConfig);
       out.push(wrapper.toString(stringifyOptions(false)).replace(/\n$/, ''));
     }
   }
-  const resultsText = renderResults(allResults);
-  return `${out.join('\n')}\n${resultsText}`;
+  out.push(renderResults(allResults));
+  return out.join('\n');
 }
 
 /** A ResourceList made from nothing but results, for input that could not be read at all. */
