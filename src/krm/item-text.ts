@@ -13,7 +13,8 @@ export function indentOf(line: string): number {
  * one by one, and a string per line costs its allocation and then the garbage collector's time.
  */
 export function lineStarts(text: string, end: number): Int32Array {
-  let starts: Int32Array = new Int32Array(64);
+  // Room for lines of 16 characters on average (YAML lines are longer): growing copies the array.
+  let starts: Int32Array = new Int32Array((end >> 4) + 2);
   let count = 1; // the first line starts at 0
   for (let at = text.indexOf('\n'); ; at = text.indexOf('\n', at + 1)) {
     if (count === starts.length) starts = grow(starts);

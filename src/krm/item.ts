@@ -48,7 +48,7 @@ export class Item {
   private original: string | undefined;
   private snapshot: Resource | undefined;
   /** Values read by path before the item was parsed. */
-  private reads: Map<string, Json | undefined> | undefined;
+  private reads: { path: readonly string[]; value: Json | undefined }[] | undefined;
   /** True once the Document may have been edited: `node` was handed out, or the document came from outside. */
   private exposed = false;
   /** Whether the parsed input is a mapping (its plain data an object); `data` is `{}` when it is not. */
@@ -91,15 +91,20 @@ export class Item {
   }
 
   private parse(): Document {
-    if (this.document) return this.document;
+    return this.document ?? this.parseSource().document;
+  }
+
+  /** Parses the source text into the item's Document; gives the plain data of that input state too. */
+  private parseSource(): { document: Document; data: Resource } {
     const source = this.source as Source;
     const document = parseDocument(dedent(linesOf(source), source.indent), parseOptions);
     this.document = document;
     const data = document.toJS({ maxAliasCount: -1 }) as unknown;
     this.inputIsResource = isResource(data);
+    const resource = isResource(data) ? data : {};
     // Parsing the same text again (after a release) gives the same data: keep the snapshot callers may hold.
-    if (!this.snapshot) this.snapshot = isResource(data) ? data : {};
-    return document;
+    if (!this.snapshot) this.snapshot = resource;
+    return { document, data: resource };
   }
 
   /** YAML parse errors of this item (the resource is then left as it was). */
@@ -109,7 +114,9 @@ export class Item {
 
   /** The resource's root mapping, for editing; parses the item on first use. */
   get node(): YAMLMap<unknown, unknown> {
-    const document = this.parse();
+    // Parsed just now, its data has not been handed to anyone yet: its JSON is the input state's (no second toJS).
+    const fresh = this.document ? undefined : this.parseSource();
+    const document = fresh?.document ?? this.parse();
     const contents = document.contents;
     if (document.errors.length > 0) {
       throw new Error(`resource ${this.describe()} has malformed YAML: ${document.errors[0]?.message}`);
@@ -117,7 +124,7 @@ export class Item {
     if (!isMap(contents)) throw new Error(`resource ${this.describe()} is not a YAML mapping`);
     if (!this.exposed) {
       // Not edited yet (only `node` allows that): this is the input state.
-      this.original = JSON.stringify(snapshotOf(document));
+      this.original = JSON.stringify(fresh ? fresh.data : snapshotOf(document));
       this.exposed = true;
     }
     return contents;
@@ -155,12 +162,13 @@ export class Item {
    */
   read(path: readonly string[]): Json | undefined {
     if (this.snapshot || !this.source) return digPath(this.data, path);
-    const key = path.join('\u0000');
-    this.reads ??= new Map();
-    if (this.reads.has(key)) return this.reads.get(key);
+    // An item is read at a few paths, many times over (labels of a Service, once per monitor): a short list
+    // compared step by step costs less than building and hashing a key each time.
+    this.reads ??= [];
+    for (const read of this.reads) if (samePath(read.path, path)) return read.value;
     const value = readPath(readableOf(this.source), this.source.indent, path);
     const result = value === fallback ? digPath(this.data, path) : value;
-    this.reads.set(key, result);
+    this.reads.push({ path: [...path], value: result });
     return result;
   }
 
@@ -269,8 +277,10 @@ export class Item {
   /** The item as a sequence entry at column `seqIndent` (ResourceList form). */
   toEntry(seqIndent: number): string {
     const source = this.source;
-    if (source && !this.changed && source.indent === seqIndent + 2) return source.text;
-    if (source && !this.changed) return indentAsEntry(dedent(linesOf(source), source.indent), seqIndent);
+    // `changed` compares the whole content (toJS and JSON): ask once.
+    const unchanged = source !== undefined && !this.changed;
+    if (source && unchanged && source.indent === seqIndent + 2) return source.text;
+    if (source && unchanged) return indentAsEntry(dedent(linesOf(source), source.indent), seqIndent);
     return indentAsEntry(this.render(), seqIndent);
   }
 
@@ -283,6 +293,12 @@ export class Item {
     }
     return this.render();
   }
+}
+
+function samePath(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The document as plain data; `{}` when it is not a mapping. */
