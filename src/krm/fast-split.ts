@@ -8,7 +8,7 @@
  * a string per line was a fifth of the run in garbage collection. A line is cut out only when it needs a closer
  * look; each item keeps its text as one slice of the input, and its lines are made only if it is ever read.
  */
-import { indentOf, isTrivia, lineStarts } from './item-text.js';
+import { indentOf, isTrivia } from './item-text.js';
 import { LineChecker, OpenerScan } from './line-check.js';
 
 /** A top-level key of the ResourceList with its lines (key line first). */
@@ -56,101 +56,117 @@ export function toLines(text: string): string[] {
   return lines;
 }
 
-/** Where each line of a text starts, cut as `toLines` cuts: line i is text[start(i), end(i)). */
-class LineIndex {
-  private readonly starts: Int32Array;
-  readonly length: number;
-
-  constructor(readonly text: string) {
-    // One final newline ends the last line; it does not start an empty one. No text, no lines.
-    const end = text.charCodeAt(text.length - 1) === 10 ? text.length - 1 : text.length;
-    this.starts = text === '' ? new Int32Array(0) : lineStarts(text, end);
-    this.length = Math.max(this.starts.length - 1, 0);
-  }
-
-  start(i: number): number {
-    return this.starts[i] as number;
-  }
-
-  end(i: number): number {
-    return (this.starts[i + 1] as number) - 1;
-  }
-
-  line(i: number): string {
-    return this.text.slice(this.start(i), this.end(i));
-  }
-
-  /** Lines [from, to) as strings. */
-  lines(from: number, to: number): string[] {
-    const out: string[] = [];
-    for (let i = from; i < to; i++) out.push(this.line(i));
-    return out;
-  }
-
-  /** Lines [from, to) joined by newlines, as one slice of the text. */
-  joined(from: number, to: number): string {
-    return from >= to ? '' : this.text.slice(this.start(from), this.end(to - 1));
-  }
+/**
+ * Offset where line-wise reading stops: one past the last line, as `toLines` cuts (a final newline ends the last
+ * line rather than starting an empty one; no text, no lines). Lines are read by offsets: a line starting at
+ * `from` ends at `lineEnd(text, from)`, and the next starts one past that.
+ */
+function linesEnd(text: string): number {
+  if (text === '') return 0;
+  return text.charCodeAt(text.length - 1) === 10 ? text.length : text.length + 1;
 }
 
-/** A top-level section as a range of line indices, before its lines are copied out. */
+/** End of the line starting at `from`: its newline, or the end of the text. */
+function lineEnd(text: string, from: number): number {
+  const at = text.indexOf('\n', from);
+  return at < 0 ? text.length : at;
+}
+
+/** The lines starting in [from, to), where `to` is a line start or `linesEnd`, as strings. */
+function linesIn(text: string, from: number, to: number): string[] {
+  return from >= to ? [] : text.slice(from, to - 1).split('\n');
+}
+
+/** A top-level section as a range of line offsets [start, end), before its lines are copied out. */
 interface SectionRange {
   key: string;
   start: number;
   end: number;
 }
 
+// After the first key, only lines at column 0 can start a section (or a second document): find just those.
+const columnZero = /\n(?:[^ #\-\n]|---)/g;
+
 /** Cuts a block-style ResourceList into sections and items; undefined when only the full parser can read it. */
 export function splitResourceList(text: string): Split | undefined {
   if (unsplittable(text)) return undefined;
-  const index = new LineIndex(text);
-  let start = 0;
+  const end = linesEnd(text);
+  let from = 0;
+  let marker: string | undefined;
   if (text.startsWith('---')) {
-    if (index.line(0).trim() !== '---') return undefined;
-    start = 1;
+    marker = text.slice(0, lineEnd(text, 0));
+    if (marker.trim() !== '---') return undefined;
+    from = marker.length + 1;
+  }
+  const preamble: string[] = [];
+  for (; from < end && !startsSection(text, from); from = lineEnd(text, from) + 1) {
+    const line = text.slice(from, lineEnd(text, from));
+    if (!isTrivia(line)) return undefined; // a `---` too: a second document
+    preamble.push(line);
   }
   const ranges: SectionRange[] = [];
-  let current: SectionRange | undefined;
-  const preamble: string[] = [];
-  for (let i = start; i < index.length; i++) {
-    const from = index.start(i);
-    const to = index.end(i);
-    const first = from < to ? text.charCodeAt(from) : Number.NaN;
-    if (first === 45 /* - */ && text.startsWith('---', from)) return undefined; // a second document
-    // A key at column 0: not blank, not indented, not a comment, not a sequence entry.
-    if (from < to && first !== 32 && first !== 35 && first !== 45) {
-      const colon = text.indexOf(':', from);
-      if (colon <= from || colon >= to || first === 34 || first === 39 || first === 123 || first === 91) {
-        return undefined;
-      }
-      if (current) current.end = i;
-      current = { key: text.slice(from, colon), start: i, end: index.length };
-      ranges.push(current);
-    } else if (!current) {
-      const line = index.line(i);
-      if (!isTrivia(line)) return undefined;
-      preamble.push(line);
-    }
+  columnZero.lastIndex = from;
+  for (let start = from; start < end; ) {
+    const key = sectionKey(text, start);
+    if (key === undefined) return undefined;
+    const next = columnZero.exec(text);
+    const range = { key, start, end: next ? next.index + 1 : end };
+    ranges.push(range);
+    start = range.end;
   }
   const at = ranges.findIndex((r) => r.key === 'items');
   // The items section keeps only its key line here: splitItems cuts the rest into items.
   const sections: Section[] = ranges.map((r, k) => ({
     key: r.key,
-    lines: index.lines(r.start, k === at ? r.start + 1 : r.end),
+    lines: linesIn(text, r.start, k === at ? lineEnd(text, r.start) + 1 : r.end),
   }));
   if (preamble.length > 0) {
     const first = sections[0];
     if (!first) return undefined;
     first.lines.unshift(...preamble);
   }
-  if (start === 1 && sections[0]) sections[0].lines.unshift(index.line(0));
+  if (marker !== undefined && sections[0]) sections[0].lines.unshift(marker);
   const itemsSection = sections[at];
   const itemsRange = ranges[at];
   if (!itemsSection || !itemsRange) return { sections, items: [], seqIndent: 0, itemsTrailing: [] };
-  return splitItems(index, sections, itemsSection, itemsRange);
+  return splitItems(text, sections, itemsSection, itemsRange);
 }
 
-/** An item found by splitItems, as line index ranges: leading trivia [lead, start), own lines [start, end). */
+/** Whether the line at `from` is at column 0 and not trivia, a sequence entry or a document marker. */
+function startsSection(text: string, from: number): boolean {
+  const first = text.charCodeAt(from);
+  return first !== 10 && first !== 32 && first !== 35 && first !== 45 && from < text.length;
+}
+
+/** The key of a column-0 line; undefined when the line is something the splitter does not take. */
+function sectionKey(text: string, from: number): string | undefined {
+  const first = text.charCodeAt(from);
+  if (first === 45 /* - */) return undefined; // `---`: a second document
+  const colon = text.indexOf(':', from);
+  if (colon <= from || colon >= lineEnd(text, from)) return undefined;
+  if (first === 34 || first === 39 || first === 123 || first === 91) return undefined; // " ' { [
+  return text.slice(from, colon);
+}
+
+/**
+ * Where a run of plain lines starting at `from` ends (the next line's start; `from` when that line is not plain).
+ * Plain lines are indented at least `column`, do not end in a space and hold no opener: outside a block scalar,
+ * the lines `LineChecker.accept` takes without looking, and that change nothing.
+ */
+function plainRunEnd(text: string, from: number, to: number, column: number, openers: OpenerScan): number {
+  let at = from;
+  while (at < to) {
+    const end = lineEnd(text, at);
+    if (end <= at + column || text.charCodeAt(end - 1) === 32) break;
+    let spaces = 0;
+    while (spaces < column && text.charCodeAt(at + spaces) === 32) spaces++;
+    if (spaces < column || openers.within(at, end)) break;
+    at = end + 1;
+  }
+  return at;
+}
+
+/** An item found by splitItems, as line offsets: leading trivia [lead, start), own lines [start, end). */
 interface ItemRange {
   lead: number;
   start: number;
@@ -159,18 +175,17 @@ interface ItemRange {
 }
 
 function splitItems(
-  index: LineIndex,
+  text: string,
   sections: Section[],
   itemsSection: Section,
   range: SectionRange,
 ): Split | undefined {
-  const text = index.text;
-  const keyLine = index.line(range.start);
-  const inline = keyLine.slice('items:'.length).trim();
-  const bodyStart = range.start + 1;
+  const keyEnd = lineEnd(text, range.start);
+  const inline = text.slice(range.start + 'items:'.length, keyEnd).trim();
+  const bodyStart = keyEnd + 1;
   const bodyEnd = range.end;
   if (inline !== '' && !inline.startsWith('#')) {
-    const body = index.lines(bodyStart, bodyEnd);
+    const body = linesIn(text, bodyStart, bodyEnd);
     if (/^\[\]\s*(#.*)?$/.test(inline) && body.every(isTrivia)) {
       // The section keeps its trivia lines too: writeResourceList expects it so (see its items: [] case).
       itemsSection.lines = itemsSection.lines.concat(body);
@@ -180,7 +195,7 @@ function splitItems(
   }
   let seqIndent = -1;
   const ranges: ItemRange[] = [];
-  // Trivia lines not yet given to an item are always the lines [pending, i).
+  // Trivia lines not yet given to an item are always the lines [pending, from).
   let pending = bodyStart;
   let current: ItemRange | undefined;
   // The current item's key column once known (0 until then): lines indented at least that far and not ending in
@@ -188,21 +203,33 @@ function splitItems(
   let contentColumn = 0;
   const checker = new LineChecker();
   const openers = new OpenerScan(text);
-  for (let i = bodyStart; i < bodyEnd; i++) {
-    const from = index.start(i);
-    const to = index.end(i);
+  for (let from = bodyStart; from < bodyEnd; ) {
+    if (current && contentColumn > 0 && !checker.readingBlockScalar) {
+      // Most lines are plain content of the current item: pass over them without measuring each.
+      const after = plainRunEnd(text, from, bodyEnd, contentColumn, openers);
+      if (after > from) {
+        current.end = after;
+        pending = after;
+        from = after;
+        continue;
+      }
+    }
+    const to = lineEnd(text, from);
+    const next = to + 1;
     let first = from;
     while (first < to && text.charCodeAt(first) === 32) first++;
     const col = first === to ? -1 : first - from;
     if (current && checker.inBlockScalarAt(col)) {
-      current.end = i + 1;
-      pending = i + 1;
+      current.end = next;
+      pending = next;
+      from = next;
       continue;
     }
     if (current && contentColumn > 0 && col >= contentColumn && text.charCodeAt(to - 1) !== 32) {
       if (openers.within(from, to) && !checker.accept(text.slice(from, to), col)) return undefined;
-      current.end = i + 1;
-      pending = i + 1;
+      current.end = next;
+      pending = next;
+      from = next;
       continue;
     }
     const trivia = col < 0 || text.charCodeAt(first) === 35;
@@ -213,9 +240,10 @@ function splitItems(
     if (trivia) {
       // Trivia deeper than the entry marker belongs to the entry; trivia at or left of it may precede the next.
       if (current && col > seqIndent + 1) {
-        current.end = i + 1;
-        pending = i + 1;
+        current.end = next;
+        pending = next;
       }
+      from = next;
       continue;
     }
     if (openers.within(from, to) && !checker.accept(text.slice(from, to), col)) return undefined;
@@ -226,14 +254,15 @@ function splitItems(
       if (after.startsWith('{') || after.startsWith('[') || after.startsWith('|') || after.startsWith('>')) {
         return undefined;
       }
-      current = { lead: pending, start: i, end: i + 1, indent: -1 };
-      pending = i + 1;
+      current = { lead: pending, start: from, end: next, indent: -1 };
+      pending = next;
       contentColumn = 0;
       if (after !== '' && !after.startsWith('#')) {
         current.indent = col + 1 + (rest.length - after.length);
         contentColumn = current.indent;
       }
       ranges.push(current);
+      from = next;
       continue;
     }
     if (!current || col < seqIndent + 2) return undefined;
@@ -241,15 +270,16 @@ function splitItems(
       current.indent = col;
       contentColumn = col;
     } else if (col < current.indent) return undefined;
-    current.end = i + 1;
-    pending = i + 1;
+    current.end = next;
+    pending = next;
+    from = next;
   }
   const items: SplitItem[] = [];
   for (const r of ranges) {
     if (r.indent < 0) return undefined; // an entry with no content: a null item
     items.push({
-      leading: index.lines(r.lead, r.start),
-      text: index.joined(r.start, r.end),
+      leading: linesIn(text, r.lead, r.start),
+      text: text.slice(r.start, r.end - 1),
       indent: r.indent,
     });
   }
@@ -257,7 +287,7 @@ function splitItems(
     sections,
     items,
     seqIndent: Math.max(seqIndent, 0),
-    itemsTrailing: index.lines(pending, bodyEnd),
+    itemsTrailing: linesIn(text, pending, bodyEnd),
   };
 }
 

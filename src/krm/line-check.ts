@@ -38,6 +38,11 @@ export class LineChecker {
   /** Column of the key whose block scalar is being read, or -1. */
   private blockKey = -1;
 
+  /** True while lines may be content of a block scalar (a line's indentation decides, see `inBlockScalarAt`). */
+  get readingBlockScalar(): boolean {
+    return this.blockKey >= 0;
+  }
+
   /** True when the line is content of a block scalar (skip every other check). */
   inBlockScalar(line: string): boolean {
     return this.inBlockScalarAt(indentOf(line));
