@@ -20,6 +20,7 @@ const overrideSchema = z.strictObject({
   strategy: z.enum(strategies),
 });
 
+/** Config fields of FixPodMonitors; unknown fields are errors. */
 export const fixPodMonitorsSchema = z.strictObject({
   strategy: z.enum(strategies).default('scrape-class').describe('strategy for every selected PodMonitor'),
   overrides: z

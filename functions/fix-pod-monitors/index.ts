@@ -170,6 +170,7 @@ function handle(item: Item, ctx: FixContext, state: RunState): void {
 
 const handledKinds = new Set(['PodMonitor', 'ScrapeConfig', 'Probe']);
 
+/** The fix-pod-monitors function. */
 export const fixPodMonitors = defineFunction({
   name: 'fix-pod-monitors',
   kind: 'FixPodMonitors',

@@ -16,6 +16,7 @@ export const workloadSchema = z.strictObject({
   containers: z.array(z.string().min(1)).min(1).describe('containers that read the cert files'),
 });
 
+/** Config fields of MountIstioCerts; unknown fields are errors. */
 export const mountIstioCertsSchema = z.strictObject({
   certDir: certDirField,
   inbound: z

@@ -72,6 +72,7 @@ function processWorkloads(items: readonly Item[], config: MountIstioCertsConfig)
   return results;
 }
 
+/** The mount-istio-certs function. */
 export const mountIstioCerts = defineFunction({
   name: 'mount-istio-certs',
   kind: 'MountIstioCerts',

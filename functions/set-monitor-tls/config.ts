@@ -8,6 +8,7 @@ export const istioPlainPorts = [15090, 15020, 15014, 15021];
 /** The names Istio gives those ports. */
 export const istioPlainPortNames = ['http-envoy-prom', 'http-monitoring', 'status-port', 'http-status'];
 
+/** Config fields of SetMonitorTLS; unknown fields are errors. */
 export const setMonitorTlsSchema = z.strictObject({
   certDir: certDirField,
   overwrite: z

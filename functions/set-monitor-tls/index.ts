@@ -192,6 +192,7 @@ function fsAccessProblems(inventory: Inventory): Result[] {
   });
 }
 
+/** The set-monitor-tls function. */
 export const setMonitorTls = defineFunction({
   name: 'set-monitor-tls',
   kind: 'SetMonitorTLS',
