@@ -72,10 +72,22 @@ export function indentAsEntry(text: string, seqIndent: number): string {
 const plainValue = /^([^\s'"#&*!|>{[%@`][^#]*?)\s*(?:\s#.*)?$/;
 const quotedValue = /^(['"])(.*)\1\s*(?:#.*)?$/;
 
+/** True when every character is a letter, a digit, `.`, `_`, `/` or `-`: what `plainValue` takes as it stands. */
+function isPlainWord(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+    if (!(letter || (c >= 48 && c <= 57) || c === 46 || c === 95 || c === 47 || c === 45)) return false;
+  }
+  return true;
+}
+
 /** Reads a simple scalar value written after `key:` on the same line; undefined when it is not simple. */
 function simpleScalar(rest: string): string | undefined {
   const text = rest.trim();
   if (text === '') return undefined;
+  // Most names and kinds: no need for the expressions below (every item's header is read).
+  if (isPlainWord(text)) return text;
   const quoted = quotedValue.exec(text);
   if (quoted) {
     const body = quoted[2] as string;
@@ -122,6 +134,15 @@ export function readHeader(text: string, indent: number): Header {
     from = to + 1;
     // Outside metadata only top-level keys matter: skip deeper lines without measuring them.
     if (i > 0 && !inMetadata && (to - lineStart <= indent || text.charCodeAt(lineStart + indent) === 32)) {
+      continue;
+    }
+    // Inside metadata, lines deeper than its keys (labels, annotations) are skipped the same way.
+    if (
+      inMetadata &&
+      metadataIndent >= 0 &&
+      text.charCodeAt(lineStart + indent) === 32 &&
+      text.charCodeAt(lineStart + metadataIndent) === 32
+    ) {
       continue;
     }
     const line = text.slice(lineStart, to);

@@ -299,6 +299,8 @@ describe('offset-based reading, against the line-array reference', () => {
       `${head}items:\n- a: 1\nfunctionConfig:\n  b: 1\n---\n`,
       `${head}items:\n- a: 1\nfunctionConfig:\n  b: |\n---\n`,
       `${head}items:\n- a: 1\n--- b: 1\n`,
+      `${head}items:\n- apiVersion: v1\n  kind: A\n  metadata:\n    name: a\n  k:  # c\n    name: b\n    namespace: n\n`,
+      `${head}items:\n- kind: A\n  metadata:\n    labels:\n      name: x\n    name: '-a.b_c/d'\n  apiVersion: v1\n`,
       `# c\n--- a: 1\n${head}items:\n- a: 1\n`,
       `${head}items:\n- a: 'x\n  b: 1\n`,
       `${head}items:\n- a: 1\n  b: [1,\n  2]\n`,
