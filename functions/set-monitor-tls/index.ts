@@ -4,7 +4,12 @@
  */
 import { isMap, type YAMLMap, type YAMLSeq } from 'yaml';
 import { Inventory } from '../../src/domain/inventory.js';
-import { carriesIstioTls, type InboundMode, inboundModeOf, istioTlsConfig } from '../../src/domain/istio-certs.js';
+import {
+  carriesIstioTls,
+  type InboundMode,
+  inboundModeOf,
+  istioTlsConfig,
+} from '../../src/domain/istio-certs.js';
 import { isPrometheusServer, isServiceMonitor } from '../../src/domain/kinds.js';
 import { isSelected } from '../../src/domain/selection.js';
 import { endpointPorts, serviceMonitorTargets, type Targets } from '../../src/domain/targets.js';

@@ -9,9 +9,18 @@ import { readStdin } from './stdin.js';
 
 const isHelp = (arg: string | undefined): boolean => arg === '--help' || arg === '-h' || arg === 'help';
 
+/** The package version, from the nearest package.json above this module (dist/ bundle or compiled tree). */
 function version(): string {
-  const packageJson = fileURLToPath(new URL('../../../package.json', import.meta.url));
-  return (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
+  for (const up of ['../package.json', '../../package.json', '../../../package.json']) {
+    try {
+      const file = fileURLToPath(new URL(up, import.meta.url));
+      const manifest = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (manifest.name === 'meshscrape' && manifest.version) return manifest.version;
+    } catch {
+      // not at this level
+    }
+  }
+  return 'unknown';
 }
 
 function dispatch(args: readonly string[], executable: string): ModeOutput {
