@@ -5,13 +5,13 @@
  * generated list, and seeded random mutations of them (comments at odd columns, blank lines, block scalars, flow
  * values, quoted keys, anchors, items at other columns).
  */
-import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { splitResourceList, splitStream } from '../../src/krm/fast-split.js';
 import { readHeader } from '../../src/krm/item-text.js';
 import { fallback, itemLines, type PathStep, readPath } from '../../src/krm/sub-block.js';
+import { streamFiles } from '../support/corpus.js';
 import { read, resourceList } from '../support/resource-list.js';
 import * as reference from './reference/fast-split.js';
 import { readHeader as referenceHeader } from './reference/item-text.js';
@@ -40,25 +40,6 @@ const paths: PathStep[][] = [
   ['key'],
   ['missing', 'path'],
 ];
-
-/** Stream files: function test data, the example pipeline, kube-prometheus when present. */
-function streamFiles(): string[] {
-  const files: string[] = [];
-  const functions = join(root, 'functions');
-  for (const fn of readdirSync(functions)) {
-    const testdata = join(functions, fn, 'testdata');
-    if (!existsSync(testdata)) continue;
-    for (const c of readdirSync(testdata)) files.push(join(testdata, c, 'resources.yaml'));
-  }
-  for (const file of readdirSync(join(root, 'pipelines', 'example'))) {
-    if (file.endsWith('.yaml')) files.push(join(root, 'pipelines', 'example', file));
-  }
-  const realWorld = join(root, '..', 'shared', 'fixtures', 'real-world', 'kube-prometheus', 'manifests');
-  if (existsSync(realWorld)) {
-    for (const file of readdirSync(realWorld)) if (file.endsWith('.yaml')) files.push(join(realWorld, file));
-  }
-  return files.filter((file) => existsSync(file));
-}
 
 /** The benchmark's generator (plain JavaScript), for a small list laid out as the benchmark's. */
 async function benchList(count: number): Promise<string> {

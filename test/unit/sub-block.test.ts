@@ -1,14 +1,12 @@
 /** Reading one block by indentation must give exactly what the full parser gives, or say it cannot. */
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { splitResourceList } from '../../src/krm/fast-split.js';
 import { dedent } from '../../src/krm/item-text.js';
 import { digPath, fallback, itemLines, type PathStep, readPath } from '../../src/krm/sub-block.js';
+import { streamFiles } from '../support/corpus.js';
 import { read, resourceList } from '../support/resource-list.js';
 
-const root = join(import.meta.dirname, '..', '..');
 const paths = [
   ['metadata', 'labels'],
   ['metadata', 'annotations'],
@@ -26,24 +24,6 @@ const paths = [
   ['missing', 'path'],
 ];
 
-function corpus(): string[] {
-  const files: string[] = [];
-  const functions = join(root, 'functions');
-  for (const fn of readdirSync(functions)) {
-    const testdata = join(functions, fn, 'testdata');
-    if (!existsSync(testdata)) continue;
-    for (const c of readdirSync(testdata)) files.push(join(testdata, c, 'resources.yaml'));
-  }
-  for (const file of readdirSync(join(root, 'pipelines', 'example'))) {
-    if (file.endsWith('.yaml')) files.push(join(root, 'pipelines', 'example', file));
-  }
-  const realWorld = join(root, '..', 'shared', 'fixtures', 'real-world', 'kube-prometheus', 'manifests');
-  if (existsSync(realWorld)) {
-    for (const file of readdirSync(realWorld)) if (file.endsWith('.yaml')) files.push(join(realWorld, file));
-  }
-  return files;
-}
-
 /** readPath on an item given as lines, prepared as Item.read prepares it. */
 function readLines(lines: readonly string[], indent: number, path: readonly PathStep[]) {
   return readPath(itemLines(lines.join('\n'), indent), indent, path);
@@ -52,7 +32,7 @@ function readLines(lines: readonly string[], indent: number, path: readonly Path
 describe('readPath', () => {
   it('agrees with the full parser on every item of the project fixtures (and kube-prometheus when present)', () => {
     let answered = 0;
-    for (const file of corpus()) {
+    for (const file of streamFiles()) {
       const split = splitResourceList(resourceList(read(file)));
       if (!split) continue;
       for (const item of split.items) {

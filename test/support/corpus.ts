@@ -1,0 +1,24 @@
+/** YAML streams to check readers on: the functions' test data, the bundled example, kube-prometheus when present. */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..', '..');
+
+/** Paths of YAML stream files, project fixtures first. */
+export function streamFiles(): string[] {
+  const files: string[] = [];
+  const functions = join(root, 'functions');
+  for (const fn of readdirSync(functions)) {
+    const testdata = join(functions, fn, 'testdata');
+    if (!existsSync(testdata)) continue;
+    for (const c of readdirSync(testdata)) files.push(join(testdata, c, 'resources.yaml'));
+  }
+  for (const file of readdirSync(join(root, 'pipelines', 'example'))) {
+    if (file.endsWith('.yaml')) files.push(join(root, 'pipelines', 'example', file));
+  }
+  const realWorld = join(root, '..', 'shared', 'fixtures', 'real-world', 'kube-prometheus', 'manifests');
+  if (existsSync(realWorld)) {
+    for (const file of readdirSync(realWorld)) if (file.endsWith('.yaml')) files.push(join(realWorld, file));
+  }
+  return files.filter((file) => existsSync(file));
+}
