@@ -8,7 +8,7 @@
  * a string per line was a fifth of the run in garbage collection. A line is cut out only when it needs a closer
  * look; each item keeps its text as one slice of the input, and its lines are made only if it is ever read.
  */
-import { indentOf, isTrivia } from './item-text.js';
+import { isTrivia } from './item-text.js';
 import { LineChecker, OpenerScan } from './line-check.js';
 
 /** A top-level key of the ResourceList with its lines (key line first). */
@@ -40,7 +40,7 @@ export interface Split {
  * line structure unreliable. Each pattern runs only when the text holds characters every match of it needs: one
  * expression with all the alternatives cost 60 ms on a 13 MB input, and most inputs hold none of `& * ! ? `.
  */
-function unsplittable(text: string): boolean {
+export function unsplittable(text: string): boolean {
   if (text.includes('\t') || text.includes('\r')) return true;
   if (text.includes('%') && /^%/m.test(text)) return true;
   if (text.includes('...') && /^\.\.\./m.test(text)) return true;
@@ -290,48 +290,4 @@ function splitItems(
     seqIndent: Math.max(seqIndent, 0),
     itemsTrailing: linesIn(text, pending, bodyEnd),
   };
-}
-
-/** One document of a plain YAML stream. */
-export interface StreamDocument {
-  leading: string[];
-  lines: string[];
-}
-
-/** Cuts a plain multi-document stream at `---` lines; undefined when only the full parser can read it. */
-export function splitStream(text: string): { documents: StreamDocument[]; trailing: string[] } | undefined {
-  if (unsplittable(text)) return undefined;
-  const documents: StreamDocument[] = [];
-  let pending: string[] = [];
-  let lines: string[] = [];
-  const flush = (): void => {
-    if (lines.some((l) => !isTrivia(l))) {
-      documents.push({ leading: pending, lines });
-      pending = [];
-    } else {
-      pending.push(...lines);
-    }
-    lines = [];
-  };
-  let checker = new LineChecker();
-  for (const line of toLines(text)) {
-    if (line.startsWith('---')) {
-      if (line.slice(3).trim() !== '') return undefined;
-      flush();
-      checker = new LineChecker();
-      continue;
-    }
-    if (checker.inBlockScalar(line)) {
-      lines.push(line);
-      continue;
-    }
-    if (!isTrivia(line) && !checker.accept(line, indentOf(line))) return undefined;
-    if (lines.length === 0 && !isTrivia(line) && indentOf(line) !== 0) return undefined;
-    const first = line.trimStart()[0];
-    if (lines.every(isTrivia) && !isTrivia(line) && (first === '{' || first === '[' || first === '-'))
-      return undefined;
-    lines.push(line);
-  }
-  flush();
-  return { documents, trailing: pending };
 }

@@ -11,9 +11,10 @@ import {
   visit,
   YAMLMap,
 } from 'yaml';
-import { type Split, splitResourceList, splitStream } from './fast-split.js';
+import { type Split, splitResourceList } from './fast-split.js';
 import { asObject, Item, type Resource } from './item.js';
 import { error, type Result } from './results.js';
+import { splitStream } from './stream-split.js';
 import { parseOptions, stringifyOptions } from './yaml-options.js';
 
 /** Layout of the input, so the output keeps its section order and trivia. */

@@ -8,8 +8,9 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { splitResourceList, splitStream } from '../../src/krm/fast-split.js';
+import { splitResourceList } from '../../src/krm/fast-split.js';
 import { readHeader } from '../../src/krm/item-text.js';
+import { splitStream } from '../../src/krm/stream-split.js';
 import { fallback, itemLines, type PathStep, readPath } from '../../src/krm/sub-block.js';
 import { streamFiles } from '../support/corpus.js';
 import { read, resourceList } from '../support/resource-list.js';
