@@ -129,7 +129,7 @@ export function splitResourceList(text: string): Split | undefined {
   const itemsSection = sections[at];
   const itemsRange = ranges[at];
   if (!itemsSection || !itemsRange) return { sections, items: [], seqIndent: 0, itemsTrailing: [] };
-  return splitItems(text, sections, itemsSection, itemsRange);
+  return splitItems(text, sections, itemsRange);
 }
 
 /** Whether the line at `from` is at column 0 and not trivia, a sequence entry or a document marker. */
@@ -174,12 +174,7 @@ interface ItemRange {
   indent: number;
 }
 
-function splitItems(
-  text: string,
-  sections: Section[],
-  itemsSection: Section,
-  range: SectionRange,
-): Split | undefined {
+function splitItems(text: string, sections: Section[], range: SectionRange): Split | undefined {
   const keyEnd = lineEnd(text, range.start);
   const inline = text.slice(range.start + 'items:'.length, keyEnd).trim();
   const bodyStart = keyEnd + 1;
@@ -187,9 +182,7 @@ function splitItems(
   if (inline !== '' && !inline.startsWith('#')) {
     const body = linesIn(text, bodyStart, bodyEnd);
     if (/^\[\]\s*(#.*)?$/.test(inline) && body.every(isTrivia)) {
-      // The section keeps its trivia lines too, as the line-array splitter left it. (writeResourceList then writes
-      // `items: []` twice when such lines follow: a bug of its own, kept until it is fixed on purpose.)
-      itemsSection.lines = itemsSection.lines.concat(body);
+      // The trivia after `items: []` is written back as the items' trailing lines, not as part of the key line.
       return { sections, items: [], seqIndent: 0, itemsTrailing: body };
     }
     return undefined;

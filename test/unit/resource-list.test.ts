@@ -131,6 +131,13 @@ describe('ResourceList reading and writing', () => {
     expect(writeResourceList(read.value as NonNullable<typeof read.value>, [])).toBe(indented);
   });
 
+  it('writes items: [] once, with the comments that followed it', () => {
+    const empty =
+      'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\n# nothing here\n\nfunctionConfig:\n  a: b\n';
+    const read = readResourceList(empty);
+    expect(writeResourceList(read.value as NonNullable<typeof read.value>, [])).toBe(empty);
+  });
+
   it('writes an empty list as items: [] and keeps results of earlier functions', () => {
     const empty =
       'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nresults:\n- message: earlier\n  severity: info\n';

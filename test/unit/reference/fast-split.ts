@@ -1,5 +1,7 @@
 // Test-only reference: src/krm/fast-split.ts as it was before the offset-based splitter (commit 1aac976). The
-// differential test (test/unit/split-reference.test.ts) holds the new code to exactly this behaviour. Do not edit.
+// differential test (test/unit/split-reference.test.ts) holds the new code to exactly this behaviour. One
+// deliberate change since: after `items: []` the trivia lines are the items' trailing lines only (they were also
+// left in the section, and written twice).
 /**
  * Finds item boundaries with a line scanner so untouched items pass through as their original text and only the
  * items a function needs are parsed. The full parser is slower by an order of magnitude on large inputs
@@ -131,6 +133,7 @@ function splitItems(
   if (inline !== '' && !inline.startsWith('#')) {
     const body = lines.slice(bodyStart, bodyEnd);
     if (/^\[\]\s*(#.*)?$/.test(inline) && body.every(isTrivia)) {
+      itemsSection.lines = itemsSection.lines.slice(0, keyLineIndex + 1);
       return { sections, items: [], seqIndent: 0, itemsTrailing: body };
     }
     return undefined;
