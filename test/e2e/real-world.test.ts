@@ -6,6 +6,7 @@ import { cpSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { crdValidator } from '../support/crd-schema.js';
+import { modelProblems } from '../support/operator-models.js';
 import { installPlugins, repoRoot, run, streamResources, tempDir } from '../support/orchestrators.js';
 
 const manifests = join(repoRoot, '..', 'shared', 'fixtures', 'real-world', 'kube-prometheus', 'manifests');
@@ -17,6 +18,7 @@ const certFiles = {
 };
 
 type Resource = {
+  apiVersion: string;
   kind: string;
   metadata: { name: string; namespace?: string };
   spec: Record<string, unknown>;
@@ -115,6 +117,12 @@ describe.skipIf(!existsSync(manifests))('kube-prometheus manifests through kubec
     for (const monitor of output.filter((r) => r.kind === 'ServiceMonitor')) {
       expect(validate(monitor), monitor.metadata.name).toEqual([]);
     }
+  });
+
+  it('writes a Prometheus valid for the operator API types', () => {
+    const prometheus = output.filter((r) => r.kind === 'Prometheus');
+    expect(prometheus).toHaveLength(1);
+    for (const resource of prometheus) expect(modelProblems(resource), resource.metadata.name).toEqual([]);
   });
 
   it('gives the same output on a second run', () => {

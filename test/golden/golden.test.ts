@@ -9,14 +9,26 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runKrm } from '../../src/cli/krm-mode.js';
 import { crdValidator } from '../support/crd-schema.js';
+import { modelKinds, modelProblems } from '../support/operator-models.js';
 import { read, resourceList, withoutResults } from '../support/resource-list.js';
 
 const root = join(import.meta.dirname, '..', '..', 'functions');
 const update = process.env.UPDATE_GOLDEN === '1';
 const crds = join(import.meta.dirname, '..', 'fixtures', 'crds');
-const validators: Record<string, (resource: unknown) => string[]> = {
-  ServiceMonitor: crdValidator(join(crds, 'servicemonitor.yaml'), 'v1'),
-  PodMonitor: crdValidator(join(crds, 'podmonitor.yaml'), 'v1'),
+type Validate = (resource: { apiVersion: string; kind: string }) => string[];
+/** Per kind: the apiVersion checked and how. CRD schemas where vendored, else the operator's API type models. */
+const validators: Record<string, { apiVersion: string; validate: Validate }> = {
+  ServiceMonitor: {
+    apiVersion: 'monitoring.coreos.com/v1',
+    validate: crdValidator(join(crds, 'servicemonitor.yaml'), 'v1'),
+  },
+  PodMonitor: {
+    apiVersion: 'monitoring.coreos.com/v1',
+    validate: crdValidator(join(crds, 'podmonitor.yaml'), 'v1'),
+  },
+  ...Object.fromEntries(
+    modelKinds.map(({ apiVersion, kind }) => [kind, { apiVersion, validate: modelProblems }]),
+  ),
 };
 
 const cases = readdirSync(root).flatMap((fn) => {
@@ -38,12 +50,12 @@ describe.each(cases)('$fn / $name', ({ fn, dir }) => {
     expect(first.code).toBe(errors ? 1 : 0);
   });
 
-  it.each(Object.keys(validators))('keeps %ss valid for the CRD', (kind) => {
-    const validate = validators[kind] as (resource: unknown) => string[];
+  it.each(Object.keys(validators))('keeps %ss valid for their schema', (kind) => {
+    const { apiVersion, validate } = validators[kind] as { apiVersion: string; validate: Validate };
     type Entry = { apiVersion: string; kind: string; metadata: { name: string } };
     const resources = (text: string): Entry[] =>
       (parse(text, { version: '1.1' }) as { items: Entry[] }).items.filter(
-        (i) => i.kind === kind && i.apiVersion === 'monitoring.coreos.com/v1',
+        (i) => i.kind === kind && i.apiVersion === apiVersion,
       );
     // Cases that feed an invalid resource on purpose (missing-endpoints) are checked only for those valid on input.
     const validOnInput = new Set(
