@@ -50,7 +50,11 @@ export function analyse(monitor: Item, inventory: Inventory): Analysis | Result 
     endpoints.push({ index, path, node, data, port: endpointPort(data), istio: scrapesIstioMetrics(data) });
   }
   const targets = podMonitorTargets(inventory, monitor);
-  if (!targets) return error('spec.selector is not a valid label selector', at('spec.selector'));
+  if (!targets)
+    return error(
+      'spec.selector is missing or not a valid label selector ({} selects all)',
+      at('spec.selector'),
+    );
   return {
     monitor,
     key: `${monitor.namespace ?? ''}/${monitor.name}`,

@@ -12,7 +12,7 @@ import {
 } from '../../src/domain/mesh.js';
 import { serviceOfUrl, type TargetMembership } from '../../src/domain/targets.js';
 import { asObject, type Item } from '../../src/krm/item.js';
-import { info, type Result, warning } from '../../src/krm/results.js';
+import { error, info, type Result, warning } from '../../src/krm/results.js';
 import { ensureMap, ensureMapPath, setScalar } from '../../src/krm/yaml-edit.js';
 import type { FixContext } from './context.js';
 
@@ -41,8 +41,14 @@ function staticTargets(item: Item): string[] {
 /** Applies the scrape class to ScrapeConfigs whose static targets are all in the mesh; reports the rest. */
 export function fixScrapeConfig(item: Item, ctx: FixContext): { results: Result[]; usesClass: boolean } {
   const at = { ref: item.ref, file: item.file };
-  const targets = staticTargets(item);
   const spec = asObject(item.data.spec) ?? {};
+  if (spec.staticConfigs !== undefined && spec.staticConfigs !== null && !Array.isArray(spec.staticConfigs)) {
+    return {
+      results: [error('spec.staticConfigs is not a list', { ...at, path: 'spec.staticConfigs' })],
+      usesClass: false,
+    };
+  }
+  const targets = staticTargets(item);
   const discovery = Object.keys(spec).filter((k) => k.endsWith('SDConfigs'));
   if (targets.length === 0) {
     const how = discovery.length > 0 ? discovery.join(', ') : 'no staticConfigs';

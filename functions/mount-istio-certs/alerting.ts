@@ -10,7 +10,7 @@ import { namespaceMembership } from '../../src/domain/mesh.js';
 import { membershipOf, serviceOfUrl, type TargetMembership } from '../../src/domain/targets.js';
 import { fieldPath } from '../../src/krm/field-path.js';
 import { asObject, type Item } from '../../src/krm/item.js';
-import { info, type Result, warning } from '../../src/krm/results.js';
+import { error, info, type Result, warning } from '../../src/krm/results.js';
 import { ensureMap, plain, seqAt, setScalar } from '../../src/krm/yaml-edit.js';
 import type { MountIstioCertsConfig } from './config.js';
 
@@ -36,13 +36,21 @@ export function secureAlertmanagers(
   config: MountIstioCertsConfig,
 ): Result[] {
   const endpoints = seqAt(prometheus.node, ['spec', 'alerting', 'alertmanagers']);
-  if (!endpoints) return [];
+  if (!endpoints) {
+    const alerting = asObject(asObject(prometheus.data.spec)?.alerting);
+    if (alerting?.alertmanagers === undefined || alerting.alertmanagers === null) return [];
+    const at = { ref: prometheus.ref, file: prometheus.file, path: 'spec.alerting.alertmanagers' };
+    return [error('spec.alerting.alertmanagers is not a list', at)];
+  }
   const results: Result[] = [];
   const wanted = istioTlsConfig(config.certDir);
   for (const [index, node] of endpoints.items.entries()) {
-    if (!isMap(node)) continue;
     const path = fieldPath(['spec', 'alerting', 'alertmanagers', index]);
     const at = { ref: prometheus.ref, file: prometheus.file, path };
+    if (!isMap(node)) {
+      results.push(error(`${path} is not an endpoint (a map)`, at));
+      continue;
+    }
     const endpoint = asObject(plain(node)) ?? {};
     const name = typeof endpoint.name === 'string' ? endpoint.name : '';
     const namespace =

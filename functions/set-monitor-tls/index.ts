@@ -134,7 +134,9 @@ function processMonitor(
   const targets = serviceMonitorTargets(inventory, monitor);
   if ('invalidSelector' in targets) {
     return {
-      results: [error('spec.selector is not a valid label selector', at('spec.selector'))],
+      results: [
+        error('spec.selector is missing or not a valid label selector ({} selects all)', at('spec.selector')),
+      ],
       tls: false,
     };
   }

@@ -21,6 +21,13 @@ export const labelSelectorSchema = z.strictObject({
 /** A label selector as found in resources. */
 export type LabelSelector = z.infer<typeof labelSelectorSchema>;
 
+/** A monitor's required `spec.selector` (`{}` selects all): undefined when missing or invalid. */
+export function monitorSelector(spec: unknown): LabelSelector | undefined {
+  const value =
+    typeof spec === 'object' && spec !== null ? (spec as { selector?: unknown }).selector : undefined;
+  return value === undefined || value === null ? undefined : toLabelSelector(value);
+}
+
 /** Reads a selector from resource data; undefined when the data is not a valid selector. */
 export function toLabelSelector(value: unknown): LabelSelector | undefined {
   const parsed = labelSelectorSchema.safeParse(value ?? {});

@@ -25,6 +25,12 @@ export function namespaceMembership(inventory: Inventory, namespace: string): Me
       reason: `${namespace} is a Kubernetes system namespace, not labelled for injection (add its Namespace to the list to say otherwise)`,
     };
   }
+  if (!labels && namespace === '') {
+    return {
+      state: 'unknown',
+      reason: 'no namespace is set, so it is whichever the resources are applied to',
+    };
+  }
   if (!labels) return { state: 'unknown', reason: `the list has no Namespace ${namespace}` };
   if (labels[ambientKey] === 'ambient')
     return { state: 'ambient', reason: `namespace ${namespace} runs Istio ambient mode` };

@@ -1,8 +1,8 @@
 /** What a PodMonitor selects: the pod sources in the list, per Kubernetes label selector semantics. */
-import { asObject, type Item, type Json } from '../krm/item.js';
+import type { Item, Json } from '../krm/item.js';
 import type { Inventory } from './inventory.js';
 import { isWorkload } from './kinds.js';
-import { type LabelSelector, matchesSelector, toLabelSelector } from './label-selector.js';
+import { type LabelSelector, matchesSelector, monitorSelector } from './label-selector.js';
 import type { PodSource } from './pod-sources.js';
 import { membershipOf, monitorNamespaces, type TargetMembership } from './targets.js';
 
@@ -24,7 +24,7 @@ export interface PodMonitorTargets {
 
 /** Resolves a PodMonitor's selector and namespaceSelector against the list's workloads. */
 export function podMonitorTargets(inventory: Inventory, monitor: Item): PodMonitorTargets | undefined {
-  const selector = toLabelSelector(asObject(monitor.data.spec)?.selector);
+  const selector = monitorSelector(monitor.data.spec);
   if (!selector) return undefined;
   const namespaces = monitorNamespaces(monitor);
   const searched = namespaces === 'any' ? inventory.podNamespaces() : namespaces;

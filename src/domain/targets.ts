@@ -1,7 +1,7 @@
 /** What a monitor or a URL points at: the Services, the pods behind them, and whether those pods are in the mesh. */
 import { asObject, type Item, type Json } from '../krm/item.js';
 import type { Inventory } from './inventory.js';
-import { type LabelSelector, matchesSelector, stringMap, toLabelSelector } from './label-selector.js';
+import { type LabelSelector, matchesSelector, monitorSelector, stringMap } from './label-selector.js';
 import { combineMemberships, type Membership, namespaceMembership, podMembership } from './mesh.js';
 import type { PodSource } from './pod-sources.js';
 
@@ -43,7 +43,7 @@ export function serviceMonitorTargets(
   inventory: Inventory,
   monitor: Item,
 ): Targets | { invalidSelector: true } {
-  const selector: LabelSelector | undefined = toLabelSelector(asObject(monitor.data.spec)?.selector);
+  const selector: LabelSelector | undefined = monitorSelector(monitor.data.spec);
   if (!selector) return { invalidSelector: true };
   const namespaces = monitorNamespaces(monitor);
   const searched = namespaces === 'any' ? inventory.serviceNamespaces() : namespaces;

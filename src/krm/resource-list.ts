@@ -130,16 +130,12 @@ function fromParsed(text: string): ReadOutcome<ResourceList> {
   if (itemsNode !== null && itemsNode !== undefined && !isSeq(itemsNode)) {
     return { value: undefined, problems: [error('items must be a list of resources', { path: 'items' })] };
   }
-  for (const [index, node] of (itemsNode?.items ?? []).entries()) {
-    if (!isMap(node)) {
-      problems.push(error(`items[${index}] is not a resource (a YAML mapping)`, { path: `items[${index}]` }));
-      continue;
-    }
+  // Items that are not mappings are kept too: the run reports them (item-checks.ts) and writes them back.
+  for (const node of itemsNode?.items ?? []) {
     const itemDocument = new Document(null, parseOptions);
-    itemDocument.contents = node as YAMLMap;
+    itemDocument.contents = node as Node;
     items.push(Item.fromDocument(itemDocument));
   }
-  if (problems.length > 0) return { value: undefined, problems };
   const functionConfigNode = root.get('functionConfig', true) as Node | undefined;
   return {
     value: {

@@ -1,6 +1,7 @@
 /** Runs one function on a list of items: config first, then the core, with every failure turned into a result. */
 import { readConfig } from './config.js';
 import type { Item, Resource } from './item.js';
+import { itemProblems } from './item-checks.js';
 import type { FunctionOutput, KrmFunction } from './krm-function.js';
 import { error } from './results.js';
 
@@ -13,15 +14,17 @@ export function runFunction(
 ): FunctionOutput {
   const { config, problems } = readConfig(fn, functionConfig, allowConfigMap);
   if (!config) return { items, results: problems };
+  const incomplete = itemProblems(items);
   try {
-    return fn.run(items, config);
+    const output = fn.run(items, config);
+    return incomplete.length === 0 ? output : { ...output, results: [...incomplete, ...output.results] };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     // A crash may leave edits half done: every item goes back to its input text.
     for (const item of items) item.revert();
     return {
       items: items.filter((item) => !item.generated),
-      results: [error(`${fn.name} failed: ${message}`)],
+      results: [...incomplete, error(`${fn.name} failed: ${message}`)],
     };
   }
 }

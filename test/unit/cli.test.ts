@@ -103,6 +103,44 @@ describe('bad input', () => {
     expect(output.items).toHaveLength(1);
   });
 
+  it('a ServiceMonitor or PodMonitor without spec.selector (the CRDs require it)', () => {
+    const noSelector = monitor.replace(/ {2}selector:\n {4}matchLabels:\n {6}app: cart\n/, '');
+    const tls = krm(resourceList(noSelector, typed('')));
+    expect(tls.code).toBe(1);
+    expect(tls.output.results?.[0]).toMatchObject({ severity: 'error', field: { path: 'spec.selector' } });
+    const podMonitor = noSelector
+      .replace('ServiceMonitor', 'PodMonitor')
+      .replace('endpoints:', 'podMetricsEndpoints:');
+    const pods = krm(resourceList(podMonitor), ['fix-pod-monitors']);
+    expect(pods.code).toBe(1);
+    expect(pods.output.results?.find((r) => r.severity === 'error')).toMatchObject({
+      resourceRef: { kind: 'PodMonitor', name: 'cart' },
+      field: { path: 'spec.selector' },
+    });
+  });
+
+  it('items that are not complete resources are kept and named, on both reading paths', () => {
+    const items = [
+      '5',
+      'kind: Deployment\nmetadata:\n  name: web',
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n    app: web',
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  generateName: web-',
+    ].join('\n---\n');
+    // An anchor sends the input through the full parser instead of the line splitter.
+    for (const extra of [
+      '',
+      '\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata: &d {k: v}',
+    ]) {
+      const { code, output, stderr } = krm(resourceList(monitor + '---\n' + items + extra, typed('')));
+      expect(code).toBe(1);
+      const errors = output.results?.filter((r) => r.severity === 'error') ?? [];
+      expect(errors.map((r) => r.field?.path)).toEqual(['items[1]', 'apiVersion', 'metadata.name']);
+      expect(errors[1]).toMatchObject({ resourceRef: { kind: 'Deployment', name: 'web' } });
+      expect(stderr).toContain('Deployment/web (apiVersion)');
+      expect(output.items).toHaveLength(extra === '' ? 5 : 6);
+    }
+  });
+
   it('a ConfigMap value that does not decode', () => {
     const config =
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: function-input\ndata:\n  plainPorts: "15090,envoy"\n  select: "{not json"\n';

@@ -71,3 +71,15 @@ describe('fix-pod-monitors', () => {
     expect(items.map((i) => i.kind)).toContain('PeerAuthentication');
   });
 });
+
+describe('malformed ScrapeConfig', () => {
+  it('staticConfigs that is not a list is an error naming the field, and the resource is left as is', () => {
+    const scrapeConfig =
+      'apiVersion: monitoring.coreos.com/v1alpha1\nkind: ScrapeConfig\nmetadata:\n  name: sc\n  namespace: shop\nspec:\n  staticConfigs: cart.shop.svc:8080\n';
+    const out = runKrm(resourceList(scrapeConfig), 'fix-pod-monitors');
+    expect(out.code).toBe(1);
+    const list = parse(out.stdout) as { items: unknown[]; results: { field?: { path: string } }[] };
+    expect(list.results[0]?.field?.path).toBe('spec.staticConfigs');
+    expect(out.stdout).toContain('  staticConfigs: cart.shop.svc:8080\n');
+  });
+});

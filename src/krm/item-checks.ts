@@ -1,0 +1,40 @@
+/**
+ * What every item must have to be a Kubernetes resource: a mapping with apiVersion, kind and metadata.name (or
+ * metadata.generateName). An item without them is kept in the output as it came, with an error result: functions
+ * cannot tell what it is, and an orchestrator would reject it later with a less precise message.
+ */
+import type { Item } from './item.js';
+import { error, type Result } from './results.js';
+
+/** Error results for items that are not complete resources; the items themselves are left alone. */
+export function itemProblems(items: readonly Item[]): Result[] {
+  const problems: Result[] = [];
+  for (const [index, item] of items.entries()) {
+    if (item.generated) continue;
+    // apiVersion, kind and name come from the header lines; the item is parsed only when one is missing.
+    if (item.apiVersion !== '' && item.kind !== '' && item.name !== '') continue;
+    const at = `items[${index}]`;
+    if (item.parseErrors.length > 0) {
+      problems.push(error(`${at} has malformed YAML: ${item.parseErrors[0]}`, { path: at }));
+      continue;
+    }
+    if (!item.isMapping) {
+      problems.push(error(`${at} is not a resource (a YAML mapping)`, { path: at }));
+      continue;
+    }
+    const metadata = item.data.metadata;
+    const generateName =
+      typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata) && metadata.generateName;
+    const missing = [
+      item.apiVersion === '' ? 'apiVersion' : undefined,
+      item.kind === '' ? 'kind' : undefined,
+      item.name === '' && typeof generateName !== 'string' ? 'metadata.name' : undefined,
+    ].filter((field): field is string => field !== undefined);
+    for (const field of missing) {
+      problems.push(
+        error(`${at} (${item.describe()}) has no ${field}`, { ref: item.ref, file: item.file, path: field }),
+      );
+    }
+  }
+  return problems;
+}
