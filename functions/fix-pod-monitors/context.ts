@@ -22,6 +22,8 @@ export interface StrategyOutcome {
   generated: Item[];
   /** The PodMonitor is replaced and leaves the list. */
   removeMonitor: boolean;
+  /** Workloads merge-metrics annotated for this PodMonitor in this run. */
+  merged?: Item[];
 }
 
 /** An outcome that changes nothing. */

@@ -16,6 +16,7 @@ import { error, info, type Result, warning } from '../../src/krm/results.js';
 import { type Analysis, analyse } from './analysis.js';
 import { type FixPodMonitorsConfig, fixPodMonitorsSchema, type Strategy } from './config.js';
 import { type FixContext, functionName, monitorRef, type StrategyOutcome, unchanged } from './context.js';
+import { mergedFor, undoMerge } from './merge-markers.js';
 import { applyMergeMetrics } from './merge-metrics.js';
 import { exceptionPorts, exceptionWarnings, peerAuthentication } from './port-exception.js';
 import { reconcileGenerated, restoreReplaced } from './reconcile.js';
@@ -118,6 +119,8 @@ interface RunState {
   handled: Set<string>;
   /** Monitors and ScrapeConfigs that now use the scrape class. */
   classUsers: Item[];
+  /** Workloads merge-metrics annotated in this run. */
+  merged: Set<Item>;
   exceptions: Exceptions;
 }
 
@@ -151,6 +154,7 @@ function handlePodMonitor(item: Item, ctx: FixContext, state: RunState): void {
   state.results.push(...outcome.results);
   state.wanted.push(...outcome.generated);
   if (outcome.removeMonitor) state.removed.add(item);
+  for (const workload of outcome.merged ?? []) state.merged.add(workload);
   const failed = outcome.results.some((r) => r.severity === 'error');
   if (!gate && strategy === 'scrape-class' && !failed) state.classUsers.push(item);
 }
@@ -166,6 +170,20 @@ function handle(item: Item, ctx: FixContext, state: RunState): void {
     // PodMonitors this function generated (the merged-metrics scraper) are its own output, not input to fix.
     handlePodMonitor(item, ctx, state);
   }
+}
+
+/** Workloads merged for a monitor this run handled another way get their pod annotations back as they were. */
+function undoStaleMerges(items: readonly Item[], state: RunState): Result[] {
+  const results: Result[] = [];
+  for (const item of items) {
+    const ref = mergedFor(item);
+    if (ref === undefined || !state.handled.has(ref) || state.merged.has(item)) continue;
+    undoMerge(item);
+    results.push(
+      info(`removed the merge-metrics annotations made for ${ref}`, { ref: item.ref, file: item.file }),
+    );
+  }
+  return results;
 }
 
 const handledKinds = new Set(['PodMonitor', 'ScrapeConfig', 'Probe']);
@@ -188,6 +206,7 @@ export const fixPodMonitors = defineFunction({
       removed: new Set(),
       handled: new Set(),
       classUsers: [],
+      merged: new Set(),
       exceptions: { ports: new Map() },
     };
     for (const item of items) {
@@ -197,6 +216,7 @@ export const fixPodMonitors = defineFunction({
       state.wanted.push(peerAuthentication(workload, entry.ports, entry.monitors));
     }
     if (state.classUsers.length > 0) state.results.push(...scrapeClassPrerequisites(ctx, state.classUsers));
+    state.results.push(...undoStaleMerges(items, state));
     const kept = items.filter((item) => !state.removed.has(item));
     return { items: reconcileGenerated(kept, state.wanted, state.handled), results: state.results };
   },

@@ -18,9 +18,10 @@ import { istioStatsPath } from '../../src/domain/pod-monitor-targets.js';
 import { monitorNamespaces } from '../../src/domain/targets.js';
 import { asObject, type Item, Item as ItemClass, type Json, type Resource } from '../../src/krm/item.js';
 import { error, info, type Result } from '../../src/krm/results.js';
-import { ensureMapPath } from '../../src/krm/yaml-edit.js';
+import { ensureMapPath, setScalar } from '../../src/krm/yaml-edit.js';
 import { type Analysis, describePort, scrapedWorkloads } from './analysis.js';
 import { type FixContext, functionName, monitorRef, type StrategyOutcome, unchanged } from './context.js';
+import { mergedFor, mergedKeys, mergeMarkers } from './merge-markers.js';
 
 interface MergePlan {
   path: string;
@@ -46,6 +47,10 @@ export function mergePlan(analysis: Analysis): MergePlan | { refusal: string } {
     const annotated = workload.annotations['prometheus.io/port'];
     if (annotated !== undefined && annotated !== String(port)) {
       return { refusal: `${workload.item.describe()} is already annotated for port ${annotated}` };
+    }
+    const mergedForOther = mergedFor(workload.item);
+    if (mergedForOther !== undefined && mergedForOther !== monitorRef(analysis.monitor)) {
+      return { refusal: `${workload.item.describe()} is already merged for ${mergedForOther}` };
     }
     if (workload.annotations['prometheus.io/scrape'] === 'false') {
       return {
@@ -147,7 +152,7 @@ function mergedScraper(analysis: Analysis, original: Resource): ItemClass {
   });
 }
 
-/** Annotates the pod templates for merging and replaces the PodMonitor. */
+/** Annotates the pod templates for merging, marks the workloads (merge-markers.ts), and replaces the PodMonitor. */
 export function applyMergeMetrics(analysis: Analysis, ctx: FixContext): StrategyOutcome {
   const plan = mergePlan(analysis);
   if ('refusal' in plan)
@@ -155,44 +160,50 @@ export function applyMergeMetrics(analysis: Analysis, ctx: FixContext): Strategy
       error(`merge-metrics cannot work here: ${plan.refusal}; nothing changed`, analysis.at()),
     );
   const results: Result[] = [];
+  const original = analysis.monitor.data;
+  const existing = existingScraper(analysis, ctx);
+  const honoured = !existing && ctx.config.prometheusHonoursAnnotations;
+  // Without a generated scraper to carry it, the replaced PodMonitor is kept on the workloads.
+  const keptOnWorkload = existing || honoured ? originalJson(original) : undefined;
+  const ref = monitorRef(analysis.monitor);
   for (const [item, port] of plan.ports) {
     const template = podTemplatePaths[item.kind] ?? [];
     const annotations = ensureMapPath(item.node, [...template, 'metadata', 'annotations']);
-    if (!annotations) {
-      results.push(error('pod template annotations must be a mapping', { ref: item.ref, file: item.file }));
+    const metadataAnnotations = ensureMapPath(item.node, ['metadata', 'annotations']);
+    if (!annotations || !metadataAnnotations) {
+      results.push(error('annotations must be a mapping', { ref: item.ref, file: item.file }));
       continue;
     }
-    results.push(
-      ...mergeStringMap(
-        annotations,
-        {
-          'prometheus.io/scrape': 'true',
-          'prometheus.io/path': plan.path,
-          'prometheus.io/port': String(port),
-          'prometheus.istio.io/merge-metrics': 'true',
-        },
-        item,
-        [...template, 'metadata', 'annotations'],
-      ),
-    );
+    const wanted = {
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/path': plan.path,
+      'prometheus.io/port': String(port),
+      'prometheus.istio.io/merge-metrics': 'true',
+    };
+    const added = Object.keys(wanted).filter((key) => !annotations.has(key));
+    results.push(...mergeStringMap(annotations, wanted, item, [...template, 'metadata', 'annotations']));
+    // A second run finds its own annotations in place: the first run's record of what it added stays.
+    const recorded = mergedFor(item) === ref ? mergedKeys(item) : [];
+    const markers = mergeMarkers(ref, [...new Set([...recorded, ...added])], keptOnWorkload);
+    for (const [key, value] of Object.entries(markers)) setScalar(metadataAnnotations, key, value);
   }
-  if (results.some((r) => r.severity === 'error')) return { results, generated: [], removeMonitor: false };
-  const original = analysis.monitor.data;
-  const existing = existingScraper(analysis, ctx);
+  const merged = [...plan.ports.keys()];
+  if (results.some((r) => r.severity === 'error'))
+    return { results, generated: [], removeMonitor: false, merged: [] };
   if (existing) {
     results.push(
       info(`merged metrics are scraped by ${existing.describe()}; PodMonitor removed`, analysis.at()),
     );
-    return { results, generated: [], removeMonitor: true };
+    return { results, generated: [], removeMonitor: true, merged };
   }
-  if (ctx.config.prometheusHonoursAnnotations) {
+  if (honoured) {
     results.push(
       info(
         'merged metrics are left to a Prometheus that honours prometheus.io annotations (config); PodMonitor removed',
         analysis.at(),
       ),
     );
-    return { results, generated: [], removeMonitor: true };
+    return { results, generated: [], removeMonitor: true, merged };
   }
-  return { results, generated: [mergedScraper(analysis, original)], removeMonitor: true };
+  return { results, generated: [mergedScraper(analysis, original)], removeMonitor: true, merged };
 }

@@ -7,16 +7,20 @@ import { canonicalJson } from '../../src/domain/canonical-json.js';
 import { generatedBy, generatedFor, originalAnnotation } from '../../src/domain/generated.js';
 import { asObject, Item } from '../../src/krm/item.js';
 import { functionName } from './context.js';
+import { mergedFor } from './merge-markers.js';
 
 const identity = (item: Item): string =>
   `${item.apiVersion}|${item.kind}|${item.namespace ?? ''}|${item.name}`;
 
-/** PodMonitors an earlier run replaced, rebuilt from the `original` annotation, unless the list has them again. */
+/**
+ * PodMonitors an earlier run replaced, rebuilt from the `original` annotation (on what replaced them, or on the
+ * workloads merged for them), unless the list has them again.
+ */
 export function restoreReplaced(items: readonly Item[]): Item[] {
   const present = new Set(items.filter((i) => i.kind === 'PodMonitor').map(identity));
   const restored = new Map<string, Item>();
   for (const item of items) {
-    if (generatedBy(item) !== functionName) continue;
+    if (generatedBy(item) !== functionName && mergedFor(item) === undefined) continue;
     const original = item.read(['metadata', 'annotations', originalAnnotation]);
     if (typeof original !== 'string') continue;
     let data: unknown;

@@ -79,6 +79,39 @@ describe('fix-pod-monitors through kpt fn render in place and kubectl kustomize'
     expect(readFileSync(join(pkg, 'shop.yaml'), 'utf8')).toContain('# A worker scraped through a PodMonitor');
   });
 
+  it('undoes merge-metrics when the strategy changes: the PodMonitor comes back, the workload is as it was', () => {
+    const pkg = makePackage('fix-merge', example);
+    kptfile(pkg);
+    const byName = (resources: Record<string, unknown>[], kind: string, name: string) =>
+      resources.find((r) => r.kind === kind && (r.metadata as { name: string }).name === name);
+    const before = normalize(packageResources(pkg));
+    config(pkg, 'merge-metrics');
+    const merge = run('kpt', ['fn', 'render', pkg, '--allow-exec']);
+    expect(merge.code, merge.stderr).toBe(0);
+    const merged = normalize(packageResources(pkg));
+    expect(byName(merged, 'PodMonitor', 'payments-worker')).toBeUndefined();
+    expect(byName(merged, 'PodMonitor', 'payments-worker-merged')).toBeDefined();
+    expect(byName(merged, 'Deployment', 'payments-worker')).toMatchObject({
+      spec: { template: { metadata: { annotations: { 'prometheus.io/port': '9102' } } } },
+    });
+
+    const again = run('kpt', ['fn', 'render', pkg, '--allow-exec']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(normalize(packageResources(pkg))).toEqual(merged);
+
+    config(pkg, 'scrape-class');
+    const back = run('kpt', ['fn', 'render', pkg, '--allow-exec']);
+    expect(back.code, back.stderr).toBe(0);
+    const classed = normalize(packageResources(pkg));
+    expect(byName(classed, 'Deployment', 'payments-worker')).toEqual(
+      byName(before, 'Deployment', 'payments-worker'),
+    );
+    expect(byName(classed, 'PodMonitor', 'payments-worker-merged')).toBeUndefined();
+    expect(byName(classed, 'PodMonitor', 'payments-worker')).toMatchObject({
+      spec: { scrapeClass: 'istio-mtls', podMetricsEndpoints: [{ port: 'metrics', interval: '30s' }] },
+    });
+  });
+
   it('gives kubectl kustomize the same resources as a kpt render', () => {
     const pkg = makePackage('fix-kpt', example);
     kptfile(pkg);
