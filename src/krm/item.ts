@@ -56,6 +56,8 @@ export class Item {
   private header:
     | { apiVersion: string; kind: string; name: string; namespace: string | undefined }
     | undefined;
+  /** Whether header and block reads may scan the text lines (only for text the line splitter vetted). */
+  private lineReads = true;
   /** Text lines (comments, blank lines) that stood before this item in the input, written back before it. */
   leading: readonly string[] = [];
   /** True for resources a function created in this run. */
@@ -75,6 +77,16 @@ export class Item {
   /** An item backed by input text (its lines joined); nothing is parsed yet. */
   static fromText(text: string, indent: number): Item {
     return new Item({ text, indent }, undefined, false);
+  }
+
+  /**
+   * An item the full parser found, kept as its input text for output but read only through the parser: its text
+   * may hold what the line readers do not handle (tabs as separators, say), which is why the parser ran.
+   */
+  static fromParsedText(text: string, indent: number): Item {
+    const item = new Item({ text, indent }, undefined, false);
+    item.lineReads = false;
+    return item;
   }
 
   /** An item backed by an already parsed document (the slow path, or a stream document). */
@@ -161,7 +173,7 @@ export class Item {
    * that block while the item is unparsed: the Inventory reads labels and selectors of many large resources.
    */
   read(path: readonly string[]): Json | undefined {
-    if (this.snapshot || !this.source) return digPath(this.data, path);
+    if (this.snapshot || !this.source || !this.lineReads) return digPath(this.data, path);
     // An item is read at a few paths, many times over (labels of a Service, once per monitor): a short list
     // compared step by step costs less than building and hashing a key each time.
     this.reads ??= [];
@@ -175,7 +187,7 @@ export class Item {
   private identity(): { apiVersion: string; kind: string; name: string; namespace: string | undefined } {
     if (this.header) return this.header;
     // Headers are read from text only before the item is parsed (a released Document still counts as parsed).
-    if (this.source && !this.snapshot) {
+    if (this.source && !this.snapshot && this.lineReads) {
       const h = readHeader(this.source.text, this.source.indent);
       if (h.simple && h.kind !== undefined) {
         this.header = {

@@ -1,18 +1,18 @@
 /** Reading and writing the KRM ResourceList (`config.kubernetes.io/v1`) and plain YAML streams. */
 import {
   Document,
-  isAlias,
   isMap,
+  isScalar,
   isSeq,
   type Node,
   parseAllDocuments,
   parseDocument,
   stringify,
-  visit,
   YAMLMap,
 } from 'yaml';
 import { type Split, splitResourceList } from './fast-split.js';
 import { asObject, Item, type Resource } from './item.js';
+import { inlineAliases, parsedItems } from './parsed-items.js';
 import { error, type Result } from './results.js';
 import { splitStream } from './stream-split.js';
 import { parseOptions, stringifyOptions } from './yaml-options.js';
@@ -20,7 +20,7 @@ import { parseOptions, stringifyOptions } from './yaml-options.js';
 /** Layout of the input, so the output keeps its section order and trivia. */
 type Layout =
   | { form: 'split'; split: Split }
-  | { form: 'parsed'; functionConfig: Node | undefined; itemsTrailing?: never };
+  | { form: 'parsed'; functionConfig: Node | undefined; itemsTrailing: string[] };
 
 /** A ResourceList as read from stdin. */
 export interface ResourceList {
@@ -98,51 +98,34 @@ function readResults(value: unknown): Result[] {
   return Array.isArray(value) ? (value.filter((r) => asObject(r)) as unknown as Result[]) : [];
 }
 
-/** Replaces aliases by copies of what they point at, so each item can stand alone as its own document. */
-function inlineAliases(document: Document): void {
-  visit(document, {
-    Alias(_, alias) {
-      const target = alias.resolve(document);
-      return target ? (target.clone() as Node) : alias;
-    },
-  });
-  visit(document, {
-    Node(_, node) {
-      if ('anchor' in node && !isAlias(node)) delete (node as { anchor?: string }).anchor;
-    },
-  });
-}
-
 function fromParsed(text: string): ReadOutcome<ResourceList> {
   const document = parseDocument(text, parseOptions);
   if (document.errors.length > 0) {
     return { value: undefined, problems: document.errors.map((e) => error(`malformed YAML: ${e.message}`)) };
   }
-  inlineAliases(document);
   const root = document.contents;
   if (!isMap(root))
     return { value: undefined, problems: [error('input is not a ResourceList (not a mapping)')] };
-  const head = asObject(document.toJS()) ?? {};
+  const head = asObject(document.toJS({ maxAliasCount: -1 })) ?? {};
   const problems = checkHead(head, root.has('items'));
   if (problems.length > 0) return { value: undefined, problems };
-  const itemsNode = root.get('items', true);
-  const items: Item[] = [];
+  const itemsPair = root.items.find((pair) => isScalar(pair.key) && pair.key.value === 'items');
+  const itemsNode = itemsPair?.value;
   if (itemsNode !== null && itemsNode !== undefined && !isSeq(itemsNode)) {
     return { value: undefined, problems: [error('items must be a list of resources', { path: 'items' })] };
   }
+  const keyEnd = (itemsPair?.key as Node | undefined)?.range?.[1] ?? 0;
+  const itemsStart = text.indexOf('\n', keyEnd) < 0 ? text.length : text.indexOf('\n', keyEnd) + 1;
   // Items that are not mappings are kept too: the run reports them (item-checks.ts) and writes them back.
-  for (const node of itemsNode?.items ?? []) {
-    const itemDocument = new Document(null, parseOptions);
-    itemDocument.contents = node as Node;
-    items.push(Item.fromDocument(itemDocument));
-  }
+  const parsed = parsedItems(text, document, itemsNode ?? undefined, itemsStart);
+  const items = parsed.items;
   const functionConfigNode = root.get('functionConfig', true) as Node | undefined;
   return {
     value: {
       items,
       functionConfig: asObject(head.functionConfig),
       results: readResults(head.results),
-      layout: { form: 'parsed', functionConfig: functionConfigNode },
+      layout: { form: 'parsed', functionConfig: functionConfigNode, itemsTrailing: parsed.trailing },
     },
     problems: [],
   };
@@ -188,6 +171,7 @@ export function writeResourceList(list: ResourceList, results: readonly Result[]
     out.push(`apiVersion: ${resourceListApiVersion}`, 'kind: ResourceList');
     out.push(list.items.length === 0 ? 'items: []' : 'items:');
     pushItems(out, list.items, 0);
+    if (layout.itemsTrailing.length > 0) out.push(layout.itemsTrailing.join('\n'));
     if (layout.functionConfig) {
       const wrapper = new Document(new YAMLMap(), parseOptions);
       (wrapper.contents as YAMLMap).set('functionConfig', layout.functionConfig);

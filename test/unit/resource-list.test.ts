@@ -96,6 +96,51 @@ describe('ResourceList reading and writing', () => {
     expect(items).toHaveLength(2);
   });
 
+  it('through the full parser, keeps items that stand alone as their text, and every comment once', () => {
+    const input = [
+      'apiVersion: config.kubernetes.io/v1',
+      'kind: ResourceList',
+      'items:',
+      '# before the first item',
+      '- apiVersion: v1',
+      '  kind: ConfigMap',
+      '  metadata:',
+      '    name: tabbed   # spacing kept',
+      '  data:',
+      '    value: "a\tb"',
+      '    mode: 0755',
+      '  # after the first item, indented',
+      '# after the first item',
+      '- {apiVersion: v1, kind: ConfigMap, metadata: {name: flow}}',
+      '# between the flow item and the anchored one',
+      '- apiVersion: v1',
+      '  kind: ConfigMap',
+      '  metadata:',
+      '    name: anchored',
+      '    labels: &labels {app: x}',
+      '- apiVersion: v1',
+      '  kind: ConfigMap',
+      '  metadata:',
+      '    name: aliased',
+      '    labels: *labels',
+      '# after the last item',
+      '',
+    ].join('\n');
+    expect(splitResourceList(input)).toBeUndefined();
+    const read = readResourceList(input);
+    const value = read.value as NonNullable<typeof read.value>;
+    const out = writeResourceList(value, []);
+    // The first item and all comment lines come out as they were; anchored items are written whole.
+    expect(out.startsWith(input.slice(0, input.indexOf('- {apiVersion')))).toBe(true);
+    for (const comment of input.split('\n').filter((l) => l.trimStart().startsWith('#')))
+      expect(out.split('\n').filter((l) => l === comment)).toHaveLength(1);
+    expect(out.endsWith('# after the last item\n')).toBe(true);
+    const items = (parse(out, { version: '1.1' }) as { items: { metadata: { labels?: unknown } }[] }).items;
+    expect(items).toHaveLength(4);
+    expect(items[3]?.metadata.labels).toEqual({ app: 'x' });
+    expect(value.items[0]?.read(['data', 'mode'])).toBe(493);
+  });
+
   it('falls back to the full parser for flow-style items and JSON', () => {
     const flow =
       'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: f}}\n';

@@ -1,0 +1,132 @@
+/**
+ * Items of a ResourceList the full parser had to read (a tab, an anchor or a flow collection somewhere in it).
+ * One such construct must not make every other resource come out re-formatted: an item that stands alone in the
+ * text (a block mapping on its own `- ` lines, with no anchor or alias) is kept as its input text, after checking
+ * that the text alone parses to the same data. The others become documents of their own, aliases inlined.
+ */
+import { Document, isAlias, isMap, type Node, visit, type YAMLMap, type YAMLSeq } from 'yaml';
+import { Item } from './item.js';
+import { isTrivia } from './item-text.js';
+import { parseOptions } from './yaml-options.js';
+
+/** True when the node holds no anchor and no alias: its text means the same wherever it is written. */
+function standsAlone(node: Node): boolean {
+  let alone = true;
+  visit(node, {
+    Node(_, child) {
+      if (isAlias(child) || ('anchor' in child && child.anchor)) {
+        alone = false;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return alone;
+}
+
+/** Offset one past the end of the line holding `offset`. */
+function afterLine(text: string, offset: number): number {
+  const newline = text.indexOf('\n', offset);
+  return newline < 0 ? text.length : newline + 1;
+}
+
+/** Where the lines of a node's content end: the start of the line after its last value. */
+function contentEnd(text: string, node: Node): number | undefined {
+  const valueEnd = node.range?.[1];
+  if (valueEnd === undefined) return undefined;
+  return valueEnd > 0 && text.charAt(valueEnd - 1) === '\n' ? valueEnd : afterLine(text, valueEnd);
+}
+
+/** The trivia lines in [from, to), or undefined when something else is there. */
+function triviaLines(text: string, from: number, to: number): string[] | undefined {
+  if (from >= to) return [];
+  const lines = text.slice(from, to).replace(/\n$/, '').split('\n');
+  return lines.every(isTrivia) ? lines : undefined;
+}
+
+/** The item as its input text, when that text alone parses to the same data. */
+function textItem(
+  text: string,
+  document: Document,
+  node: YAMLMap,
+  lineStart: number,
+  end: number,
+): Item | undefined {
+  const start = node.range?.[0] as number;
+  if (!/^ *- +$/.test(text.slice(lineStart, start))) return undefined;
+  const own = text.slice(lineStart, end).replace(/\n$/, '');
+  if (own.includes('\r')) return undefined;
+  const item = Item.fromParsedText(own, start - lineStart);
+  if (item.parseErrors.length > 0 || JSON.stringify(item.data) !== JSON.stringify(node.toJS(document)))
+    return undefined;
+  return item;
+}
+
+/** Replaces aliases by copies of what they point at, so each item can stand alone as its own document. */
+export function inlineAliases(document: Document): void {
+  visit(document, {
+    Alias(_, alias) {
+      const target = alias.resolve(document);
+      return target ? (target.clone() as Node) : alias;
+    },
+  });
+  visit(document, {
+    Node(_, node) {
+      if ('anchor' in node && !isAlias(node)) delete (node as { anchor?: string }).anchor;
+    },
+  });
+}
+
+/**
+ * The items of a parsed ResourceList: input text where it stands alone, documents otherwise, and the trivia lines
+ * after the last item. Comment lines between items are taken from the text for every item (the parser hangs them
+ * on whichever node is near), so each is written once, where it was. `itemsStart` is where the line after the
+ * `items:` key begins; the document's aliases are inlined here.
+ */
+export function parsedItems(
+  text: string,
+  document: Document,
+  items: YAMLSeq | undefined,
+  itemsStart: number,
+): { items: Item[]; trailing: string[] } {
+  const nodes = items?.items ?? [];
+  const alone = nodes.map((node) => !items?.flow && isMap(node) && !node.flow && standsAlone(node));
+  inlineAliases(document);
+  const out: Item[] = [];
+  let previousEnd: number | undefined = itemsStart;
+  for (const [index, node] of nodes.entries()) {
+    const start = (node as Node).range?.[0];
+    const end = contentEnd(text, node as Node);
+    const lineStart = start === undefined ? undefined : text.lastIndexOf('\n', start - 1) + 1;
+    const leading =
+      previousEnd === undefined || lineStart === undefined
+        ? undefined
+        : triviaLines(text, previousEnd, lineStart);
+    const kept =
+      alone[index] && leading && lineStart !== undefined && end !== undefined
+        ? textItem(text, document, node as YAMLMap, lineStart, end)
+        : undefined;
+    const item = kept ?? documentItem(node as Node, leading !== undefined);
+    if (leading) item.leading = leading;
+    out.push(item);
+    previousEnd = end;
+  }
+  const seqEnd = items?.range?.[2];
+  const trailing =
+    previousEnd !== undefined && seqEnd !== undefined && nodes.length > 0
+      ? (triviaLines(text, previousEnd, afterLine(text, Math.max(seqEnd - 1, previousEnd))) ?? [])
+      : [];
+  return { items: out, trailing: trailing.some((line) => line.trim() !== '') ? trailing : [] };
+}
+
+/** An item of its own document; its surrounding comments dropped when the text gives them instead. */
+function documentItem(node: Node, commentsFromText: boolean): Item {
+  if (commentsFromText) {
+    node.commentBefore = null;
+    node.spaceBefore = false;
+    node.comment = null;
+  }
+  const itemDocument = new Document(null, parseOptions);
+  itemDocument.contents = node;
+  return Item.fromDocument(itemDocument);
+}

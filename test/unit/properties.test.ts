@@ -1,0 +1,234 @@
+/**
+ * Properties over generated resource lists (fast-check): resources a function does not target come out
+ * byte-identical (comments, quoting, YAML 1.1 scalars and all), no resource is lost, every function is idempotent,
+ * and what set-monitor-tls writes stays valid for the ServiceMonitor CRD.
+ */
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Document, isMap, isPair, isSeq, parse, parseAllDocuments, visit } from 'yaml';
+import { runKrm } from '../../src/cli/krm-mode.js';
+import { crdValidator } from '../support/crd-schema.js';
+import { resourceList, withoutResults } from '../support/resource-list.js';
+
+const functionNames = ['set-monitor-tls', 'mount-istio-certs', 'fix-pod-monitors'] as const;
+const validateMonitor = crdValidator(
+  join(import.meta.dirname, '..', 'fixtures', 'crds', 'servicemonitor.yaml'),
+  'v1',
+);
+
+const dnsName = fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]$/);
+// Scalars that change meaning or form between YAML 1.1 and 1.2, or need quoting.
+const trickyText = fc.oneof(
+  fc.constantFrom(
+    'yes',
+    'no',
+    'on',
+    'off',
+    'y',
+    '0755',
+    '1e3',
+    '0x1F',
+    'null',
+    '~',
+    '',
+    ' ',
+    'a: b',
+    '#x',
+    '- x',
+  ),
+  fc.constantFrom(
+    'line one\nline two\n',
+    'tab\there',
+    '"quoted"',
+    "it's",
+    '{a}',
+    '[b]',
+    '*star',
+    '&amp',
+    '@at',
+  ),
+  fc.string({ maxLength: 12 }),
+);
+const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+  leaf: fc.oneof(trickyText, fc.integer(), fc.boolean(), fc.constant(null)),
+  node: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    tie('leaf'),
+    fc.array(tie('node'), { maxLength: 3 }),
+    fc.dictionary(dnsName, tie('node'), { maxKeys: 3 }),
+  ),
+})).node;
+
+/** Comment texts and where they go: each choice picks a node to comment on, before or after. */
+const comments = fc.array(fc.tuple(fc.nat(), fc.boolean(), fc.stringMatching(/^[ -~]{0,20}$/)), {
+  maxLength: 4,
+});
+
+/** Renders a resource as YAML text with comments attached to some of its nodes, in one of the two list styles. */
+function render(resource: unknown, notes: [number, boolean, string][], indentSeq: boolean): string {
+  const document = new Document(resource, { version: '1.1' });
+  const nodes: { commentBefore?: string | null; comment?: string | null }[] = [];
+  // Comments go on non-empty collections (block style); the yaml package misplaces one after an empty `[]`.
+  visit(document, {
+    Pair(_, pair) {
+      const v = isPair(pair) ? pair.value : undefined;
+      if ((isMap(v) || isSeq(v)) && v.items.length > 0) nodes.push(v);
+    },
+    Seq(_, seq) {
+      if (isSeq(seq))
+        for (const item of seq.items) if (isMap(item) && item.items.length > 0) nodes.push(item);
+    },
+  });
+  for (const [at, before, text] of notes) {
+    const node = nodes[at % Math.max(nodes.length, 1)];
+    if (!node) continue;
+    if (before) node.commentBefore = ` ${text}`;
+    else node.comment = ` ${text}`;
+  }
+  return document.toString({ indentSeq, lineWidth: 0 });
+}
+
+const configMap = fc.record({
+  name: dnsName,
+  namespace: fc.option(dnsName, { nil: undefined }),
+  labels: fc.dictionary(dnsName, trickyText, { maxKeys: 3 }),
+  data: fc.dictionary(dnsName, trickyText, { maxKeys: 4 }),
+  extra: fc.dictionary(dnsName, value, { maxKeys: 2 }),
+});
+
+const untargetedList = fc.tuple(
+  fc.array(fc.tuple(configMap, comments), { minLength: 1, maxLength: 6 }),
+  fc.boolean(),
+);
+
+type Generated<A> = A extends fc.Arbitrary<infer T> ? T : never;
+
+function untargetedText([entries, indentSeq]: Generated<typeof untargetedList>): string {
+  return entries
+    .map(([cm, notes]) =>
+      render(
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: {
+            name: cm.name,
+            ...(cm.namespace ? { namespace: cm.namespace } : {}),
+            ...(Object.keys(cm.labels).length > 0 ? { labels: cm.labels } : {}),
+          },
+          data: cm.data,
+          ...(Object.keys(cm.extra).length > 0 ? { spec: cm.extra } : {}),
+        },
+        notes,
+        indentSeq,
+      ),
+    )
+    .join('---\n');
+}
+
+const portName = fc.constantFrom('metrics', 'http', 'web', 'http-envoy-prom', 'http-monitoring');
+const endpoint = fc.record(
+  {
+    port: portName,
+    scheme: fc.constantFrom('http', 'https'),
+    interval: fc.constantFrom('15s', '30s'),
+    tlsConfig: fc.constant({ insecureSkipVerify: true }),
+    path: fc.constantFrom('/metrics', '/stats/prometheus'),
+  },
+  { requiredKeys: ['port'] },
+);
+const scene = fc.record({
+  injected: fc.boolean(),
+  hostNetwork: fc.boolean(),
+  app: fc.constantFrom('cart', 'shop', 'db'),
+  selected: fc.constantFrom('cart', 'shop', 'db'),
+  endpoints: fc.array(endpoint, { minLength: 1, maxLength: 3 }),
+  podMonitor: fc.boolean(),
+  notes: comments,
+  indentSeq: fc.boolean(),
+});
+
+function sceneText(s: Generated<typeof scene>): string {
+  const ns = {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: 'apps', ...(s.injected ? { labels: { 'istio-injection': 'enabled' } } : {}) },
+  };
+  const deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: s.app, namespace: 'apps' },
+    spec: {
+      selector: { matchLabels: { app: s.app } },
+      template: {
+        metadata: { labels: { app: s.app } },
+        spec: {
+          ...(s.hostNetwork ? { hostNetwork: true } : {}),
+          containers: [{ name: 'app', ports: [{ name: 'metrics', containerPort: 8080 }] }],
+        },
+      },
+    },
+  };
+  const service = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: s.app, namespace: 'apps', labels: { app: s.app } },
+    spec: { selector: { app: s.app }, ports: [{ name: 'metrics', port: 80, targetPort: 'metrics' }] },
+  };
+  const monitor = {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: s.podMonitor ? 'PodMonitor' : 'ServiceMonitor',
+    metadata: { name: `${s.selected}-monitor`, namespace: 'apps' },
+    spec: {
+      selector: { matchLabels: { app: s.selected } },
+      [s.podMonitor ? 'podMetricsEndpoints' : 'endpoints']: s.endpoints,
+    },
+  };
+  return [ns, deployment, service, monitor].map((r) => render(r, s.notes, s.indentSeq)).join('---\n');
+}
+
+type Item = { kind: string; metadata: { name: string } };
+const items = (output: string): Item[] => (parse(output, { version: '1.1' }) as { items: Item[] }).items;
+
+describe('properties', () => {
+  it.each(functionNames)('%s leaves resources it does not target byte-identical', (fn) => {
+    fc.assert(
+      fc.property(untargetedList, (list) => {
+        const text = untargetedText(list);
+        fc.pre(parseAllDocuments(text).every((d) => d.errors.length === 0));
+        const input = resourceList(text);
+        const output = runKrm(input, fn);
+        expect(output.code).toBe(0);
+        expect(withoutResults(output.stdout)).toBe(input);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it.each(functionNames)('%s is idempotent and loses no resource', (fn) => {
+    fc.assert(
+      fc.property(scene, (s) => {
+        const input = resourceList(sceneText(s));
+        const first = runKrm(input, fn);
+        const second = runKrm(first.stdout, fn);
+        expect(withoutResults(second.stdout)).toBe(withoutResults(first.stdout));
+        const before = items(input).map((i) => `${i.kind}/${i.metadata.name}`);
+        const after = new Set(items(first.stdout).map((i) => `${i.kind}/${i.metadata.name}`));
+        // fix-pod-monitors may replace a PodMonitor; nothing else leaves.
+        for (const id of before) if (!id.startsWith('PodMonitor/')) expect(after.has(id), id).toBe(true);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('set-monitor-tls keeps ServiceMonitors valid for the CRD', () => {
+    fc.assert(
+      fc.property(scene, (s) => {
+        const output = runKrm(resourceList(sceneText({ ...s, podMonitor: false })), 'set-monitor-tls');
+        for (const item of items(output.stdout).filter((i) => i.kind === 'ServiceMonitor'))
+          expect(validateMonitor(item)).toEqual([]);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
