@@ -130,3 +130,27 @@ function documentItem(node: Node, commentsFromText: boolean): Item {
   itemDocument.contents = node;
   return Item.fromDocument(itemDocument);
 }
+
+/**
+ * A document of a plain stream the full parser read, as its input text (from after its `---` line to the next
+ * one) when that text alone parses to the same data; undefined otherwise. Anchors cannot reach across documents,
+ * so every block-mapping document can stand alone.
+ */
+export function streamDocumentItem(text: string, document: Document, isFirst: boolean): Item | undefined {
+  const contents = document.contents;
+  if (!document.range || !isMap(contents) || contents.flow) return undefined;
+  const [docStart, , docEnd] = document.range;
+  let start = docStart;
+  if (!isFirst || text.startsWith('---', docStart)) {
+    const markerEnd = afterLine(text, docStart);
+    if (text.slice(docStart, markerEnd).trim() !== '---') return undefined;
+    start = markerEnd;
+  } else {
+    start = 0;
+  }
+  const own = text.slice(start, docEnd).replace(/\n$/, '');
+  if (own.includes('\r')) return undefined;
+  const item = Item.fromParsedText(own, 0);
+  if (item.parseErrors.length > 0) return undefined;
+  return JSON.stringify(item.data) === JSON.stringify(contents.toJS(document)) ? item : undefined;
+}

@@ -12,7 +12,7 @@ import {
 } from 'yaml';
 import { type Split, splitResourceList } from './fast-split.js';
 import { asObject, Item, type Resource } from './item.js';
-import { inlineAliases, parsedItems } from './parsed-items.js';
+import { inlineAliases, parsedItems, streamDocumentItem } from './parsed-items.js';
 import { error, type Result } from './results.js';
 import { splitStream } from './stream-split.js';
 import { parseOptions, stringifyOptions } from './yaml-options.js';
@@ -202,6 +202,7 @@ export function readStream(text: string): ReadOutcome<Item[]> {
   }
   const problems: Result[] = [];
   const items: Item[] = [];
+  let first = true;
   for (const [index, document] of parseAllDocuments(text, parseOptions).entries()) {
     if (document.errors.length > 0) {
       problems.push(
@@ -212,6 +213,12 @@ export function readStream(text: string): ReadOutcome<Item[]> {
     if (document.contents === null) continue;
     if (!isMap(document.contents)) {
       problems.push(error(`document ${index} is not a resource (a YAML mapping)`));
+      continue;
+    }
+    const kept = streamDocumentItem(text, document, first);
+    first = false;
+    if (kept) {
+      items.push(kept);
       continue;
     }
     inlineAliases(document);

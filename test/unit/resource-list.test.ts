@@ -211,6 +211,33 @@ describe('plain streams (legacy kustomize plugins)', () => {
     expect(writeStream(read.value ?? [])).toBe(stream);
   });
 
+  it('through the full parser (a tab, an anchor, a flow document), still writes documents as they came', () => {
+    const stream = [
+      '# head comment',
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: a\t# after a tab',
+      '  labels: &l {x: "1"}',
+      'data:',
+      '  v: "a\tb"   # spaced',
+      '# trailing a',
+      '---',
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: b',
+      '...',
+      '---',
+      '{apiVersion: v1, kind: ConfigMap, metadata: {name: c}}',
+      '',
+    ].join('\n');
+    const read = readStream(stream);
+    expect(read.value?.map((i) => i.name)).toEqual(['a', 'b', 'c']);
+    expect(read.value?.[0]?.read(['metadata', 'labels'])).toEqual({ x: '1' });
+    expect(writeStream(read.value ?? [])).toBe(stream);
+  });
+
   it('reports a document that is not a resource', () => {
     const read = readStream('apiVersion: v1\nkind: ConfigMap\n---\n- just\n- a list\n');
     expect(read.value).toBeUndefined();
