@@ -146,6 +146,8 @@ const scene = fc.record({
   podMonitor: fc.boolean(),
   notes: comments,
   indentSeq: fc.boolean(),
+  // A tab anywhere sends the whole list through the full parser instead of the line splitter.
+  tab: fc.boolean(),
 });
 
 function sceneText(s: Generated<typeof scene>): string {
@@ -184,7 +186,14 @@ function sceneText(s: Generated<typeof scene>): string {
       [s.podMonitor ? 'podMetricsEndpoints' : 'endpoints']: s.endpoints,
     },
   };
-  return [ns, deployment, service, monitor].map((r) => render(r, s.notes, s.indentSeq)).join('---\n');
+  const tabbed = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'tabbed', namespace: 'apps' },
+    data: { v: 'a\tb' },
+  };
+  const resources = s.tab ? [ns, deployment, service, monitor, tabbed] : [ns, deployment, service, monitor];
+  return resources.map((r) => render(r, s.notes, s.indentSeq)).join('---\n');
 }
 
 type Item = { kind: string; metadata: { name: string } };
