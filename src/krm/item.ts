@@ -1,14 +1,12 @@
 /** One resource of a ResourceList or stream: original text kept, parsed only when a function needs it. */
 import { Document, isMap, parseDocument, type YAMLMap } from 'yaml';
 import { dedent, indentAsEntry, readHeader } from './item-text.js';
+import type { Json, Resource } from './json.js';
 import type { ResourceRef } from './results.js';
 import { digPath, fallback, type ItemLines, itemLines, readPath } from './sub-block.js';
 import { parseOptions, stringifyOptions } from './yaml-options.js';
 
-/** A plain-data view of a resource (what `toJS` gives). */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-/** A resource as plain data. */
-export type Resource = { [key: string]: Json };
+export type { Json, Resource } from './json.js';
 
 /** Where an item came from, so an untouched item can be written back as its original text. */
 interface Source {

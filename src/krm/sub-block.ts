@@ -5,8 +5,8 @@
  * written in a way this reader does not follow; the caller then parses the whole resource.
  */
 import { parseDocument } from 'yaml';
-import type { Json } from './item.js';
 import { indentOf, lineStarts } from './item-text.js';
+import type { Json } from './json.js';
 import { readSimpleBlock } from './simple-block.js';
 import { parseOptions } from './yaml-options.js';
 
