@@ -1,0 +1,16 @@
+/**
+ * Builds the container images once, before any test file runs: the container e2e tests and the README's container
+ * examples both use them, and two concurrent podman builds of the same tags would race. Skipped without podman
+ * (the container tests then skip too) or when dist/ has not been built (`npm test` builds it first).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+export default function setup(): void {
+  const root = join(import.meta.dirname, '..', '..');
+  if (spawnSync('podman', ['--version']).status !== 0) return;
+  if (!existsSync(join(root, 'dist', 'meshscrape.mjs'))) return;
+  const build = spawnSync('bash', [join(root, 'container', 'build-image.sh')], { encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`container/build-image.sh failed:\n${build.stderr}`);
+}
