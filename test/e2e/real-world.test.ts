@@ -1,8 +1,9 @@
 /**
- * Acceptance on public manifests the repository does not carry: kube-prometheus from ../shared/fixtures (present
- * beside every clone in CI). Both functions through the real `kubectl kustomize` with the legacy plugins.
+ * Acceptance on public manifests the repository does not carry, from ../shared/fixtures (present beside every clone
+ * in CI): kube-prometheus through the real `kubectl kustomize` with the legacy plugins, and Istio's samples (addon
+ * Prometheus, its operator extras, bookinfo) through `kpt fn eval`.
  */
-import { cpSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { crdValidator } from '../support/crd-schema.js';
@@ -146,5 +147,64 @@ describe.skipIf(!existsSync(manifests))('kube-prometheus manifests through kubec
     });
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toBe(first.stdout);
+  });
+});
+
+const istioSamples = join(repoRoot, '..', 'shared', 'fixtures', 'real-world', 'istio', 'samples');
+
+describe.skipIf(!existsSync(istioSamples))("Istio's samples through kpt fn eval", () => {
+  /** A package of Istio's addon Prometheus, its operator extras and bookinfo, in an injected namespace. */
+  function istioPackage(): string {
+    const dir = tempDir('istio-samples');
+    for (const file of [
+      'addons/prometheus.yaml',
+      'addons/extras/prometheus-operator.yaml',
+      'bookinfo/platform/kube/bookinfo.yaml',
+    ])
+      cpSync(join(istioSamples, file), join(dir, file.replaceAll('/', '-')));
+    writeFileSync(
+      join(dir, 'namespaces.yaml'),
+      'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: istio-system\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: default\n  labels:\n    istio-injection: enabled\n',
+    );
+    return dir;
+  }
+  const evaluate = (dir: string, fn: string, args: string[] = []) =>
+    run('kpt', ['fn', 'eval', dir, '--exec', `${join(repoRoot, 'bin', 'meshscrape')} ${fn}`, '--', ...args]);
+
+  it("leaves Istio's own metrics monitors plain and says why", () => {
+    // kpt re-formats the files it writes (and drops a blank line in a comment block on every pass): the
+    // baseline is one pass-through run on a fresh copy.
+    const files = (dir: string) => readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8'));
+    const baseline = istioPackage();
+    expect(run('kpt', ['fn', 'eval', baseline, '--exec', 'cat']).code).toBe(0);
+    const messages = {
+      'set-monitor-tls': /istio-component-monitor.*http-monitoring is in plainPorts/,
+      'fix-pod-monitors': /envoy-stats-monitor: scrapes only Istio's own metrics ports/,
+    };
+    for (const [fn, message] of Object.entries(messages)) {
+      const dir = istioPackage();
+      const result = evaluate(dir, fn);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(message);
+      expect(files(dir)).toEqual(files(baseline));
+    }
+  });
+
+  it('refuses to mount the certs in a Prometheus that opts out of injection, changing nothing', () => {
+    const dir = istioPackage();
+    const before = readFileSync(join(dir, 'addons-prometheus.yaml'), 'utf8');
+    // kpt writes nothing when the function exits 1: the file stays exactly as it was.
+    const workloads = JSON.stringify([
+      {
+        kind: 'Deployment',
+        name: 'prometheus',
+        namespace: 'istio-system',
+        containers: ['prometheus-server'],
+      },
+    ]);
+    const result = evaluate(dir, 'mount-istio-certs', [`workloads=${workloads}`]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/sidecar\.istio\.io\/inject is "false", the cert recipe needs "true"/);
+    expect(readFileSync(join(dir, 'addons-prometheus.yaml'), 'utf8')).toBe(before);
   });
 });
