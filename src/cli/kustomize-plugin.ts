@@ -3,15 +3,13 @@
  * executable at `$KUSTOMIZE_PLUGIN_HOME/<group>/<version>/<lowercase kind>/<Kind>` with the config file path as
  * argv[1] and a plain YAML stream on stdin. There is no results channel: results go to stderr.
  */
-import { chmodSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseDocument } from 'yaml';
 import { configApiVersion } from '../krm/config.js';
-import { asObject } from '../krm/item.js';
 import { readStream, writeStream } from '../krm/resource-list.js';
-import { error, formatResult, hasError } from '../krm/results.js';
+import { formatResult, hasError } from '../krm/results.js';
 import { runFunction } from '../krm/run-function.js';
-import { parseOptions } from '../krm/yaml-options.js';
+import { readConfigFile } from './config-files.js';
 import type { ModeOutput } from './krm-mode.js';
 import { byName, functions } from './registry.js';
 
@@ -25,26 +23,11 @@ export function runKustomizePlugin(
   if (!fn) return { stdout: '', stderr: `meshscrape: unknown function ${functionName}\n`, code: 1 };
   if (!configPath)
     return { stdout: '', stderr: 'meshscrape: kustomize-plugin needs the config file path\n', code: 1 };
-  let configText: string;
-  try {
-    configText = readFileSync(configPath, 'utf8');
-  } catch (e) {
-    return {
-      stdout: '',
-      stderr: `meshscrape: cannot read config ${configPath}: ${(e as Error).message}\n`,
-      code: 1,
-    };
-  }
-  const configDocument = parseDocument(configText, parseOptions);
-  if (configDocument.errors.length > 0) {
-    const message = formatResult(
-      error(`malformed YAML in config ${configPath}: ${configDocument.errors[0]?.message}`),
-    );
-    return { stdout: '', stderr: `${message}\n`, code: 1 };
-  }
+  const config = readConfigFile(configPath);
+  if ('problem' in config) return { stdout: '', stderr: `${formatResult(config.problem)}\n`, code: 1 };
   const read = readStream(input);
   if (!read.value) return { stdout: '', stderr: `${read.problems.map(formatResult).join('\n')}\n`, code: 1 };
-  const output = runFunction(fn, read.value, asObject(configDocument.toJS()), false);
+  const output = runFunction(fn, read.value, config.configs[0], false);
   const stderr = output.results.map(formatResult).join('\n');
   const failed = hasError(output.results);
   // On failure kustomize discards stdout; printing nothing keeps a half-done stream from looking like success.

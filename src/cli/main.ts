@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { configJsonSchema, functionHelp, usage } from './help.js';
 import { type ModeOutput, runKrm } from './krm-mode.js';
 import { installKustomizePlugins, runKustomizePlugin } from './kustomize-plugin.js';
+import { runPostRender } from './post-render.js';
 import { byName } from './registry.js';
 import { readStdin } from './stdin.js';
 
@@ -37,6 +38,7 @@ function dispatch(args: readonly string[], executable: string): ModeOutput {
   if (first === '--version') return text(`${version()}\n`);
   if (first === 'kustomize-plugin') return runKustomizePlugin(second ?? '', third, readStdin());
   if (first === 'install-kustomize-plugins') return installKustomizePlugins(second, executable);
+  if (first === 'post-render') return runPostRender(args.slice(1), readStdin());
   if (first === 'schema') {
     const fn = byName(second ?? '');
     if (!fn)

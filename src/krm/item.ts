@@ -1,6 +1,6 @@
 /** One resource of a ResourceList or stream: original text kept, parsed only when a function needs it. */
 import { Document, isMap, parseDocument, type YAMLMap } from 'yaml';
-import { dedent, indentAsEntry, readHeader } from './item-text.js';
+import { dedent, indentAsEntry, isTrivia, readHeader } from './item-text.js';
 import type { Json, Resource } from './json.js';
 import type { ResourceRef } from './results.js';
 import { digPath, fallback, type ItemLines, itemLines, readPath } from './sub-block.js';
@@ -274,9 +274,12 @@ export class Item {
     const lines = linesOf(this.source);
     for (let i = 1; i < lines.length; i++) {
       const line = lines[i] as string;
-      const previous = lines[i - 1] as string;
       const trimmed = line.trimStart();
       if (!trimmed.startsWith('- ') && trimmed !== '-') continue;
+      // The key the list belongs to, past comment and blank lines in between.
+      let k = i - 1;
+      while (k > 0 && isTrivia(lines[k] as string)) k--;
+      const previous = lines[k] as string;
       const prevTrimmed = previous.trimStart();
       if (!prevTrimmed.endsWith(':') || prevTrimmed.startsWith('#') || prevTrimmed.startsWith('- ')) continue;
       return line.length - trimmed.length > previous.length - prevTrimmed.length;

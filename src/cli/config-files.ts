@@ -1,0 +1,27 @@
+/** Function configs read from files, for the modes that take them as paths (kustomize plugins, Helm). */
+import { readFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
+import { asObject, type Resource } from '../krm/item.js';
+import { error, type Result } from '../krm/results.js';
+import { parseOptions } from '../krm/yaml-options.js';
+
+/** The YAML documents of a config file, as objects (empty documents skipped), or the problem reading it. */
+export function readConfigFile(path: string): { configs: Resource[] } | { problem: Result } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    return { problem: error(`cannot read config ${path}: ${(e as Error).message}`, { path }) };
+  }
+  const configs: Resource[] = [];
+  for (const [index, document] of parseAllDocuments(text, parseOptions).entries()) {
+    const where = { file: { path, index } };
+    if (document.errors.length > 0)
+      return { problem: error(`malformed YAML in config ${path}: ${document.errors[0]?.message}`, where) };
+    if (document.contents === null) continue;
+    const config = asObject(document.toJS());
+    if (!config) return { problem: error(`document ${index} of config ${path} is not a mapping`, where) };
+    configs.push(config);
+  }
+  return { configs };
+}

@@ -1,0 +1,97 @@
+/**
+ * The Helm post-renderer (`bin/meshscrape post-render PIPELINE`, pipelines/helm/post-render.sh) on a stream laid
+ * out as `helm template` writes it (`# Source:` comments, a leading `---`). No helm binary can be installed on these
+ * machines, so the test plays Helm's part: manifests on stdin, no arguments for the wrapper, exit code checked.
+ * The result must be what the kustomize pipeline gives, with untouched documents byte-identical.
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  installPlugins,
+  meshscrape,
+  normalize,
+  repoRoot,
+  run,
+  streamResources,
+  tempDir,
+} from '../support/orchestrators.js';
+
+const example = join(repoRoot, 'pipelines', 'example');
+const wrapper = join(repoRoot, 'pipelines', 'helm', 'post-render.sh');
+
+/** The example as `helm template` would print it: each document after `---` and a `# Source:` line. */
+function helmStream(): string {
+  return readdirSync(example)
+    .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+    .sort()
+    .flatMap((file) =>
+      readFileSync(join(example, file), 'utf8')
+        .split(/^---\n/m)
+        .filter((doc) => doc.trim() !== '')
+        .map((doc) => `---\n# Source: example/templates/${file}\n${doc}`),
+    )
+    .join('');
+}
+
+describe('Helm post-renderer', () => {
+  it('gives what the kustomize pipeline gives, untouched documents as they came', () => {
+    const input = helmStream();
+    const rendered = run(wrapper, [], { input });
+    expect(rendered.code, rendered.stderr).toBe(0);
+    const kustomize = run(
+      'kubectl',
+      ['kustomize', '--enable-alpha-plugins', join(repoRoot, 'pipelines', 'kustomize')],
+      {
+        env: { KUSTOMIZE_PLUGIN_HOME: installPlugins() },
+      },
+    );
+    expect(kustomize.code, kustomize.stderr).toBe(0);
+    expect(normalize(streamResources(rendered.stdout))).toEqual(normalize(streamResources(kustomize.stdout)));
+    const outputDocuments = new Set(rendered.stdout.split(/^---\n/m));
+    const namespaces = input.split(/^---\n/m).filter((doc) => doc.includes('kind: Namespace'));
+    expect(namespaces.length).toBeGreaterThan(0);
+    for (const doc of namespaces) expect(outputDocuments.has(doc)).toBe(true);
+    expect(rendered.stderr).toMatch(/\[info\].*set-monitor-tls: /);
+  });
+
+  it("keeps Helm's own annotations on the resources it edits", () => {
+    const input = helmStream().replace(
+      /(kind: ServiceMonitor\nmetadata:\n {2}name: checkout\n)/,
+      '$1  annotations:\n    postrenderer.helm.sh/postrender-filename: example/templates/shop.yaml\n',
+    );
+    const rendered = run(
+      meshscrape,
+      ['post-render', join(repoRoot, 'pipelines', 'helm', 'meshscrape.yaml')],
+      { input },
+    );
+    expect(rendered.code, rendered.stderr).toBe(0);
+    const monitor = streamResources(rendered.stdout).find(
+      (r) => r.kind === 'ServiceMonitor' && (r.metadata as { name: string }).name === 'checkout',
+    );
+    expect(monitor).toMatchObject({
+      metadata: {
+        annotations: { 'postrenderer.helm.sh/postrender-filename': 'example/templates/shop.yaml' },
+      },
+      spec: { endpoints: [{ scheme: 'https' }] },
+    });
+  });
+
+  it('fails the release loudly, printing nothing, on a bad pipeline or an error result', () => {
+    const dir = tempDir('helm');
+    const badKind = join(dir, 'bad-kind.yaml');
+    writeFileSync(badKind, 'apiVersion: meshscrape.dev/v1alpha1\nkind: MakeCoffee\nmetadata:\n  name: x\n');
+    const unknown = run(meshscrape, ['post-render', badKind], { input: helmStream() });
+    expect(unknown).toMatchObject({ code: 1, stdout: '' });
+    expect(unknown.stderr).toMatch(/unknown kind "MakeCoffee".*SetMonitorTLS/);
+
+    const broken = helmStream().replace(/ {2}endpoints:\n(?: {4}.*\n)+/, '');
+    const failed = run(meshscrape, ['post-render', join(repoRoot, 'pipelines', 'helm', 'meshscrape.yaml')], {
+      input: broken,
+    });
+    expect(failed).toMatchObject({ code: 1, stdout: '' });
+    expect(failed.stderr).toMatch(/\[error\] ServiceMonitor\/.*\(spec\.endpoints\)/);
+
+    expect(run(meshscrape, ['post-render'], { input: helmStream() }).code).toBe(2);
+  });
+});
