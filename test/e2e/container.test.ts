@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  installPlugins,
+  kustomizeWithPlugins,
   makePackage,
   normalize,
   packageResources,
@@ -96,13 +96,7 @@ describe.skipIf(!hasPodman)('the container image', () => {
       { env: { ...env, PATH: `${shim}:${process.env.PATH ?? ''}` } },
     );
     expect(container.code, container.stderr).toBe(0);
-    const legacy = run(
-      'kubectl',
-      ['kustomize', '--enable-alpha-plugins', join(repoRoot, 'pipelines', 'kustomize')],
-      {
-        env: { KUSTOMIZE_PLUGIN_HOME: installPlugins() },
-      },
-    );
+    const legacy = kustomizeWithPlugins(join(repoRoot, 'pipelines', 'kustomize'));
     expect(legacy.code, legacy.stderr).toBe(0);
     expect(normalize(streamResources(container.stdout))).toEqual(normalize(streamResources(legacy.stdout)));
   });

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  installPlugins,
+  kustomizeWithPlugins,
   makePackage,
   meshscrape,
   normalize,
@@ -123,9 +123,7 @@ describe('fix-pod-monitors through kpt fn render in place and kubectl kustomize'
       join(dir, 'kustomization.yaml'),
       'resources:\n- namespaces.yaml\n- shop.yaml\n- monitoring.yaml\ntransformers:\n- fix.yaml\n',
     );
-    const build = run('kubectl', ['kustomize', '--enable-alpha-plugins', dir], {
-      env: { KUSTOMIZE_PLUGIN_HOME: installPlugins() },
-    });
+    const build = kustomizeWithPlugins(dir);
     expect(build.code, build.stderr).toBe(0);
     expect(normalize(streamResources(build.stdout))).toEqual(normalize(packageResources(pkg)));
   });

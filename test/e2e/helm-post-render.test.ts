@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  installPlugins,
+  kustomizeWithPlugins,
   meshscrape,
   normalize,
   repoRoot,
@@ -39,13 +39,7 @@ describe('Helm post-renderer', () => {
     const input = helmStream();
     const rendered = run(wrapper, [], { input });
     expect(rendered.code, rendered.stderr).toBe(0);
-    const kustomize = run(
-      'kubectl',
-      ['kustomize', '--enable-alpha-plugins', join(repoRoot, 'pipelines', 'kustomize')],
-      {
-        env: { KUSTOMIZE_PLUGIN_HOME: installPlugins() },
-      },
-    );
+    const kustomize = kustomizeWithPlugins(join(repoRoot, 'pipelines', 'kustomize'));
     expect(kustomize.code, kustomize.stderr).toBe(0);
     expect(normalize(streamResources(rendered.stdout))).toEqual(normalize(streamResources(kustomize.stdout)));
     const outputDocuments = new Set(rendered.stdout.split(/^---\n/m));

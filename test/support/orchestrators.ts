@@ -55,6 +55,13 @@ export function installPlugins(): string {
   return dir;
 }
 
+/** `kubectl kustomize --enable-alpha-plugins DIR` with meshscrape's legacy plugins installed for it. */
+export function kustomizeWithPlugins(dir: string): Run {
+  return run('kubectl', ['kustomize', '--enable-alpha-plugins', dir], {
+    env: { KUSTOMIZE_PLUGIN_HOME: installPlugins() },
+  });
+}
+
 type Resource = Record<string, unknown> & { metadata?: { annotations?: Record<string, string> } };
 
 const orchestratorAnnotation =
