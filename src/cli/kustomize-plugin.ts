@@ -6,7 +6,7 @@
 import { chmodSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configApiVersion } from '../krm/config.js';
-import { readStream, writeStream } from '../krm/resource-list.js';
+import { readStream, startsWithMarker, writeStream } from '../krm/resource-list.js';
 import { formatResult, hasError } from '../krm/results.js';
 import { runFunction } from '../krm/run-function.js';
 import { readConfigFile } from './config-files.js';
@@ -32,7 +32,7 @@ export function runKustomizePlugin(
   const failed = hasError(output.results);
   // On failure kustomize discards stdout; printing nothing keeps a half-done stream from looking like success.
   return {
-    stdout: failed ? '' : writeStream(output.items),
+    stdout: failed ? '' : writeStream(output.items, { marker: startsWithMarker(input) }),
     stderr: stderr ? `${stderr}\n` : '',
     code: failed ? 1 : 0,
   };

@@ -9,7 +9,7 @@
  * as kustomize's transformers would be. Results go to stderr; on an error nothing is printed, so Helm never sees a
  * half-done stream.
  */
-import { readStream, writeStream } from '../krm/resource-list.js';
+import { readStream, startsWithMarker, writeStream } from '../krm/resource-list.js';
 import { error, formatResult, hasError, type Result } from '../krm/results.js';
 import { runFunction } from '../krm/run-function.js';
 import { readConfigFile } from './config-files.js';
@@ -53,5 +53,9 @@ export function runPostRender(pipelinePaths: readonly string[], input: string): 
     if (hasError(output.results)) return failure(results);
   }
   const stderr = results.map(formatResult).join('\n');
-  return { stdout: writeStream(items), stderr: stderr ? `${stderr}\n` : '', code: 0 };
+  return {
+    stdout: writeStream(items, { marker: startsWithMarker(input) }),
+    stderr: stderr ? `${stderr}\n` : '',
+    code: 0,
+  };
 }

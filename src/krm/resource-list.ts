@@ -227,7 +227,17 @@ export function readStream(text: string): ReadOutcome<Item[]> {
   return problems.length > 0 ? { value: undefined, problems } : { value: items, problems };
 }
 
-/** Writes items as a plain YAML stream separated by `---`. */
-export function writeStream(items: readonly Item[]): string {
-  return items.map((item) => item.toDocument()).join('---\n');
+/**
+ * Writes items as a plain YAML stream separated by `---`, each after the comment lines that stood before it; with
+ * `marker`, the stream starts with `---` as the input did (`helm template` output does).
+ */
+export function writeStream(items: readonly Item[], options: { marker?: boolean } = {}): string {
+  const documents = items.map((item) => {
+    const leading = item.leading.length > 0 ? `${item.leading.join('\n')}\n` : '';
+    return leading + item.toDocument();
+  });
+  return (options.marker && items.length > 0 ? '---\n' : '') + documents.join('---\n');
 }
+
+/** True when a stream's first line is a `---` document marker. */
+export const startsWithMarker = (text: string): boolean => /^---[ \t]*(?:\n|$)/.test(text);

@@ -47,6 +47,7 @@ describe('Helm post-renderer', () => {
     expect(namespaces.length).toBeGreaterThan(0);
     for (const doc of namespaces) expect(outputDocuments.has(doc)).toBe(true);
     expect(rendered.stderr).toMatch(/\[info\].*set-monitor-tls: /);
+    expect(rendered.stdout.startsWith('---\n# Source: example/templates/')).toBe(true);
   });
 
   it("keeps Helm's own annotations on the resources it edits", () => {

@@ -2,7 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { splitResourceList } from '../../src/krm/fast-split.js';
-import { readResourceList, readStream, writeResourceList, writeStream } from '../../src/krm/resource-list.js';
+import {
+  readResourceList,
+  readStream,
+  startsWithMarker,
+  writeResourceList,
+  writeStream,
+} from '../../src/krm/resource-list.js';
 import { setScalar } from '../../src/krm/yaml-edit.js';
 
 const list = `apiVersion: config.kubernetes.io/v1
@@ -236,6 +242,14 @@ describe('plain streams (legacy kustomize plugins)', () => {
     expect(read.value?.map((i) => i.name)).toEqual(['a', 'b', 'c']);
     expect(read.value?.[0]?.read(['metadata', 'labels'])).toEqual({ x: '1' });
     expect(writeStream(read.value ?? [])).toBe(stream);
+  });
+
+  it('keeps a leading --- and the comments of a document with nothing else', () => {
+    const stream = '---\n# notes only\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n';
+    const read = readStream(stream);
+    expect(writeStream(read.value ?? [], { marker: startsWithMarker(stream) })).toBe(
+      '---\n# notes only\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n',
+    );
   });
 
   it('reports a document that is not a resource', () => {
