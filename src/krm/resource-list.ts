@@ -70,7 +70,10 @@ function fromSplit(split: Split): ReadOutcome<ResourceList> {
   );
   if (problems.length > 0) return { value: undefined, problems };
   const items = split.items.map((entry) => {
-    const item = Item.fromText(entry.text, entry.indent);
+    // The header and block readers assume space-separated lines: an item holding a tab is read by the parser.
+    const item = entry.text.includes('\t')
+      ? Item.fromParsedText(entry.text, entry.indent)
+      : Item.fromText(entry.text, entry.indent);
     item.leading = entry.leading;
     return item;
   });

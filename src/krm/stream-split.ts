@@ -14,7 +14,8 @@ export interface StreamDocument {
 
 /** Cuts a plain multi-document stream at `---` lines; undefined when only the full parser can read it. */
 export function splitStream(text: string): { documents: StreamDocument[]; trailing: string[] } | undefined {
-  if (unsplittable(text)) return undefined;
+  // Tabs too: stream documents are cut on their own, without the items' column checks.
+  if (unsplittable(text) || text.includes('\t')) return undefined;
   const documents: StreamDocument[] = [];
   let pending: string[] = [];
   let lines: string[] = [];
