@@ -110,6 +110,9 @@ function main() {
   const jsonInput = join(workDir, 'input.json');
   const yamlText = toYaml(generated.items);
   writeFileSync(yamlInput, yamlText);
+  // One anchor sends the whole list through the full parser (README, Development): the fallback's cost.
+  const anchoredInput = join(workDir, 'input-anchored.yaml');
+  writeFileSync(anchoredInput, yamlText.replace(/\n(\s+)name: /, '\n$1name: &first '));
   writeFileSync(jsonInput, toJson(generated.items));
   const mb = (file) => (readFileSync(file).length / 1e6).toFixed(1);
   console.log(
@@ -140,6 +143,14 @@ function main() {
       args: [join(benchDir, 'baseline.mjs'), 'yaml'],
       input: yamlInput,
       runs: Math.min(runs, 3),
+    },
+    {
+      // The fallback is an order of magnitude slower: one run says enough.
+      name: 'set-monitor-tls, full parser',
+      command: join(root, 'bin', 'meshscrape'),
+      args: ['set-monitor-tls'],
+      input: anchoredInput,
+      runs: 1,
     },
   ];
   let failed = false;
