@@ -146,8 +146,10 @@ const scene = fc.record({
   podMonitor: fc.boolean(),
   notes: comments,
   indentSeq: fc.boolean(),
-  // A tab anywhere sends the whole list through the full parser instead of the line splitter.
+  // A ConfigMap holding a tab (kept on the line splitter, read through the parser), and one holding an anchor
+  // (which sends the whole list through the full parser).
   tab: fc.boolean(),
+  anchor: fc.boolean(),
 });
 
 function sceneText(s: Generated<typeof scene>): string {
@@ -193,7 +195,9 @@ function sceneText(s: Generated<typeof scene>): string {
     data: { v: 'a\tb' },
   };
   const resources = s.tab ? [ns, deployment, service, monitor, tabbed] : [ns, deployment, service, monitor];
-  return resources.map((r) => render(r, s.notes, s.indentSeq)).join('---\n');
+  const anchored = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: anchored\ndata: &shared\n  k: v\n';
+  const texts = resources.map((r) => render(r, s.notes, s.indentSeq));
+  return (s.anchor ? [...texts, anchored] : texts).join('---\n');
 }
 
 type Item = { kind: string; metadata: { name: string } };
