@@ -17,8 +17,9 @@ ldd "$node_bin" | grep -oE '/[^ ]+' | sort -u | while read -r lib; do
   mkdir -p "$out$(dirname "$lib")"
   cp -L "$lib" "$out$lib"
 done
-printf 'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\n' >"$out/etc/passwd"
-printf 'root:x:0:\nnogroup:x:65534:\n' >"$out/etc/group"
+# nobody for kpt and kustomize; argocd (999) for the Argo CD plugin sidecar.
+printf 'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\nargocd:x:999:999:argocd:/home/argocd:/sbin/nologin\n' >"$out/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\nargocd:x:999:\n' >"$out/etc/group"
 install -m 0755 "$src/bin/meshscrape" "$out/app/bin/meshscrape"
 install -m 0644 "$src/dist/meshscrape.mjs" "$out/app/dist/meshscrape.mjs"
 # What the launcher reads of package.json: "type" (it is an ES module) and name/version (--version).

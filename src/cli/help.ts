@@ -81,6 +81,7 @@ Usage:
   meshscrape kustomize-plugin FUNCTION CONFIG  legacy kustomize exec plugin: YAML stream on stdin and stdout
   meshscrape install-kustomize-plugins DIR     write legacy plugin wrappers under DIR (KUSTOMIZE_PLUGIN_HOME)
   meshscrape post-render PIPELINE...           Helm post-renderer: run the configs in the files on a YAML stream
+  meshscrape argocd-generate                   Argo CD plugin: render the current directory and run its pipeline
   meshscrape schema FUNCTION                   the config's JSON Schema
   meshscrape --version
 

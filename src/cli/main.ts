@@ -1,6 +1,7 @@
 /** The `meshscrape` entry: picks the mode from the arguments; the only module that touches process I/O. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { runArgoGenerate } from './argocd.js';
 import { configJsonSchema, functionHelp, usage } from './help.js';
 import { type ModeOutput, runKrm } from './krm-mode.js';
 import { installKustomizePlugins, runKustomizePlugin } from './kustomize-plugin.js';
@@ -39,6 +40,7 @@ function dispatch(args: readonly string[], executable: string): ModeOutput {
   if (first === 'kustomize-plugin') return runKustomizePlugin(second ?? '', third, readStdin());
   if (first === 'install-kustomize-plugins') return installKustomizePlugins(second, executable);
   if (first === 'post-render') return runPostRender(args.slice(1), readStdin());
+  if (first === 'argocd-generate') return runArgoGenerate(process.cwd(), process.env);
   if (first === 'schema') {
     const fn = byName(second ?? '');
     if (!fn)

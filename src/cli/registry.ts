@@ -16,3 +16,6 @@ export const byName = (name: string): KrmFunction | undefined => functions.find(
 
 /** A function by config kind. */
 export const byKind = (kind: string): KrmFunction | undefined => functions.find((f) => f.kind === kind);
+
+/** The order the functions run in a pipeline (`mount-istio-certs` decides what the others read). */
+export const pipelineOrder: readonly string[] = ['mount-istio-certs', 'fix-pod-monitors', 'set-monitor-tls'];

@@ -1,0 +1,206 @@
+/**
+ * The Argo CD config management plugin: plugin.yaml, `meshscrape argocd-generate` and the sidecar image. Argo CD
+ * itself cannot run here, so the tests play the CMP server's part: the generate command in a copy of the app's
+ * source directory with ARGOCD_APP_PARAMETERS set, on this machine and in the sidecar image (uid 999, read-only
+ * root and source, no network). The result must be what the kustomize pipeline gives; failures must print nothing.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { parameterSteps } from '../../src/cli/argocd.js';
+import {
+  kustomizeWithPlugins,
+  makePackage,
+  meshscrape,
+  normalize,
+  repoRoot,
+  run,
+  streamResources,
+  tempDir,
+} from '../support/orchestrators.js';
+
+const example = join(repoRoot, 'pipelines', 'example');
+const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string })
+  .version;
+const hasPodman = spawnSync('podman', ['--version']).status === 0;
+
+/** A copy of the example app, with the Helm/kustomize pipeline as its meshscrape.yaml. */
+function app(): string {
+  const dir = makePackage('argocd-app', example);
+  cpSync(join(repoRoot, 'pipelines', 'helm', 'meshscrape.yaml'), join(dir, 'meshscrape.yaml'));
+  return dir;
+}
+
+const generate = (dir: string, parameters?: unknown) =>
+  run(meshscrape, ['argocd-generate'], {
+    cwd: dir,
+    env: { ARGOCD_APP_PARAMETERS: parameters === undefined ? '' : JSON.stringify(parameters) },
+  });
+
+describe('Argo CD plugin', () => {
+  it('plugin.yaml uses only CMP v2 fields (Argo CD ignores unknown ones silently) and names this version', () => {
+    const plugin = parse(readFileSync(join(repoRoot, 'plugin.yaml'), 'utf8')) as {
+      apiVersion: string;
+      kind: string;
+      metadata: { name: string };
+      spec: Record<string, unknown> & { version: string; parameters: { static: Record<string, unknown>[] } };
+    };
+    expect(plugin).toMatchObject({ apiVersion: 'argoproj.io/v1alpha1', kind: 'ConfigManagementPlugin' });
+    const specFields = [
+      'version',
+      'init',
+      'generate',
+      'discover',
+      'parameters',
+      'preserveFileMode',
+      'provideGitCreds',
+    ];
+    expect(Object.keys(plugin.spec).filter((k) => !specFields.includes(k))).toEqual([]);
+    expect(plugin.spec.version).toBe(`v${version}`);
+    const parameterFields = [
+      'name',
+      'title',
+      'tooltip',
+      'required',
+      'itemType',
+      'collectionType',
+      'string',
+      'array',
+      'map',
+    ];
+    for (const parameter of plugin.spec.parameters.static)
+      expect(Object.keys(parameter).filter((k) => !parameterFields.includes(k))).toEqual([]);
+    expect(plugin.spec.parameters.static.map((p) => p.name)).toEqual([
+      'functions',
+      'mount-istio-certs',
+      'fix-pod-monitors',
+      'set-monitor-tls',
+    ]);
+  });
+
+  it("generate with the app's meshscrape.yaml gives what the kustomize pipeline gives", () => {
+    const generated = generate(app());
+    expect(generated.code, generated.stderr).toBe(0);
+    const kustomize = kustomizeWithPlugins(join(repoRoot, 'pipelines', 'kustomize'));
+    expect(kustomize.code, kustomize.stderr).toBe(0);
+    expect(normalize(streamResources(generated.stdout))).toEqual(
+      normalize(streamResources(kustomize.stdout)),
+    );
+  });
+
+  it("takes the example Application's parameters (ConfigMap encoding) and applies them", () => {
+    const application = parse(
+      readFileSync(join(repoRoot, 'pipelines', 'argocd', 'application.yaml'), 'utf8'),
+    ) as {
+      spec: { source: { plugin: { parameters: unknown[] } } };
+    };
+    const parameters = application.spec.source.plugin.parameters;
+    expect(parameterSteps(JSON.stringify(parameters))).not.toHaveProperty('problems');
+    const generated = generate(makePackage('argocd-params', example), parameters);
+    expect(generated.code, generated.stderr).toBe(0);
+    expect(generated.stderr).toMatch(/set-monitor-tls: .*unknownTargets: skip/);
+    const monitor = streamResources(generated.stdout).find(
+      (r) => r.kind === 'ServiceMonitor' && (r.metadata as { name: string }).name === 'checkout',
+    );
+    expect(monitor).toMatchObject({ spec: { endpoints: [{ scheme: 'https' }] } });
+  });
+
+  it('fails the sync loudly, printing nothing, rather than print an empty or half-done list', () => {
+    const cases: [string, unknown, RegExp][] = [
+      [makePackage('argocd-none', example), undefined, /nothing to run/],
+      [app(), [{ name: 'bogus', string: 'x' }], /unknown parameter "bogus"/],
+      [app(), [{ name: 'set-monitor-tls', map: { overwrite: 'maybe' } }], /set-monitor-tls: .*overwrite/],
+      [tempDir('argocd-empty'), [{ name: 'functions', array: ['set-monitor-tls'] }], /no resources/],
+    ];
+    const broken = app();
+    writeFileSync(join(broken, 'kustomization.yaml'), 'resources:\n- missing.yaml\n');
+    cases.push([broken, undefined, /kubectl kustomize .* failed/]);
+    for (const [dir, parameters, message] of cases) {
+      const generated = generate(dir, parameters);
+      expect(generated.code, `${dir}: ${generated.stderr}`).toBe(1);
+      expect(generated.stdout).toBe('');
+      expect(generated.stderr).toMatch(message);
+    }
+  });
+
+  it('the sidecar patch applies to an argocd-repo-server Deployment', () => {
+    const dir = tempDir('argocd-install');
+    cpSync(join(repoRoot, 'pipelines', 'argocd', 'repo-server-sidecar.yaml'), join(dir, 'sidecar.yaml'));
+    writeFileSync(
+      join(dir, 'repo-server.yaml'),
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: argocd-repo-server\nspec:\n  template:\n    spec:\n      containers:\n      - name: argocd-repo-server\n        image: quay.io/argoproj/argocd\n      volumes:\n      - name: var-files\n        emptyDir: {}\n      - name: plugins\n        emptyDir: {}\n',
+    );
+    writeFileSync(
+      join(dir, 'kustomization.yaml'),
+      'resources:\n- repo-server.yaml\npatches:\n- path: sidecar.yaml\n',
+    );
+    const built = run('kubectl', ['kustomize', dir]);
+    expect(built.code, built.stderr).toBe(0);
+    const [deployment] = streamResources(built.stdout) as {
+      spec: { template: { spec: { containers: { name: string }[]; volumes: { name: string }[] } } };
+    }[];
+    expect(deployment?.spec.template.spec.containers.map((c) => c.name)).toEqual([
+      'meshscrape',
+      'argocd-repo-server',
+    ]);
+    expect(deployment?.spec.template.spec.volumes.map((v) => v.name).sort()).toEqual([
+      'meshscrape-tmp',
+      'plugins',
+      'var-files',
+    ]);
+  });
+
+  it.skipIf(!hasPodman)('runs in the sidecar image as uid 999, read-only, with no network', () => {
+    const dir = app();
+    chmodSync(dir, 0o755);
+    const env = {
+      CONTAINERS_CONF: join(repoRoot, 'container', 'podman', 'containers.conf'),
+      CONTAINERS_STORAGE_CONF: join(repoRoot, 'container', 'podman', 'storage.conf'),
+    };
+    const image = `localhost/meshscrape-argocd:v${version}`;
+    const plugin = run(
+      'podman',
+      [
+        'run',
+        '--rm',
+        '--entrypoint',
+        '/usr/local/bin/node',
+        image,
+        '-e',
+        "process.stdout.write(require('fs').readFileSync('/home/argocd/cmp-server/config/plugin.yaml','utf8'))",
+      ],
+      { env },
+    );
+    expect(plugin.stdout).toBe(readFileSync(join(repoRoot, 'plugin.yaml'), 'utf8'));
+    const inImage = run(
+      'podman',
+      [
+        'run',
+        '--rm',
+        '--network',
+        'none',
+        '--user',
+        '999',
+        '--read-only',
+        '--tmpfs',
+        '/tmp',
+        '-v',
+        `${dir}:/src:ro`,
+        '-w',
+        '/src',
+        '--entrypoint',
+        '/usr/local/bin/node',
+        image,
+        '/app/bin/meshscrape',
+        'argocd-generate',
+      ],
+      { env },
+    );
+    expect(inImage.code, inImage.stderr).toBe(0);
+    expect(normalize(streamResources(inImage.stdout))).toEqual(
+      normalize(streamResources(generate(dir).stdout)),
+    );
+  });
+});
