@@ -13,11 +13,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { readStream, writeStream } from '../krm/resource-list.js';
-import { error, formatResult, type Result } from '../krm/results.js';
+import { readStream } from '../krm/resource-list.js';
+import { error, type Result } from '../krm/results.js';
 import type { ModeOutput } from './krm-mode.js';
 import { runSteps, type Step, stepsFromFile } from './pipeline.js';
 import { byName, functions, pipelineOrder } from './registry.js';
+import { streamFailure, streamSuccess } from './stream-output.js';
 
 /** The pipeline file an application directory may hold (and the plugin's discovery file). */
 export const pipelineFile = 'meshscrape.yaml';
@@ -29,10 +30,6 @@ interface Parameter {
   string?: unknown;
   array?: unknown;
   map?: unknown;
-}
-
-function failure(results: readonly Result[]): ModeOutput {
-  return { stdout: '', stderr: `${results.map(formatResult).join('\n')}\n`, code: 1 };
 }
 
 /** The app's YAML files (hidden folders and the pipeline file left out), in path order, as one stream. */
@@ -128,30 +125,29 @@ export function runArgoGenerate(dir: string, env: NodeJS.ProcessEnv): ModeOutput
   const pipelinePath = join(dir, pipelineFile);
   if (existsSync(pipelinePath)) {
     const read = stepsFromFile(pipelinePath);
-    if ('problem' in read) return failure([read.problem]);
+    if ('problem' in read) return streamFailure([read.problem]);
     steps.push(...read.steps);
   }
   const fromParameters = parameterSteps(env.ARGOCD_APP_PARAMETERS);
-  if ('problems' in fromParameters) return failure(fromParameters.problems);
+  if ('problems' in fromParameters) return streamFailure(fromParameters.problems);
   steps.push(...fromParameters.steps);
   if (steps.length === 0) {
-    return failure([
+    return streamFailure([
       error(
         `nothing to run: add ${pipelineFile} to the application, or give the plugin the functions parameter`,
       ),
     ]);
   }
   const rendered = render(dir, env);
-  if ('problem' in rendered) return failure([rendered.problem]);
+  if ('problem' in rendered) return streamFailure([rendered.problem]);
   const read = readStream(rendered.text);
-  if (!read.value) return failure(read.problems);
+  if (!read.value) return streamFailure(read.problems);
   if (read.value.length === 0) {
-    return failure([
+    return streamFailure([
       error(`no resources in ${dir}: refusing to print an empty list, which Argo CD would prune`),
     ]);
   }
   const { items, results, failed } = runSteps(steps, read.value);
-  if (failed) return failure(results);
-  const stderr = results.map(formatResult).join('\n');
-  return { stdout: writeStream(items), stderr: stderr ? `${stderr}\n` : '', code: 0 };
+  if (failed) return streamFailure(results);
+  return streamSuccess(items, results);
 }

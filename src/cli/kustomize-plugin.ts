@@ -6,12 +6,13 @@
 import { chmodSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configApiVersion } from '../krm/config.js';
-import { readStream, startsWithMarker, writeStream } from '../krm/resource-list.js';
-import { formatResult, hasError } from '../krm/results.js';
+import { readStream, startsWithMarker } from '../krm/resource-list.js';
+import { hasError } from '../krm/results.js';
 import { runFunction } from '../krm/run-function.js';
 import { readConfigFile } from './config-files.js';
 import type { ModeOutput } from './krm-mode.js';
 import { byName, functions } from './registry.js';
+import { streamFailure, streamSuccess } from './stream-output.js';
 
 /** Runs one function as a legacy plugin on a YAML stream with the config read from `configPath`. */
 export function runKustomizePlugin(
@@ -24,18 +25,13 @@ export function runKustomizePlugin(
   if (!configPath)
     return { stdout: '', stderr: 'meshscrape: kustomize-plugin needs the config file path\n', code: 1 };
   const config = readConfigFile(configPath);
-  if ('problem' in config) return { stdout: '', stderr: `${formatResult(config.problem)}\n`, code: 1 };
+  if ('problem' in config) return streamFailure([config.problem]);
   const read = readStream(input);
-  if (!read.value) return { stdout: '', stderr: `${read.problems.map(formatResult).join('\n')}\n`, code: 1 };
+  if (!read.value) return streamFailure(read.problems);
   const output = runFunction(fn, read.value, config.configs[0], false);
-  const stderr = output.results.map(formatResult).join('\n');
-  const failed = hasError(output.results);
   // On failure kustomize discards stdout; printing nothing keeps a half-done stream from looking like success.
-  return {
-    stdout: failed ? '' : writeStream(output.items, { marker: startsWithMarker(input) }),
-    stderr: stderr ? `${stderr}\n` : '',
-    code: failed ? 1 : 0,
-  };
+  if (hasError(output.results)) return streamFailure(output.results);
+  return streamSuccess(output.items, output.results, { marker: startsWithMarker(input) });
 }
 
 /** Writes a wrapper script per function kind where kustomize looks for legacy exec plugins. */

@@ -9,14 +9,11 @@
  * as kustomize's transformers would be. Results go to stderr; on an error nothing is printed, so Helm never sees a
  * half-done stream.
  */
-import { readStream, startsWithMarker, writeStream } from '../krm/resource-list.js';
-import { error, formatResult, type Result } from '../krm/results.js';
+import { readStream, startsWithMarker } from '../krm/resource-list.js';
+import { error } from '../krm/results.js';
 import type { ModeOutput } from './krm-mode.js';
 import { runSteps, type Step, stepsFromFile } from './pipeline.js';
-
-function failure(results: readonly Result[]): ModeOutput {
-  return { stdout: '', stderr: `${results.map(formatResult).join('\n')}\n`, code: 1 };
-}
+import { streamFailure, streamSuccess } from './stream-output.js';
 
 /** Runs the steps of the pipeline files on the YAML stream `input`. */
 export function runPostRender(pipelinePaths: readonly string[], input: string): ModeOutput {
@@ -25,18 +22,13 @@ export function runPostRender(pipelinePaths: readonly string[], input: string): 
   const steps: Step[] = [];
   for (const path of pipelinePaths) {
     const read = stepsFromFile(path);
-    if ('problem' in read) return failure([read.problem]);
+    if ('problem' in read) return streamFailure([read.problem]);
     steps.push(...read.steps);
   }
-  if (steps.length === 0) return failure([error(`no function config in ${pipelinePaths.join(', ')}`)]);
+  if (steps.length === 0) return streamFailure([error(`no function config in ${pipelinePaths.join(', ')}`)]);
   const read = readStream(input);
-  if (!read.value) return failure(read.problems);
+  if (!read.value) return streamFailure(read.problems);
   const { items, results, failed } = runSteps(steps, read.value);
-  if (failed) return failure(results);
-  const stderr = results.map(formatResult).join('\n');
-  return {
-    stdout: writeStream(items, { marker: startsWithMarker(input) }),
-    stderr: stderr ? `${stderr}\n` : '',
-    code: 0,
-  };
+  if (failed) return streamFailure(results);
+  return streamSuccess(items, results, { marker: startsWithMarker(input) });
 }

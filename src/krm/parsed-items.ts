@@ -44,6 +44,13 @@ function triviaLines(text: string, from: number, to: number): string[] | undefin
   return lines.every(isTrivia) ? lines : undefined;
 }
 
+/** `text` as an item when, parsed on its own, it gives the data the full parser found for it. */
+function sameAlone(text: string, indent: number, data: unknown): Item | undefined {
+  const item = Item.fromParsedText(text, indent);
+  if (item.parseErrors.length > 0) return undefined;
+  return JSON.stringify(item.data) === JSON.stringify(data) ? item : undefined;
+}
+
 /** The item as its input text, when that text alone parses to the same data. */
 function textItem(
   text: string,
@@ -56,10 +63,7 @@ function textItem(
   if (!/^ *- +$/.test(text.slice(lineStart, start))) return undefined;
   const own = text.slice(lineStart, end).replace(/\n$/, '');
   if (own.includes('\r')) return undefined;
-  const item = Item.fromParsedText(own, start - lineStart);
-  if (item.parseErrors.length > 0 || JSON.stringify(item.data) !== JSON.stringify(node.toJS(document)))
-    return undefined;
-  return item;
+  return sameAlone(own, start - lineStart, node.toJS(document));
 }
 
 /** Replaces aliases by copies of what they point at, so each item can stand alone as its own document. */
@@ -150,7 +154,5 @@ export function streamDocumentItem(text: string, document: Document, isFirst: bo
   }
   const own = text.slice(start, docEnd).replace(/\n$/, '');
   if (own.includes('\r')) return undefined;
-  const item = Item.fromParsedText(own, 0);
-  if (item.parseErrors.length > 0) return undefined;
-  return JSON.stringify(item.data) === JSON.stringify(contents.toJS(document)) ? item : undefined;
+  return sameAlone(own, 0, contents.toJS(document));
 }

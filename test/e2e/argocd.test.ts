@@ -4,27 +4,27 @@
  * source directory with ARGOCD_APP_PARAMETERS set, on this machine and in the sidecar image (uid 999, read-only
  * root and source, no network). The result must be what the kustomize pipeline gives; failures must print nothing.
  */
-import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parameterSteps } from '../../src/cli/argocd.js';
 import {
+  findResource,
+  hasPodman,
   kustomizeWithPlugins,
   makePackage,
   meshscrape,
   normalize,
+  podmanEnv,
   repoRoot,
   run,
   streamResources,
   tempDir,
+  version,
 } from '../support/orchestrators.js';
 
 const example = join(repoRoot, 'pipelines', 'example');
-const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string })
-  .version;
-const hasPodman = spawnSync('podman', ['--version']).status === 0;
 
 /** A copy of the example app, with the Helm/kustomize pipeline as its meshscrape.yaml. */
 function app(): string {
@@ -101,9 +101,7 @@ describe('Argo CD plugin', () => {
     const generated = generate(makePackage('argocd-params', example), parameters);
     expect(generated.code, generated.stderr).toBe(0);
     expect(generated.stderr).toMatch(/set-monitor-tls: .*unknownTargets: skip/);
-    const monitor = streamResources(generated.stdout).find(
-      (r) => r.kind === 'ServiceMonitor' && (r.metadata as { name: string }).name === 'checkout',
-    );
+    const monitor = findResource(streamResources(generated.stdout), 'ServiceMonitor', 'checkout');
     expect(monitor).toMatchObject({ spec: { endpoints: [{ scheme: 'https' }] } });
   });
 
@@ -155,10 +153,7 @@ describe('Argo CD plugin', () => {
   it.skipIf(!hasPodman)('runs in the sidecar image as uid 999, read-only, with no network', () => {
     const dir = app();
     chmodSync(dir, 0o755);
-    const env = {
-      CONTAINERS_CONF: join(repoRoot, 'container', 'podman', 'containers.conf'),
-      CONTAINERS_STORAGE_CONF: join(repoRoot, 'container', 'podman', 'storage.conf'),
-    };
+    const env = podmanEnv;
     const image = `localhost/meshscrape-argocd:v${version}`;
     const plugin = run(
       'podman',

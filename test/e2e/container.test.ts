@@ -4,37 +4,31 @@
  * network, answer `kpt fn doc`, and give the same resources as the exec and legacy-plugin paths.
  * Needs podman and runc (.ci/run installs them); without podman the suite is skipped and says why.
  */
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  findResource,
+  hasPodman,
   kustomizeWithPlugins,
   makePackage,
   normalize,
   packageResources,
+  podmanEnv,
   repoRoot,
   run,
   streamResources,
+  version,
 } from '../support/orchestrators.js';
 
-const hasPodman = spawnSync('podman', ['--version']).status === 0;
 if (!hasPodman)
   console.warn('container e2e skipped: no podman (apt-get install --no-install-recommends podman runc)');
 
-const podmanConfig = join(repoRoot, 'container', 'podman');
-const env = {
-  CONTAINERS_CONF: join(podmanConfig, 'containers.conf'),
-  CONTAINERS_STORAGE_CONF: join(podmanConfig, 'storage.conf'),
-  KPT_FN_RUNTIME: 'podman',
-};
+const env = { ...podmanEnv, KPT_FN_RUNTIME: 'podman' };
 const example = join(repoRoot, 'pipelines', 'example');
 const kptConfigs = join(repoRoot, 'pipelines', 'kpt');
 
 describe.skipIf(!hasPodman)('the container image', () => {
   // test/support/global-setup.ts built the images before any test file started.
-  const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string })
-    .version;
   const image = `localhost/meshscrape:v${version}`;
 
   it('runs as nobody (uid 65534) from a root filesystem without a shell', () => {
@@ -82,9 +76,7 @@ describe.skipIf(!hasPodman)('the container image', () => {
     expect(packageResources(pkg)).toEqual(before);
     const good = evaluate(['unknownTargets=skip']);
     expect(good.code, good.stderr).toBe(0);
-    const monitor = packageResources(pkg).find(
-      (r) => r.kind === 'ServiceMonitor' && (r.metadata as { name: string }).name === 'checkout',
-    );
+    const monitor = findResource(packageResources(pkg), 'ServiceMonitor', 'checkout');
     expect(monitor).toMatchObject({ spec: { endpoints: [{ scheme: 'https' }] } });
   });
 

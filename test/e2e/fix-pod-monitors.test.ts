@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  findResource,
   kustomizeWithPlugins,
   makePackage,
   meshscrape,
@@ -44,15 +45,9 @@ describe('fix-pod-monitors through kpt fn render in place and kubectl kustomize'
     expect(first.code, first.stderr).toBe(0);
     const converted = normalize(packageResources(pkg));
     expect(kinds(converted).filter((k) => k === 'PodMonitor')).toEqual([]);
-    const monitor = converted.find(
-      (r) => r.kind === 'ServiceMonitor' && (r.metadata as { name: string }).name === 'payments-worker',
-    );
+    const monitor = findResource(converted, 'ServiceMonitor', 'payments-worker');
     expect(monitor).toMatchObject({ spec: { endpoints: [{ scheme: 'https', port: 'metrics' }] } });
-    expect(
-      converted.find(
-        (r) => r.kind === 'Service' && (r.metadata as { name: string }).name === 'payments-worker-metrics',
-      ),
-    ).toBeDefined();
+    expect(findResource(converted, 'Service', 'payments-worker-metrics')).toBeDefined();
 
     const second = run('kpt', ['fn', 'render', pkg, '--allow-exec']);
     expect(second.code, second.stderr).toBe(0);
@@ -82,16 +77,14 @@ describe('fix-pod-monitors through kpt fn render in place and kubectl kustomize'
   it('undoes merge-metrics when the strategy changes: the PodMonitor comes back, the workload is as it was', () => {
     const pkg = makePackage('fix-merge', example);
     kptfile(pkg);
-    const byName = (resources: Record<string, unknown>[], kind: string, name: string) =>
-      resources.find((r) => r.kind === kind && (r.metadata as { name: string }).name === name);
     const before = normalize(packageResources(pkg));
     config(pkg, 'merge-metrics');
     const merge = run('kpt', ['fn', 'render', pkg, '--allow-exec']);
     expect(merge.code, merge.stderr).toBe(0);
     const merged = normalize(packageResources(pkg));
-    expect(byName(merged, 'PodMonitor', 'payments-worker')).toBeUndefined();
-    expect(byName(merged, 'PodMonitor', 'payments-worker-merged')).toBeDefined();
-    expect(byName(merged, 'Deployment', 'payments-worker')).toMatchObject({
+    expect(findResource(merged, 'PodMonitor', 'payments-worker')).toBeUndefined();
+    expect(findResource(merged, 'PodMonitor', 'payments-worker-merged')).toBeDefined();
+    expect(findResource(merged, 'Deployment', 'payments-worker')).toMatchObject({
       spec: { template: { metadata: { annotations: { 'prometheus.io/port': '9102' } } } },
     });
 
@@ -103,11 +96,11 @@ describe('fix-pod-monitors through kpt fn render in place and kubectl kustomize'
     const back = run('kpt', ['fn', 'render', pkg, '--allow-exec']);
     expect(back.code, back.stderr).toBe(0);
     const classed = normalize(packageResources(pkg));
-    expect(byName(classed, 'Deployment', 'payments-worker')).toEqual(
-      byName(before, 'Deployment', 'payments-worker'),
+    expect(findResource(classed, 'Deployment', 'payments-worker')).toEqual(
+      findResource(before, 'Deployment', 'payments-worker'),
     );
-    expect(byName(classed, 'PodMonitor', 'payments-worker-merged')).toBeUndefined();
-    expect(byName(classed, 'PodMonitor', 'payments-worker')).toMatchObject({
+    expect(findResource(classed, 'PodMonitor', 'payments-worker-merged')).toBeUndefined();
+    expect(findResource(classed, 'PodMonitor', 'payments-worker')).toMatchObject({
       spec: { scrapeClass: 'istio-mtls', podMetricsEndpoints: [{ port: 'metrics', interval: '30s' }] },
     });
   });

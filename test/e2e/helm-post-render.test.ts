@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  findResource,
   kustomizeWithPlugins,
   meshscrape,
   normalize,
@@ -61,9 +62,7 @@ describe('Helm post-renderer', () => {
       { input },
     );
     expect(rendered.code, rendered.stderr).toBe(0);
-    const monitor = streamResources(rendered.stdout).find(
-      (r) => r.kind === 'ServiceMonitor' && (r.metadata as { name: string }).name === 'checkout',
-    );
+    const monitor = findResource(streamResources(rendered.stdout), 'ServiceMonitor', 'checkout');
     expect(monitor).toMatchObject({
       metadata: {
         annotations: { 'postrenderer.helm.sh/postrender-filename': 'example/templates/shop.yaml' },

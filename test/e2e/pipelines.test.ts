@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  findResource,
   installPlugins,
   listResources,
   makePackage,
@@ -54,9 +55,7 @@ describe('the bundled example through every path', () => {
   });
 
   it('pipe: changes what the recipe needs and keeps comments', () => {
-    const monitor = pipe.find(
-      (r) => r.kind === 'ServiceMonitor' && (r.metadata as { name: string }).name === 'checkout',
-    );
+    const monitor = findResource(pipe, 'ServiceMonitor', 'checkout');
     expect(monitor).toMatchObject({
       spec: {
         endpoints: [

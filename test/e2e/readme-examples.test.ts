@@ -4,11 +4,10 @@
  * `npm ...` lines are left out: `npm test` has built the executable already, and the quick-start commands are what
  * CI itself runs.
  */
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makePackage, repoRoot, run, streamResources, tempDir } from '../support/orchestrators.js';
+import { hasPodman, makePackage, repoRoot, run, streamResources, tempDir } from '../support/orchestrators.js';
 
 const readmes = [
   'README.md',
@@ -25,8 +24,6 @@ function shellBlocks(file: string): string[] {
 }
 
 const examples = readmes.flatMap((file) => shellBlocks(file).map((script, i) => ({ file, i, script })));
-
-const hasPodman = spawnSync('podman', ['--version']).status === 0;
 
 describe.each(examples)('$file, example $i', ({ script }) => {
   // Container examples use the images test/support/global-setup.ts built; they need podman like the container e2e.

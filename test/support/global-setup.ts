@@ -6,11 +6,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { hasPodman, repoRoot } from './orchestrators.js';
 
 export default function setup(): void {
-  const root = join(import.meta.dirname, '..', '..');
-  if (spawnSync('podman', ['--version']).status !== 0) return;
-  if (!existsSync(join(root, 'dist', 'meshscrape.mjs'))) return;
-  const build = spawnSync('bash', [join(root, 'container', 'build-image.sh')], { encoding: 'utf8' });
+  if (!hasPodman) return;
+  if (!existsSync(join(repoRoot, 'dist', 'meshscrape.mjs'))) return;
+  const build = spawnSync('bash', [join(repoRoot, 'container', 'build-image.sh')], { encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`container/build-image.sh failed:\n${build.stderr}`);
 }

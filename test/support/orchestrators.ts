@@ -10,6 +10,20 @@ export const repoRoot = join(import.meta.dirname, '..', '..');
 /** The built executable. */
 export const meshscrape = join(repoRoot, 'bin', 'meshscrape');
 
+/** The package version, as the images are tagged (`v` + it). */
+export const version = (
+  JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }
+).version;
+
+/** Whether podman is installed: the container tests need it (.ci/run installs it). */
+export const hasPodman = spawnSync('podman', ['--version']).status === 0;
+
+/** Environment for podman with the settings in container/podman (see container/podman/env.sh). */
+export const podmanEnv = {
+  CONTAINERS_CONF: join(repoRoot, 'container', 'podman', 'containers.conf'),
+  CONTAINERS_STORAGE_CONF: join(repoRoot, 'container', 'podman', 'storage.conf'),
+};
+
 /** A fresh temporary directory. */
 export const tempDir = (prefix: string): string => mkdtempSync(join(tmpdir(), `meshscrape-${prefix}-`));
 
@@ -86,6 +100,17 @@ export function normalize(resources: readonly Resource[]): Resource[] {
     return `${String(r.apiVersion)}|${String(r.kind)}|${m?.namespace ?? ''}|${m?.name ?? ''}`;
   };
   return out.sort((a, b) => id(a).localeCompare(id(b)));
+}
+
+/** The resource of that kind and name, if the list has it. */
+export function findResource(
+  resources: readonly Resource[],
+  kind: string,
+  name: string,
+): Resource | undefined {
+  return resources.find(
+    (r) => r.kind === kind && (r.metadata as { name?: string } | undefined)?.name === name,
+  );
 }
 
 /** Resources of a YAML stream. */
