@@ -1,5 +1,11 @@
 /** KRM function mode: a ResourceList on stdin, the same list with results on stdout. */
-import { readResourceList, writeFailure, writeResourceList } from '../krm/resource-list.js';
+import type { DecodedInput } from '../krm/decode.js';
+import {
+  invalidUtf8Problem,
+  readResourceList,
+  writeFailure,
+  writeResourceList,
+} from '../krm/resource-list.js';
 import { error, formatResult, hasError, type Result } from '../krm/results.js';
 import { runFunction } from '../krm/run-function.js';
 import { byKind, byName, functions } from './registry.js';
@@ -17,11 +23,15 @@ function errorsToStderr(results: readonly Result[]): string {
 }
 
 /** Runs a ResourceList through the named function, or the one its functionConfig kind names. */
-export function runKrm(input: string, functionName: string | undefined): ModeOutput {
-  const read = readResourceList(input);
+export function runKrm(input: string | DecodedInput, functionName: string | undefined): ModeOutput {
+  const decoded = typeof input === 'string' ? { text: input, bom: false } : input;
+  const read = readResourceList(decoded.text);
   const list = read.value;
-  if (!list) {
-    return { stdout: writeFailure(read.problems), stderr: errorsToStderr(read.problems), code: 1 };
+  const problems = decoded.invalid
+    ? [invalidUtf8Problem(decoded.text, decoded.invalid, list?.items ?? [])]
+    : read.problems;
+  if (!list || decoded.invalid) {
+    return { stdout: writeFailure(problems), stderr: errorsToStderr(problems), code: 1 };
   }
   const kind = list.functionConfig?.kind;
   const fn = functionName ? byName(functionName) : typeof kind === 'string' ? byKind(kind) : undefined;

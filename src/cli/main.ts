@@ -1,13 +1,36 @@
 /** The `meshscrape` entry: picks the mode from the arguments; the only module that touches process I/O. */
 import { readFileSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { fileURLToPath } from 'node:url';
+import { type DecodedInput, decodeInput } from '../krm/decode.js';
+import { currentLimits, limitsFrom, setLimits } from '../krm/limits.js';
 import { runArgoGenerate } from './argocd.js';
 import { configJsonSchema, functionHelp, usage } from './help.js';
 import { type ModeOutput, runKrm } from './krm-mode.js';
 import { installKustomizePlugins, runKustomizePlugin } from './kustomize-plugin.js';
 import { runPostRender } from './post-render.js';
 import { byName } from './registry.js';
-import { readStdin } from './stdin.js';
+import { readStdinBytes, writeAll } from './stdio.js';
+
+/** Thrown when stdin is over the input cap: nothing of it is parsed. */
+class InputTooLarge extends Error {}
+
+/** Whether stdin started with a byte order mark (the output then does too). */
+let inputHadBom = false;
+
+/** All of stdin, decoded; refuses input over the cap before parsing any of it. */
+function readStdin(): DecodedInput {
+  const max = currentLimits().maxInputBytes;
+  const read = readStdinBytes(max);
+  if ('tooLarge' in read) {
+    throw new InputTooLarge(
+      `the input is over ${max} bytes (MESHSCRAPE_MAX_INPUT_BYTES); nothing was read as YAML. Raise the limit if the input is meant to be this large`,
+    );
+  }
+  const input = decodeInput(read.bytes);
+  inputHadBom = input.bom;
+  return input;
+}
 
 const isHelp = (arg: string | undefined): boolean => arg === '--help' || arg === '-h' || arg === 'help';
 
@@ -29,7 +52,8 @@ function dispatch(args: readonly string[], executable: string): ModeOutput {
   const [first, second, third] = args;
   const text = (stdout: string): ModeOutput => ({ stdout, stderr: '', code: 0 });
   if (first === undefined) {
-    if (process.stdin.isTTY) return { stdout: '', stderr: usage(), code: 2 };
+    // Never process.stdin: opening it makes fd 0 non-blocking (see stdio.ts).
+    if (isatty(0)) return { stdout: '', stderr: usage(), code: 2 };
     return runKrm(readStdin(), undefined);
   }
   if (isHelp(first)) {
@@ -59,12 +83,28 @@ function dispatch(args: readonly string[], executable: string): ModeOutput {
 /** Runs the CLI with `args` (argv after the script) and exits with the mode's code. */
 export function main(args: readonly string[], executable: string): void {
   let output: ModeOutput;
+  let bom = false;
   try {
+    const { limits, problems } = limitsFrom(process.env);
+    if (problems.length > 0) throw new InputTooLarge(problems.join('; '));
+    setLimits(limits);
     output = dispatch(args, executable);
+    bom = inputHadBom;
   } catch (e) {
-    output = { stdout: '', stderr: `meshscrape: ${(e as Error).stack ?? String(e)}\n`, code: 1 };
+    // A refusal is a sentence; anything else is a bug, and its stack says where (after a sentence saying so).
+    const message =
+      e instanceof InputTooLarge
+        ? e.message
+        : `internal error, please report it: ${(e as Error).stack ?? String(e)}`;
+    output = { stdout: '', stderr: `meshscrape: ${message}\n`, code: 1 };
   }
-  if (output.stderr) process.stderr.write(output.stderr);
-  // Exit only after stdout drained: a large ResourceList written to a pipe is flushed asynchronously.
-  process.stdout.write(output.stdout, () => process.exit(output.code));
+  // The output keeps the input's byte order mark: a tool that wrote one may expect it back.
+  const stdout = bom && output.stdout !== '' ? `\uFEFF${output.stdout}` : output.stdout;
+  const failed = writeAll(1, stdout);
+  if (failed !== undefined) {
+    writeAll(2, `${output.stderr}meshscrape: could not write the output: ${failed}\n`);
+    process.exit(output.code === 0 ? 1 : output.code);
+  }
+  if (output.stderr) writeAll(2, output.stderr);
+  process.exit(output.code);
 }

@@ -9,14 +9,15 @@
  * as kustomize's transformers would be. Results go to stderr; on an error nothing is printed, so Helm never sees a
  * half-done stream.
  */
-import { readStream, startsWithMarker } from '../krm/resource-list.js';
+import type { DecodedInput } from '../krm/decode.js';
+import { invalidUtf8Problem, readStream, startsWithMarker } from '../krm/resource-list.js';
 import { error } from '../krm/results.js';
 import type { ModeOutput } from './krm-mode.js';
 import { runSteps, type Step, stepsFromFile } from './pipeline.js';
 import { streamFailure, streamSuccess } from './stream-output.js';
 
 /** Runs the steps of the pipeline files on the YAML stream `input`. */
-export function runPostRender(pipelinePaths: readonly string[], input: string): ModeOutput {
+export function runPostRender(pipelinePaths: readonly string[], input: string | DecodedInput): ModeOutput {
   if (pipelinePaths.length === 0)
     return { stdout: '', stderr: 'meshscrape: post-render needs at least one pipeline file\n', code: 2 };
   const steps: Step[] = [];
@@ -26,9 +27,12 @@ export function runPostRender(pipelinePaths: readonly string[], input: string): 
     steps.push(...read.steps);
   }
   if (steps.length === 0) return streamFailure([error(`no function config in ${pipelinePaths.join(', ')}`)]);
-  const read = readStream(input);
+  const decoded = typeof input === 'string' ? { text: input, bom: false } : input;
+  const read = readStream(decoded.text);
+  if (decoded.invalid)
+    return streamFailure([invalidUtf8Problem(decoded.text, decoded.invalid, read.value ?? [])]);
   if (!read.value) return streamFailure(read.problems);
   const { items, results, failed } = runSteps(steps, read.value);
   if (failed) return streamFailure(results);
-  return streamSuccess(items, results, { marker: startsWithMarker(input) });
+  return streamSuccess(items, results, { marker: startsWithMarker(decoded.text) });
 }

@@ -4,7 +4,7 @@
  * cannot tell what it is, and an orchestrator would reject it later with a less precise message.
  */
 import type { Item } from './item.js';
-import { error, type Result } from './results.js';
+import { error, info, type Result } from './results.js';
 
 /** Error results for items that are not complete resources; the items themselves are left alone. */
 export function itemProblems(items: readonly Item[]): Result[] {
@@ -22,6 +22,15 @@ export function itemProblems(items: readonly Item[]): Result[] {
       problems.push(error(`${at} is not a resource (a YAML mapping)`, { path: at }));
       continue;
     }
+    if (isListDocument(item)) {
+      problems.push(
+        info(
+          `${at} is a ${item.kind}: passed through unchanged; functions do not look inside List documents (kubectl kustomize flattens them, kpt keeps them)`,
+          { ref: item.ref, file: item.file },
+        ),
+      );
+      continue;
+    }
     const metadata = item.data.metadata;
     const generateName =
       typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata) && metadata.generateName;
@@ -37,4 +46,9 @@ export function itemProblems(items: readonly Item[]): Result[] {
     }
   }
   return problems;
+}
+
+/** A `kind: List` or `*List` document (kube-prometheus ships ConfigMapList, RoleList): kubectl takes its items. */
+export function isListDocument(item: Item): boolean {
+  return item.kind.endsWith('List') && item.apiVersion !== '' && Array.isArray(item.data.items);
 }

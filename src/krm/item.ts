@@ -117,6 +117,11 @@ export class Item {
     return { document, data: resource };
   }
 
+  /** The item's text as it came in (its own lines, at their input indentation); undefined for a parsed one. */
+  get inputText(): string | undefined {
+    return this.source?.text;
+  }
+
   /** YAML parse errors of this item (the resource is then left as it was). */
   get parseErrors(): readonly string[] {
     return this.parse().errors.map((e) => e.message);

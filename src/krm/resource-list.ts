@@ -246,3 +246,33 @@ export function writeStream(items: readonly Item[], options: { marker?: boolean 
 
 /** True when a stream's first line is a `---` document marker. */
 export const startsWithMarker = (text: string): boolean => /^---[ \t]*(?:\n|$)/.test(text);
+
+/**
+ * The error for input holding invalid UTF-8: the byte offset, the line, and the resource it is in when the items
+ * (read from the text with U+FFFD in its place) show which one. The run stops there: replacing the bytes would
+ * change the resource, and the function cannot pass them through.
+ */
+export function invalidUtf8Problem(
+  text: string,
+  invalid: { byte: number; char: number },
+  items: readonly Item[],
+): Result {
+  let line = 1;
+  for (let at = text.indexOf('\n'); at >= 0 && at < invalid.char; at = text.indexOf('\n', at + 1)) line++;
+  let cursor = 0;
+  let holder: Item | undefined;
+  for (const item of items) {
+    const own = item.inputText;
+    if (own === undefined) continue;
+    const start = text.indexOf(own, cursor);
+    if (start < 0) continue;
+    cursor = start + own.length;
+    if (invalid.char >= start && invalid.char < cursor) {
+      holder = item;
+      break;
+    }
+  }
+  const where = holder ? ` in ${holder.describe()}` : '';
+  const message = `invalid UTF-8 at byte ${invalid.byte} (line ${line})${where}: the input must be UTF-8 text; nothing was changed`;
+  return error(message, holder ? { ref: holder.ref, file: holder.file } : {});
+}
