@@ -9,8 +9,9 @@
  * as kustomize's transformers would be. Results go to stderr; on an error nothing is printed, so Helm never sees a
  * half-done stream.
  */
-import { readStream, startsWithMarker } from '../krm/resource-list.js';
+import { startsWithMarker } from '../krm/resource-list.js';
 import { error } from '../krm/results.js';
+import { readResourceStream } from './flatten-lists.js';
 import type { ModeOutput } from './krm-mode.js';
 import { runSteps, type Step, stepsFromFile } from './pipeline.js';
 import { streamFailure, streamSuccess } from './stream-output.js';
@@ -26,9 +27,9 @@ export function runPostRender(pipelinePaths: readonly string[], input: string): 
     steps.push(...read.steps);
   }
   if (steps.length === 0) return streamFailure([error(`no function config in ${pipelinePaths.join(', ')}`)]);
-  const read = readStream(input);
-  if (!read.value) return streamFailure(read.problems);
-  const { items, results, failed } = runSteps(steps, read.value);
+  const read = readResourceStream(input);
+  if ('problems' in read) return streamFailure(read.problems);
+  const { items, results, failed } = runSteps(steps, read.items);
   if (failed) return streamFailure(results);
   return streamSuccess(items, results, { marker: startsWithMarker(input) });
 }
