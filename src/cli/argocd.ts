@@ -1,21 +1,26 @@
 /**
  * Argo CD config management plugin (a repo-server sidecar; plugin.yaml). Argo CD runs `meshscrape argocd-generate`
  * in the application's source directory. It renders the directory (`kubectl kustomize` when it holds a
- * kustomization, else its YAML files), then runs the pipeline: `meshscrape.yaml` in the directory (function
- * configs, one YAML document per step, as for Helm), then the steps the application's parameters ask for
- * (ARGOCD_APP_PARAMETERS): `functions`, function names in order, and per function a map parameter named after it
- * holding its config in the ConfigMap encoding (scalars as text, lists comma-separated, maps as JSON).
+ * kustomization, else its manifest files, see app-files.ts), then runs the pipeline: `meshscrape.yaml` in the
+ * directory (function configs, one YAML document per step, as for Helm), then the steps the application's
+ * parameters ask for (ARGOCD_APP_PARAMETERS): `functions`, function names in order, and per function a map
+ * parameter named after it holding its config in the ConfigMap encoding (scalars as text, lists comma-separated,
+ * maps as JSON).
  *
  * Argo CD takes whatever is on stdout as the application's resources, and an empty output as "none" (with
  * auto-prune, it deletes them all): every problem, and an empty result, fails the generate step with stderr and
  * nothing on stdout.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { readStream } from '../krm/resource-list.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Item } from '../krm/item.js';
 import { error, type Result } from '../krm/results.js';
+import { readAppFiles } from './app-files.js';
+import { readResourceStream } from './flatten-lists.js';
+import { inputLimits } from './input-limits.js';
 import type { ModeOutput } from './krm-mode.js';
+import { manifestItems } from './manifest-file.js';
 import { runSteps, type Step, stepsFromFile } from './pipeline.js';
 import { byName, functions, pipelineOrder } from './registry.js';
 import { streamFailure, streamSuccess } from './stream-output.js';
@@ -32,33 +37,31 @@ interface Parameter {
   map?: unknown;
 }
 
-/** The app's YAML files (hidden folders and the pipeline file left out), in path order, as one stream. */
-function plainManifests(dir: string): string {
-  const files: string[] = [];
-  const walk = (folder: string): void => {
-    for (const name of readdirSync(folder).sort()) {
-      if (name.startsWith('.')) continue;
-      const path = join(folder, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (/\.ya?ml$/.test(name) && relative(dir, path) !== pipelineFile) files.push(path);
-    }
-  };
-  walk(dir);
-  return files
-    .map((file) => readFileSync(file, 'utf8'))
-    .map((text) => (text.endsWith('\n') ? text : `${text}\n`))
-    .join('---\n');
+/** The resources of a plain application directory, file by file, or every problem found in them. */
+function plainManifests(dir: string, env: NodeJS.ProcessEnv): { items: Item[] } | { problems: Result[] } {
+  const caps = inputLimits(env);
+  if ('problem' in caps) return { problems: [caps.problem] };
+  const read = readAppFiles(dir, caps.limits, (path) => path === pipelineFile);
+  if ('problems' in read) return read;
+  const items: Item[] = [];
+  const problems: Result[] = [];
+  for (const file of read.files) {
+    const manifests = manifestItems(file);
+    if ('problems' in manifests) problems.push(...manifests.problems);
+    else items.push(...manifests.items);
+  }
+  return problems.length > 0 ? { problems } : { items };
 }
 
-/** The rendered manifests of the directory, or why they could not be rendered. */
-function render(dir: string, env: NodeJS.ProcessEnv): { text: string } | { problem: Result } {
-  if (!kustomizationFiles.some((name) => existsSync(join(dir, name)))) return { text: plainManifests(dir) };
+/** The rendered resources of the directory, or why they could not be rendered. */
+function render(dir: string, env: NodeJS.ProcessEnv): { items: Item[] } | { problems: Result[] } {
+  if (!kustomizationFiles.some((name) => existsSync(join(dir, name)))) return plainManifests(dir, env);
   const build = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8', env, maxBuffer: 1 << 30 });
   if (build.error || build.status !== 0) {
     const why = build.error ? build.error.message : build.stderr.trim();
-    return { problem: error(`kubectl kustomize ${dir} failed: ${why}`) };
+    return { problems: [error(`kubectl kustomize ${dir} failed: ${why}`)] };
   }
-  return { text: build.stdout };
+  return readResourceStream(build.stdout);
 }
 
 /** The steps the application's parameters ask for, or the problems with them. */
@@ -139,15 +142,13 @@ export function runArgoGenerate(dir: string, env: NodeJS.ProcessEnv): ModeOutput
     ]);
   }
   const rendered = render(dir, env);
-  if ('problem' in rendered) return streamFailure([rendered.problem]);
-  const read = readStream(rendered.text);
-  if (!read.value) return streamFailure(read.problems);
-  if (read.value.length === 0) {
+  if ('problems' in rendered) return streamFailure(rendered.problems);
+  if (rendered.items.length === 0) {
     return streamFailure([
       error(`no resources in ${dir}: refusing to print an empty list, which Argo CD would prune`),
     ]);
   }
-  const { items, results, failed } = runSteps(steps, read.value);
+  const { items, results, failed } = runSteps(steps, rendered.items);
   if (failed) return streamFailure(results);
   return streamSuccess(items, results);
 }
