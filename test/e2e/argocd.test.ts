@@ -8,7 +8,7 @@ import { chmodSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { parameterSteps } from '../../src/cli/argocd.js';
+import { parameterSteps } from '../../src/cli/argocd-parameters.js';
 import {
   findResource,
   hasPodman,

@@ -1,6 +1,6 @@
 /** Argo CD parameters (ARGOCD_APP_PARAMETERS) to pipeline steps: order, ConfigMap encoding, problems by name. */
 import { describe, expect, it } from 'vitest';
-import { parameterSteps } from '../../src/cli/argocd.js';
+import { parameterSteps } from '../../src/cli/argocd-parameters.js';
 
 const steps = (parameters: unknown) => parameterSteps(JSON.stringify(parameters));
 const names = (parameters: unknown): string[] => {
