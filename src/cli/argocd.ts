@@ -65,7 +65,8 @@ export function runArgoGenerate(dir: string, env: NodeJS.ProcessEnv): ModeOutput
     if ('problem' in read) return streamFailure([read.problem]);
     steps.push(...read.steps);
   }
-  const fromParameters = parameterSteps(env.ARGOCD_APP_PARAMETERS);
+  const pipeline = { file: pipelineFile, functions: steps.map((step) => step.fn.name) };
+  const fromParameters = parameterSteps(env.ARGOCD_APP_PARAMETERS, pipeline);
   if ('problems' in fromParameters) return streamFailure(fromParameters.problems);
   steps.push(...fromParameters.steps);
   if (steps.length === 0) {

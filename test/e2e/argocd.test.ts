@@ -110,6 +110,14 @@ describe('Argo CD plugin', () => {
       [makePackage('argocd-none', example), undefined, /nothing to run/],
       [app(), [{ name: 'bogus', string: 'x' }], /unknown parameter "bogus"/],
       [app(), [{ name: 'set-monitor-tls', map: { overwrite: 'maybe' } }], /set-monitor-tls: .*overwrite/],
+      [
+        app(),
+        [
+          { name: 'functions', array: ['mount-istio-certs'] },
+          { name: 'set-monitor-tls', map: { unknownTargets: 'skip' } },
+        ],
+        /parameter set-monitor-tls configures a function that does not run.*meshscrape\.yaml runs with its own config/,
+      ],
       [tempDir('argocd-empty'), [{ name: 'functions', array: ['set-monitor-tls'] }], /no resources/],
     ];
     const broken = app();
