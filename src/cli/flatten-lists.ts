@@ -19,7 +19,7 @@ export interface Origin {
 }
 
 /** True when kubectl would read the item as a list: a kind ending in `List`, with an `items` key. */
-export function isList(item: Item): boolean {
+function isList(item: Item): boolean {
   // The kind comes from the header line; only a List-like kind is parsed to look for `items`.
   return item.kind.endsWith('List') && item.isMapping && Object.hasOwn(item.data, 'items');
 }
