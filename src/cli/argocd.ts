@@ -1,122 +1,59 @@
 /**
  * Argo CD config management plugin (a repo-server sidecar; plugin.yaml). Argo CD runs `meshscrape argocd-generate`
  * in the application's source directory. It renders the directory (`kubectl kustomize` when it holds a
- * kustomization, else its YAML files), then runs the pipeline: `meshscrape.yaml` in the directory (function
- * configs, one YAML document per step, as for Helm), then the steps the application's parameters ask for
- * (ARGOCD_APP_PARAMETERS): `functions`, function names in order, and per function a map parameter named after it
- * holding its config in the ConfigMap encoding (scalars as text, lists comma-separated, maps as JSON).
+ * kustomization, else its manifest files, see app-files.ts), then runs the pipeline: `meshscrape.yaml` in the
+ * directory (function configs, one YAML document per step, as for Helm), then the steps the application's
+ * parameters ask for (ARGOCD_APP_PARAMETERS): `functions`, function names in order, and per function a map
+ * parameter named after it holding its config in the ConfigMap encoding (scalars as text, lists comma-separated,
+ * maps as JSON).
  *
  * Argo CD takes whatever is on stdout as the application's resources, and an empty output as "none" (with
  * auto-prune, it deletes them all): every problem, and an empty result, fails the generate step with stderr and
  * nothing on stdout.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { readStream } from '../krm/resource-list.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Item } from '../krm/item.js';
 import { error, type Result } from '../krm/results.js';
+import { readAppFiles } from './app-files.js';
+import { parameterSteps } from './argocd-parameters.js';
+import { readResourceStream } from './flatten-lists.js';
+import { inputLimits } from './input-limits.js';
 import type { ModeOutput } from './krm-mode.js';
+import { manifestItems } from './manifest-file.js';
 import { runSteps, type Step, stepsFromFile } from './pipeline.js';
-import { byName, functions, pipelineOrder } from './registry.js';
 import { streamFailure, streamSuccess } from './stream-output.js';
 
 /** The pipeline file an application directory may hold (and the plugin's discovery file). */
 export const pipelineFile = 'meshscrape.yaml';
 const kustomizationFiles = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
-/** One entry of ARGOCD_APP_PARAMETERS, as Argo CD sends it. */
-interface Parameter {
-  name?: unknown;
-  string?: unknown;
-  array?: unknown;
-  map?: unknown;
+/** The resources of a plain application directory, file by file, or every problem found in them. */
+function plainManifests(dir: string, env: NodeJS.ProcessEnv): { items: Item[] } | { problems: Result[] } {
+  const caps = inputLimits(env);
+  if ('problem' in caps) return { problems: [caps.problem] };
+  const read = readAppFiles(dir, caps.limits, (path) => path === pipelineFile);
+  if ('problems' in read) return read;
+  const items: Item[] = [];
+  const problems: Result[] = [];
+  for (const file of read.files) {
+    const manifests = manifestItems(file);
+    if ('problems' in manifests) problems.push(...manifests.problems);
+    else items.push(...manifests.items);
+  }
+  return problems.length > 0 ? { problems } : { items };
 }
 
-/** The app's YAML files (hidden folders and the pipeline file left out), in path order, as one stream. */
-function plainManifests(dir: string): string {
-  const files: string[] = [];
-  const walk = (folder: string): void => {
-    for (const name of readdirSync(folder).sort()) {
-      if (name.startsWith('.')) continue;
-      const path = join(folder, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (/\.ya?ml$/.test(name) && relative(dir, path) !== pipelineFile) files.push(path);
-    }
-  };
-  walk(dir);
-  return files
-    .map((file) => readFileSync(file, 'utf8'))
-    .map((text) => (text.endsWith('\n') ? text : `${text}\n`))
-    .join('---\n');
-}
-
-/** The rendered manifests of the directory, or why they could not be rendered. */
-function render(dir: string, env: NodeJS.ProcessEnv): { text: string } | { problem: Result } {
-  if (!kustomizationFiles.some((name) => existsSync(join(dir, name)))) return { text: plainManifests(dir) };
+/** The rendered resources of the directory, or why they could not be rendered. */
+function render(dir: string, env: NodeJS.ProcessEnv): { items: Item[] } | { problems: Result[] } {
+  if (!kustomizationFiles.some((name) => existsSync(join(dir, name)))) return plainManifests(dir, env);
   const build = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8', env, maxBuffer: 1 << 30 });
   if (build.error || build.status !== 0) {
     const why = build.error ? build.error.message : build.stderr.trim();
-    return { problem: error(`kubectl kustomize ${dir} failed: ${why}`) };
+    return { problems: [error(`kubectl kustomize ${dir} failed: ${why}`)] };
   }
-  return { text: build.stdout };
-}
-
-/** The steps the application's parameters ask for, or the problems with them. */
-export function parameterSteps(json: string | undefined): { steps: Step[] } | { problems: Result[] } {
-  if (json === undefined || json.trim() === '') return { steps: [] };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch (e) {
-    return { problems: [error(`ARGOCD_APP_PARAMETERS is not JSON: ${(e as Error).message}`)] };
-  }
-  if (!Array.isArray(parsed)) return { problems: [error('ARGOCD_APP_PARAMETERS is not a JSON array')] };
-  const problems: Result[] = [];
-  let order: string[] | undefined;
-  const configs = new Map<string, Record<string, string>>();
-  for (const entry of parsed as Parameter[]) {
-    const name = typeof entry?.name === 'string' ? entry.name : '';
-    const at = { path: `parameters.${name || '?'}` };
-    if (name === 'functions') {
-      const list = Array.isArray(entry.array) ? entry.array : undefined;
-      const unknown = (list ?? []).filter((fn) => typeof fn !== 'string' || !byName(fn));
-      if (!list || unknown.length > 0) {
-        const known = functions.map((f) => f.name).join(', ');
-        problems.push(
-          error(
-            `functions must be an array of function names (${known}); got ${JSON.stringify(entry.array ?? entry.string)}`,
-            at,
-          ),
-        );
-      } else order = list as string[];
-      continue;
-    }
-    if (!byName(name)) {
-      problems.push(
-        error(`unknown parameter ${JSON.stringify(name)}: expected functions or a function name`, at),
-      );
-      continue;
-    }
-    const map = entry.map;
-    if (typeof map !== 'object' || map === null || Array.isArray(map)) {
-      problems.push(error(`parameter ${name} must be a map of config fields (ConfigMap encoding)`, at));
-      continue;
-    }
-    configs.set(name, Object.fromEntries(Object.entries(map).map(([k, v]) => [k, String(v)])));
-  }
-  if (problems.length > 0) return { problems };
-  const names = order ?? pipelineOrder.filter((name) => configs.has(name));
-  const steps = names.map((name) => ({
-    fn: byName(name) as Step['fn'],
-    config: {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: `argocd-${name}` },
-      data: configs.get(name) ?? {},
-    },
-    configMap: true,
-  }));
-  return { steps };
+  return readResourceStream(build.stdout);
 }
 
 /** Renders the application in `dir` and runs its pipeline. */
@@ -128,7 +65,8 @@ export function runArgoGenerate(dir: string, env: NodeJS.ProcessEnv): ModeOutput
     if ('problem' in read) return streamFailure([read.problem]);
     steps.push(...read.steps);
   }
-  const fromParameters = parameterSteps(env.ARGOCD_APP_PARAMETERS);
+  const pipeline = { file: pipelineFile, functions: steps.map((step) => step.fn.name) };
+  const fromParameters = parameterSteps(env.ARGOCD_APP_PARAMETERS, pipeline);
   if ('problems' in fromParameters) return streamFailure(fromParameters.problems);
   steps.push(...fromParameters.steps);
   if (steps.length === 0) {
@@ -139,15 +77,13 @@ export function runArgoGenerate(dir: string, env: NodeJS.ProcessEnv): ModeOutput
     ]);
   }
   const rendered = render(dir, env);
-  if ('problem' in rendered) return streamFailure([rendered.problem]);
-  const read = readStream(rendered.text);
-  if (!read.value) return streamFailure(read.problems);
-  if (read.value.length === 0) {
+  if ('problems' in rendered) return streamFailure(rendered.problems);
+  if (rendered.items.length === 0) {
     return streamFailure([
       error(`no resources in ${dir}: refusing to print an empty list, which Argo CD would prune`),
     ]);
   }
-  const { items, results, failed } = runSteps(steps, read.value);
+  const { items, results, failed } = runSteps(steps, rendered.items);
   if (failed) return streamFailure(results);
   return streamSuccess(items, results);
 }

@@ -7,10 +7,11 @@ import { chmodSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configApiVersion } from '../krm/config.js';
 import type { DecodedInput } from '../krm/decode.js';
-import { invalidUtf8Problem, readStream, startsWithMarker } from '../krm/resource-list.js';
+import { startsWithMarker } from '../krm/resource-list.js';
 import { hasError } from '../krm/results.js';
 import { runFunction } from '../krm/run-function.js';
 import { readConfigFile } from './config-files.js';
+import { readResourceStream } from './flatten-lists.js';
 import type { ModeOutput } from './krm-mode.js';
 import { byName, functions } from './registry.js';
 import { streamFailure, streamSuccess } from './stream-output.js';
@@ -27,15 +28,14 @@ export function runKustomizePlugin(
     return { stdout: '', stderr: 'meshscrape: kustomize-plugin needs the config file path\n', code: 1 };
   const config = readConfigFile(configPath);
   if ('problem' in config) return streamFailure([config.problem]);
-  const decoded = typeof input === 'string' ? { text: input, bom: false } : input;
-  const read = readStream(decoded.text);
-  if (decoded.invalid)
-    return streamFailure([invalidUtf8Problem(decoded.text, decoded.invalid, read.value ?? [])]);
-  if (!read.value) return streamFailure(read.problems);
-  const output = runFunction(fn, read.value, config.configs[0], false);
+  const read = readResourceStream(input);
+  if ('problems' in read) return streamFailure(read.problems);
+  const output = runFunction(fn, read.items, config.configs[0], false);
   // On failure kustomize discards stdout; printing nothing keeps a half-done stream from looking like success.
   if (hasError(output.results)) return streamFailure(output.results);
-  return streamSuccess(output.items, output.results, { marker: startsWithMarker(decoded.text) });
+  return streamSuccess(output.items, output.results, {
+    marker: startsWithMarker(typeof input === 'string' ? input : input.text),
+  });
 }
 
 /** Writes a wrapper script per function kind where kustomize looks for legacy exec plugins. */

@@ -10,8 +10,9 @@
  * half-done stream.
  */
 import type { DecodedInput } from '../krm/decode.js';
-import { invalidUtf8Problem, readStream, startsWithMarker } from '../krm/resource-list.js';
+import { startsWithMarker } from '../krm/resource-list.js';
 import { error } from '../krm/results.js';
+import { readResourceStream } from './flatten-lists.js';
 import type { ModeOutput } from './krm-mode.js';
 import { runSteps, type Step, stepsFromFile } from './pipeline.js';
 import { streamFailure, streamSuccess } from './stream-output.js';
@@ -27,12 +28,11 @@ export function runPostRender(pipelinePaths: readonly string[], input: string | 
     steps.push(...read.steps);
   }
   if (steps.length === 0) return streamFailure([error(`no function config in ${pipelinePaths.join(', ')}`)]);
-  const decoded = typeof input === 'string' ? { text: input, bom: false } : input;
-  const read = readStream(decoded.text);
-  if (decoded.invalid)
-    return streamFailure([invalidUtf8Problem(decoded.text, decoded.invalid, read.value ?? [])]);
-  if (!read.value) return streamFailure(read.problems);
-  const { items, results, failed } = runSteps(steps, read.value);
+  const read = readResourceStream(input);
+  if ('problems' in read) return streamFailure(read.problems);
+  const { items, results, failed } = runSteps(steps, read.items);
   if (failed) return streamFailure(results);
-  return streamSuccess(items, results, { marker: startsWithMarker(decoded.text) });
+  return streamSuccess(items, results, {
+    marker: startsWithMarker(typeof input === 'string' ? input : input.text),
+  });
 }

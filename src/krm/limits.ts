@@ -8,6 +8,8 @@
 export interface Limits {
   /** Bytes of input (stdin, or the files of an Argo CD app), checked before anything is parsed. */
   maxInputBytes: number;
+  /** Bytes of one file of an Argo CD app. */
+  maxFileBytes: number;
   /** The text an item's aliases may expand to, as a multiple of the item's own text (plus a 64 KiB floor). */
   aliasExpansion: number;
   /** Nesting depth of collections inside one item. */
@@ -15,10 +17,17 @@ export interface Limits {
 }
 
 /** Defaults: far above any real manifest set (kube-prometheus is 2 MB, 50k resources about 65 MB). */
-export const defaultLimits: Limits = { maxInputBytes: 256 * 1024 * 1024, aliasExpansion: 10, maxDepth: 200 };
+export const defaultLimits: Limits = {
+  maxInputBytes: 256 * 1024 * 1024,
+  maxFileBytes: 16 * 1024 * 1024,
+  aliasExpansion: 10,
+  maxDepth: 200,
+};
 
-const environmentNames: Record<keyof Limits, string> = {
+/** The environment variable that overrides each limit. */
+export const environmentNames: Record<keyof Limits, string> = {
   maxInputBytes: 'MESHSCRAPE_MAX_INPUT_BYTES',
+  maxFileBytes: 'MESHSCRAPE_MAX_FILE_BYTES',
   aliasExpansion: 'MESHSCRAPE_ALIAS_EXPANSION',
   maxDepth: 'MESHSCRAPE_MAX_DEPTH',
 };

@@ -8,7 +8,7 @@ import { chmodSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { parameterSteps } from '../../src/cli/argocd.js';
+import { parameterSteps } from '../../src/cli/argocd-parameters.js';
 import {
   findResource,
   hasPodman,
@@ -110,6 +110,14 @@ describe('Argo CD plugin', () => {
       [makePackage('argocd-none', example), undefined, /nothing to run/],
       [app(), [{ name: 'bogus', string: 'x' }], /unknown parameter "bogus"/],
       [app(), [{ name: 'set-monitor-tls', map: { overwrite: 'maybe' } }], /set-monitor-tls: .*overwrite/],
+      [
+        app(),
+        [
+          { name: 'functions', array: ['mount-istio-certs'] },
+          { name: 'set-monitor-tls', map: { unknownTargets: 'skip' } },
+        ],
+        /parameter set-monitor-tls configures a function that does not run.*meshscrape\.yaml runs with its own config/,
+      ],
       [tempDir('argocd-empty'), [{ name: 'functions', array: ['set-monitor-tls'] }], /no resources/],
     ];
     const broken = app();

@@ -154,9 +154,6 @@ describe.skipIf(!existsSync(kubePrometheus))('the bare executable through kpt on
       cpSync(join(repoRoot, 'pipelines', 'kpt', file), join(pkg, file));
     return pkg;
   };
-  const serviceMonitorCount = readdirSync(kubePrometheus).filter((f) =>
-    f.endsWith('serviceMonitor.yaml'),
-  ).length;
 
   it('kpt fn render succeeds on every try and edits the monitors', () => {
     for (let attempt = 0; attempt < 3; attempt++) {

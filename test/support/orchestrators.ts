@@ -34,20 +34,21 @@ export interface Run {
   stderr: string;
 }
 
-/** Runs a command, never throwing on a non-zero exit. */
+/** Runs a command, never throwing on a non-zero exit (a process killed at `timeout` ms gives code -1). */
 export function run(
   command: string,
   args: readonly string[],
-  options: { input?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { input?: string; cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {},
 ): Run {
   const result = spawnSync(command, args, {
+    ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
     input: options.input ?? '',
     cwd: options.cwd ?? repoRoot,
     env: { ...process.env, ...options.env },
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
   });
-  if (result.error) throw result.error;
+  if (result.error && (result.error as NodeJS.ErrnoException).code !== 'ETIMEDOUT') throw result.error;
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -1,6 +1,6 @@
 /** Argo CD parameters (ARGOCD_APP_PARAMETERS) to pipeline steps: order, ConfigMap encoding, problems by name. */
 import { describe, expect, it } from 'vitest';
-import { parameterSteps } from '../../src/cli/argocd.js';
+import { parameterSteps } from '../../src/cli/argocd-parameters.js';
 
 const steps = (parameters: unknown) => parameterSteps(JSON.stringify(parameters));
 const names = (parameters: unknown): string[] => {
@@ -25,10 +25,8 @@ describe('Argo CD parameters', () => {
       { name: 'mount-istio-certs', map: { inbound: 'bypass' } },
     ];
     expect(names(maps)).toEqual(['mount-istio-certs', 'set-monitor-tls']);
-    expect(names([...maps, { name: 'functions', array: ['set-monitor-tls', 'fix-pod-monitors'] }])).toEqual([
-      'set-monitor-tls',
-      'fix-pod-monitors',
-    ]);
+    const order = ['set-monitor-tls', 'fix-pod-monitors', 'mount-istio-certs'];
+    expect(names([...maps, { name: 'functions', array: order }])).toEqual(order);
   });
 
   it('hands each function its map as ConfigMap data', () => {
@@ -36,6 +34,47 @@ describe('Argo CD parameters', () => {
     expect(result).toMatchObject({
       steps: [{ configMap: true, config: { kind: 'ConfigMap', data: { plainPorts: '15090,15020' } } }],
     });
+  });
+
+  it('refuses a map for a function that does not run, rather than drop its config', () => {
+    const maps = [
+      { name: 'set-monitor-tls', map: { overwrite: 'true' } },
+      { name: 'fix-pod-monitors', map: { strategy: 'scrape-class' } },
+    ];
+    const result = steps([...maps, { name: 'functions', array: ['fix-pod-monitors'] }]);
+    expect(result).toEqual({
+      problems: [
+        {
+          severity: 'error',
+          field: { path: 'parameters.set-monitor-tls' },
+          message:
+            'parameter set-monitor-tls configures a function that does not run: functions (fix-pod-monitors) leaves it out; add set-monitor-tls to functions or remove the parameter',
+        },
+      ],
+    });
+    // In the pipeline file it runs, but with the file's config: the map would still be dropped.
+    const pipeline = { file: 'meshscrape.yaml', functions: ['set-monitor-tls'] };
+    const withPipeline = parameterSteps(
+      JSON.stringify([maps[0], { name: 'functions', array: [] }]),
+      pipeline,
+    );
+    expect(withPipeline).toMatchObject({
+      problems: [
+        {
+          message: expect.stringMatching(
+            /functions \(empty\) leaves it out \(the set-monitor-tls step of meshscrape\.yaml runs with its own config, not this map\)/,
+          ),
+        },
+      ],
+    });
+  });
+
+  it('refuses a parameter given twice, rather than keep one of them', () => {
+    const twice = [
+      { name: 'set-monitor-tls', map: { overwrite: 'true' } },
+      { name: 'set-monitor-tls', map: { overwrite: 'false' } },
+    ];
+    expect(problemPaths(twice)).toEqual(['parameters.set-monitor-tls']);
   });
 
   it('names the parameter that is wrong', () => {

@@ -1,0 +1,92 @@
+/**
+ * One manifest file of a plain application directory, read as resources on its own (concatenated with the others,
+ * a `%YAML` directive or a stray `...` would break the files after it, and errors could only say "document 17" of
+ * the whole stream). Every problem names the file, the document index in it (from 0) and its line.
+ *
+ * A `.json` file holds one JSON object (a resource or a List), read with JSON's rules (`1e3` is a number, which
+ * YAML 1.1 would read as a string) and turned into a YAML document. Every document is parsed once up front: a
+ * malformed one is reported here, with its file, rather than by the first function that parses it.
+ */
+import { Document, isMap, LineCounter, parseAllDocuments } from 'yaml';
+import type { Item } from '../krm/item.js';
+import { readStream } from '../krm/resource-list.js';
+import { error, type Result } from '../krm/results.js';
+import { parseOptions, stringifyOptions } from '../krm/yaml-options.js';
+import type { AppFile } from './app-files.js';
+import { flattenList, type Origin } from './flatten-lists.js';
+
+/** A JSON file's object as YAML text, or the problem with it. */
+function jsonAsYaml(file: AppFile): { text: string } | { problem: Result } {
+  let value: unknown;
+  try {
+    value = JSON.parse(file.text);
+  } catch (e) {
+    return {
+      // V8 quotes the text around the error, line breaks included: one line keeps the message whole.
+      problem: error(`${file.path}: not valid JSON: ${(e as Error).message.replace(/\s+/g, ' ')}`, {
+        file: { path: file.path },
+      }),
+    };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return {
+      problem: error(`${file.path}: a .json manifest must hold one JSON object (a resource or a List)`, {
+        file: { path: file.path },
+      }),
+    };
+  return { text: new Document(value, parseOptions).toString(stringifyOptions(false)) };
+}
+
+/** The origins of the file's resource documents (empty documents have none), or the parse problems. */
+function documentOrigins(path: string, text: string): { origins: Origin[] } | { problems: Result[] } {
+  const origins: Origin[] = [];
+  const problems: Result[] = [];
+  const lines = new LineCounter();
+  for (const [index, document] of parseAllDocuments(text, {
+    ...parseOptions,
+    lineCounter: lines,
+  }).entries()) {
+    const at = (offset: number) => `${path} document ${index} (line ${lines.linePos(offset).line})`;
+    const file = { file: { path, index } };
+    for (const e of document.errors)
+      problems.push(error(`${at(e.pos[0])}: malformed YAML: ${e.message}`, file));
+    if (document.errors.length > 0 || document.contents === null) continue;
+    const label = at(document.contents.range?.[0] ?? 0);
+    if (!isMap(document.contents)) problems.push(error(`${label}: not a resource (a YAML mapping)`, file));
+    origins.push({ label, file: { path, index } });
+  }
+  return problems.length > 0 ? { problems } : { origins };
+}
+
+/** The resources of one manifest file, Lists flattened, or every problem found in it. */
+export function manifestItems(file: AppFile): { items: Item[] } | { problems: Result[] } {
+  // Kubernetes tools skip a UTF-8 byte order mark; JSON.parse and the header reader would not.
+  const input = { ...file, text: file.text.replace(/^\uFEFF/, '') };
+  const json = file.path.endsWith('.json') ? jsonAsYaml(input) : { text: input.text };
+  if ('problem' in json) return { problems: [json.problem] };
+  const checked = documentOrigins(file.path, json.text);
+  if ('problems' in checked) return checked;
+  const read = readStream(json.text);
+  if (!read.value)
+    return { problems: read.problems.map((p) => ({ ...p, message: `${file.path}: ${p.message}` })) };
+  const problems: Result[] = [];
+  const items: Item[] = [];
+  for (const [index, item] of read.value.entries()) {
+    // Both readers skip empty documents: the n-th item is the n-th resource document.
+    const origin = checked.origins[index] ?? { label: `${file.path} resource ${index}` };
+    if (item.apiVersion === '' || item.kind === '') {
+      const missing = item.kind === '' ? 'kind' : 'apiVersion';
+      problems.push(
+        error(`${origin.label}: not a Kubernetes resource (no ${missing})`, {
+          file: origin.file,
+          path: missing,
+        }),
+      );
+      continue;
+    }
+    const flat = flattenList(item, origin);
+    if ('problem' in flat) problems.push(flat.problem);
+    else items.push(...flat.items);
+  }
+  return problems.length > 0 ? { problems } : { items };
+}
