@@ -19,7 +19,7 @@ import { type FixContext, functionName, monitorRef, type StrategyOutcome, unchan
 import { mergedFor, undoMerge } from './merge-markers.js';
 import { applyMergeMetrics } from './merge-metrics.js';
 import { exceptionPorts, exceptionWarnings, peerAuthentication } from './port-exception.js';
-import { reconcileGenerated, restoreReplaced } from './reconcile.js';
+import { generatedKinds, reconcileGenerated, restoreReplaced } from './reconcile.js';
 import { report } from './report.js';
 import { applyScrapeClass, scrapeClassPrerequisites } from './scrape-class.js';
 import { fixScrapeConfig, reportProbe } from './scrape-configs.js';
@@ -191,6 +191,7 @@ const handledKinds = new Set(['PodMonitor', 'ScrapeConfig', 'Probe']);
 /** The fix-pod-monitors function. */
 export const fixPodMonitors = defineFunction({
   name: 'fix-pod-monitors',
+  generates: generatedKinds,
   kind: 'FixPodMonitors',
   summary:
     'Makes PodMonitors (and ScrapeConfigs) work under STRICT mTLS: scrape class, ServiceMonitor, metrics merging or a port exception.',

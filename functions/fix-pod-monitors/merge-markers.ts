@@ -10,7 +10,9 @@ import type { Item } from '../../src/krm/item.js';
 import { mapAt } from '../../src/krm/yaml-edit.js';
 
 /** The PodMonitor (`PodMonitor/namespace/name`) a workload's pods were annotated for. */
-export const mergedForAnnotation = 'meshscrape.dev/merged-for';
+export { mergedForAnnotation } from '../../src/krm/conservation.js';
+
+import { mergedForAnnotation } from '../../src/krm/conservation.js';
 /** The pod annotations that merge added, comma-separated. */
 export const mergedAnnotationsAnnotation = 'meshscrape.dev/merged-annotations';
 

@@ -75,6 +75,7 @@ function processWorkloads(items: readonly Item[], config: MountIstioCertsConfig)
 /** The mount-istio-certs function. */
 export const mountIstioCerts = defineFunction({
   name: 'mount-istio-certs',
+  generates: ['DestinationRule'],
   kind: 'MountIstioCerts',
   summary: "Mounts Istio's workload certificates into Prometheus, PrometheusAgent and other scrapers.",
   schema: mountIstioCertsSchema,

@@ -1,9 +1,10 @@
 /** Resources a function generates carry an annotation naming it, so a later run can update or remove them. */
+
+import { generatedByAnnotation } from '../krm/conservation.js';
 import type { Item, Resource } from '../krm/item.js';
 import { canonicalJson } from './canonical-json.js';
 
-/** The annotation naming the function that generated a resource. */
-export const generatedByAnnotation = 'meshscrape.dev/generated-by';
+export { generatedByAnnotation, originalAnnotation } from '../krm/conservation.js';
 
 /** The function that generated an item, if one did. */
 export function generatedBy(item: Item): string | undefined {
@@ -13,8 +14,6 @@ export function generatedBy(item: Item): string | undefined {
 
 /** The annotation naming the resources a generated resource was made for (`Kind/namespace/name`, comma-separated). */
 export const generatedForAnnotation = 'meshscrape.dev/generated-for';
-/** The annotation holding, as JSON, a resource a function replaced, so a later run with another config can restore it. */
-export const originalAnnotation = 'meshscrape.dev/original';
 
 /** Metadata for a generated resource. */
 export function generatedMetadata(

@@ -117,6 +117,18 @@ export class Item {
     return { document, data: resource };
   }
 
+  /**
+   * A scalar at a key path as the item is now: edits through `node` included (`read` gives the input state). For
+   * checks of what a function hands back.
+   */
+  readNow(path: readonly string[]): Json | undefined {
+    if (!this.document || !this.exposed) return this.read(path);
+    const value = this.document.getIn(path, false) as unknown;
+    return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+      ? value
+      : undefined;
+  }
+
   /** The item's text as it came in (its own lines, at their input indentation); undefined for a parsed one. */
   get inputText(): string | undefined {
     return this.source?.text;

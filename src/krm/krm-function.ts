@@ -17,6 +17,8 @@ export interface KrmFunction<S extends z.ZodObject<z.ZodRawShape> = z.ZodObject<
   kind: string;
   /** One sentence for `--help`. */
   summary: string;
+  /** Kinds of the resources it may generate (the conservation guard refuses any other new resource). */
+  generates?: readonly string[];
   /** Config fields; unknown fields are errors. */
   schema: S;
   /** The pure core. It never throws for bad resources: it reports results. */
