@@ -1,6 +1,7 @@
 /** Istio's cert-mount recipe (istio.io, Prometheus integration, "TLS settings") as data, and its shared settings. */
 import { posix } from 'node:path';
 import { z } from 'zod';
+import { pathString } from '../krm/path-field.js';
 
 /** Name of the memory emptyDir the sidecar writes the workload certificates into. */
 export const certVolumeName = 'istio-certs';
@@ -8,8 +9,7 @@ export const certVolumeName = 'istio-certs';
 export const sidecarOutputDir = '/etc/istio-output-certs';
 
 /** `certDir`: where the scraper reads the cert files. */
-export const certDirField = z
-  .string()
+export const certDirField = pathString()
   .min(1)
   .regex(/^\//, 'must be an absolute path')
   .default('/etc/prom-certs/')

@@ -148,7 +148,11 @@ function sectionKey(text: string, from: number): string | undefined {
   const colon = text.indexOf(':', from);
   if (colon <= from || colon >= lineEnd(text, from)) return undefined;
   if (first === 34 || first === 39 || first === 123 || first === 91) return undefined; // " ' { [
-  return text.slice(from, colon);
+  const key = text.slice(from, colon);
+  // `items :` is valid YAML for the key `items`: the parser reads it, where a key kept with its space would not
+  // match `items` and the list would seem to have none.
+  if (/\s$/.test(key)) return undefined;
+  return key;
 }
 
 /**

@@ -10,12 +10,20 @@ import {
   stringify,
   YAMLMap,
 } from 'yaml';
-import { type Split, splitResourceList } from './fast-split.js';
+import { type Section, type Split, splitResourceList } from './fast-split.js';
 import { asObject, Item, type Resource } from './item.js';
+import {
+  checkHead,
+  duplicateKeyProblem,
+  readResults,
+  repeatedKey,
+  resourceListApiVersion,
+} from './list-envelope.js';
 import { inlineAliases, parsedItems, streamDocumentItem } from './parsed-items.js';
 import { error, type Result } from './results.js';
 import { splitStream } from './stream-split.js';
 import { parseOptions, stringifyOptions } from './yaml-options.js';
+import { holdsSeveralDocuments, severalDocumentsMessage, yamlErrorMessage } from './yaml-problems.js';
 
 /** Layout of the input, so the output keeps its section order and trivia. */
 type Layout =
@@ -37,8 +45,6 @@ export interface ReadOutcome<T> {
   problems: Result[];
 }
 
-const resourceListApiVersion = 'config.kubernetes.io/v1';
-
 /** Reads a ResourceList; line splitting when possible, the full `yaml` parser otherwise. */
 export function readResourceList(text: string): ReadOutcome<ResourceList> {
   if (text.trim() === '') {
@@ -49,16 +55,20 @@ export function readResourceList(text: string): ReadOutcome<ResourceList> {
   return fromParsed(text);
 }
 
-function parseSection(lines: readonly string[]): { value: unknown; errors: string[] } {
-  const document = parseDocument(lines.join('\n'), parseOptions);
-  return { value: document.toJS() as unknown, errors: document.errors.map((e) => e.message) };
+function parseSection(section: Section): { value: unknown; errors: string[] } {
+  const text = section.lines.join('\n');
+  const document = parseDocument(text, parseOptions);
+  const errors = document.errors.map((e) => yamlErrorMessage(e, text, section.key));
+  return { value: document.toJS() as unknown, errors };
 }
 
 function fromSplit(split: Split, hasTabs: boolean): ReadOutcome<ResourceList> {
+  const repeated = repeatedKey(split.sections.map((s) => s.key));
+  if (repeated !== undefined) return { value: undefined, problems: [duplicateKeyProblem(repeated)] };
   const head: Record<string, unknown> = {};
   for (const section of split.sections) {
     if (section.key === 'items') continue;
-    const parsed = parseSection(section.lines);
+    const parsed = parseSection(section);
     if (parsed.errors.length > 0) {
       return { value: undefined, problems: [error(`malformed YAML in ${section.key}: ${parsed.errors[0]}`)] };
     }
@@ -69,6 +79,8 @@ function fromSplit(split: Split, hasTabs: boolean): ReadOutcome<ResourceList> {
     split.sections.some((s) => s.key === 'items'),
   );
   if (problems.length > 0) return { value: undefined, problems };
+  const results = readResults(head.results);
+  if ('problem' in results) return { value: undefined, problems: [results.problem] };
   const items = split.items.map((entry) => {
     // The header and block readers assume space-separated lines: an item holding a tab is read by the parser.
     // One look at the whole input spares a scan of every item in the usual case, a list without tabs.
@@ -83,37 +95,35 @@ function fromSplit(split: Split, hasTabs: boolean): ReadOutcome<ResourceList> {
     value: {
       items,
       functionConfig: asObject(head.functionConfig),
-      results: readResults(head.results),
+      results: results.results,
       layout: { form: 'split', split },
     },
     problems: [],
   };
 }
 
-function checkHead(head: Record<string, unknown>, hasItems: boolean): Result[] {
-  if (head.kind !== 'ResourceList') {
-    const kind = typeof head.kind === 'string' ? `kind ${head.kind}` : 'no kind';
-    return [error(`input is not a ResourceList (${kind}); expected apiVersion ${resourceListApiVersion}`)];
-  }
-  if (!hasItems) return [error('the ResourceList has no items field', { path: 'items' })];
-  return [];
-}
-
-function readResults(value: unknown): Result[] {
-  return Array.isArray(value) ? (value.filter((r) => asObject(r)) as unknown as Result[]) : [];
-}
-
 function fromParsed(text: string): ReadOutcome<ResourceList> {
   const document = parseDocument(text, parseOptions);
-  if (document.errors.length > 0) {
-    return { value: undefined, problems: document.errors.map((e) => error(`malformed YAML: ${e.message}`)) };
+  if (holdsSeveralDocuments(document.errors)) {
+    return { value: undefined, problems: [error(severalDocumentsMessage(text))] };
   }
   const root = document.contents;
+  // The parser reports a repeated key without naming it: at the top level the key says what is wrong.
+  const repeated = isMap(root)
+    ? repeatedKey(root.items.map((p) => (isScalar(p.key) ? p.key.value : p.key)))
+    : undefined;
+  if (repeated !== undefined) return { value: undefined, problems: [duplicateKeyProblem(repeated)] };
+  if (document.errors.length > 0) {
+    const problems = document.errors.map((e) => error(`malformed YAML: ${yamlErrorMessage(e, text)}`));
+    return { value: undefined, problems };
+  }
   if (!isMap(root))
     return { value: undefined, problems: [error('input is not a ResourceList (not a mapping)')] };
   const head = asObject(document.toJS({ maxAliasCount: -1 })) ?? {};
   const problems = checkHead(head, root.has('items'));
   if (problems.length > 0) return { value: undefined, problems };
+  const results = readResults(head.results);
+  if ('problem' in results) return { value: undefined, problems: [results.problem] };
   const itemsPair = root.items.find((pair) => isScalar(pair.key) && pair.key.value === 'items');
   const itemsNode = itemsPair?.value;
   if (itemsNode !== null && itemsNode !== undefined && !isSeq(itemsNode)) {
@@ -129,7 +139,7 @@ function fromParsed(text: string): ReadOutcome<ResourceList> {
     value: {
       items,
       functionConfig: asObject(head.functionConfig),
-      results: readResults(head.results),
+      results: results.results,
       layout: { form: 'parsed', functionConfig: functionConfigNode, itemsTrailing: parsed.trailing },
     },
     problems: [],

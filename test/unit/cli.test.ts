@@ -81,6 +81,51 @@ describe('bad input', () => {
     expect(paths).toEqual(expect.arrayContaining(['overwrite', 'plainPorts[0]']));
   });
 
+  it('a path config field holding a control character, typed or in a ConfigMap', () => {
+    const typedTab = krm(resourceList(monitor, typed('certDir: "/etc/prom\\tcerts/"\n')));
+    expect(typedTab.code).toBe(1);
+    expect(typedTab.output.results).toEqual([
+      expect.objectContaining({
+        message: 'config field certDir: a path cannot hold control characters: a tab at character 10',
+        field: { path: 'certDir' },
+      }),
+    ]);
+    const configMap = (value: string): string =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: function-input\ndata:\n  certDir: "${value}"\n`;
+    for (const [value, name] of [
+      ['/etc/certs\\n', 'a newline'],
+      ['/etc/\\0certs', 'a NUL'],
+    ]) {
+      const { code, output } = krm(resourceList(monitor, configMap(value as string)), ['mount-istio-certs']);
+      expect(code).toBe(1);
+      expect(output.results?.[0]).toMatchObject({ field: { path: 'data.certDir' } });
+      expect(output.results?.[0]?.message).toContain(`cannot hold control characters: ${name}`);
+    }
+  });
+
+  it('a ResourceList envelope it cannot trust: each mistake its own error, exit 1', () => {
+    const head = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n';
+    const items = `items:\n- ${monitor.trimEnd().replaceAll('\n', '\n  ')}\n`;
+    for (const [input, message] of [
+      [`${head}${items}${items}`, 'the ResourceList has the key items twice'],
+      [`${head}${items}---\n${head}items: []\n`, 'the input holds 2 YAML documents; a KRM function reads'],
+      [`${head}${items}results: 5\n`, 'results must be a list of result mappings'],
+      [`apiVersion: v2\nkind: ResourceList\n${items}`, 'is not config.kubernetes.io/v1'],
+      [`kind: ResourceList\n${items}`, 'no apiVersion; expected config.kubernetes.io/v1'],
+    ] as const) {
+      const { code, output } = krm(input, ['set-monitor-tls']);
+      expect(code).toBe(1);
+      expect(output.items).toEqual([]);
+      expect(output.results?.[0]?.message).toContain(message);
+    }
+  });
+
+  it('reads "items :" as the items key', () => {
+    const { code, output } = krm(resourceList(monitor).replace('items:', 'items :'), ['set-monitor-tls']);
+    expect(code).toBe(0);
+    expect(output.items).toHaveLength(1);
+  });
+
   it('an unknown functionConfig kind', () => {
     const config = 'apiVersion: meshscrape.dev/v1alpha1\nkind: MakeCoffee\nmetadata:\n  name: x\n';
     const { code, output } = krm(resourceList(monitor, config));

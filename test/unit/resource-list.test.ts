@@ -208,6 +208,67 @@ describe('ResourceList reading and writing', () => {
   });
 });
 
+describe('ResourceList envelope errors', () => {
+  const head = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n';
+  const entry = '- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n';
+  // An anchor in an item sends the input through the full parser instead of the line splitter.
+  const parsedEntry = `${entry}  data: &d {k: v}\n`;
+  const messages = (text: string): string[] => readResourceList(text).problems.map((p) => p.message);
+
+  it('a top-level key given twice is an error naming it, on both reading paths', () => {
+    for (const item of [entry, parsedEntry]) {
+      expect(messages(`${head}items:\n${item}items:\n${item}`)).toEqual([
+        'the ResourceList has the key items twice; each top-level key may appear once',
+      ]);
+      expect(messages(`${head}kind: ResourceList\nitems:\n${item}`)).toEqual([
+        'the ResourceList has the key kind twice; each top-level key may appear once',
+      ]);
+    }
+  });
+
+  it('a key given twice inside an item is named with its line', () => {
+    expect(messages(`${head}items:\n${parsedEntry}  data: {}\n`)).toEqual([
+      'malformed YAML: the key data appears twice in one mapping (line 9)',
+    ]);
+  });
+
+  it('reads "items :" (a space before the colon) as the items key', () => {
+    const read = readResourceList(`${head}items :\n${entry}`);
+    expect(read.problems).toEqual([]);
+    expect(read.value?.items.map((i) => i.name)).toEqual(['a']);
+  });
+
+  it('several YAML documents are named as such', () => {
+    expect(messages(`${head}items:\n${entry}---\n${head}items: []\n`)).toEqual([
+      'the input holds 2 YAML documents; a KRM function reads exactly one ResourceList',
+    ]);
+  });
+
+  it('results that are not a list of mappings are an error naming results', () => {
+    for (const item of [entry, parsedEntry]) {
+      expect(readResourceList(`${head}items:\n${item}results: 5\n`).problems).toEqual([
+        {
+          message: 'results must be a list of result mappings, not 5',
+          severity: 'error',
+          field: { path: 'results' },
+        },
+      ]);
+      expect(messages(`${head}items:\n${item}results:\n- message: ok\n- 5\n`)).toEqual([
+        'results[1] must be a result mapping (message, severity), not 5',
+      ]);
+    }
+  });
+
+  it('checks the apiVersion: config.kubernetes.io/v1, or v1alpha1 as kyaml also reads', () => {
+    const body = `kind: ResourceList\nitems:\n${entry}`;
+    expect(messages(`apiVersion: config.kubernetes.io/v1alpha1\n${body}`)).toEqual([]);
+    expect(messages(`apiVersion: v2\n${body}`)).toEqual([
+      'ResourceList apiVersion v2 is not config.kubernetes.io/v1 (nor config.kubernetes.io/v1alpha1)',
+    ]);
+    expect(messages(body)).toEqual(['the ResourceList has no apiVersion; expected config.kubernetes.io/v1']);
+  });
+});
+
 describe('plain streams (legacy kustomize plugins)', () => {
   it('round-trips a stream byte for byte and drops nothing', () => {
     const stream =
