@@ -1,10 +1,11 @@
 /** One resource of a ResourceList or stream: original text kept, parsed only when a function needs it. */
-import { Document, isMap, parseDocument, type YAMLMap } from 'yaml';
+import { Document, isMap, parseDocument, type YAMLError, type YAMLMap } from 'yaml';
 import { dedent, indentAsEntry, isTrivia, readHeader } from './item-text.js';
 import type { Json, Resource } from './json.js';
 import type { ResourceRef } from './results.js';
 import { digPath, fallback, type ItemLines, itemLines, readPath } from './sub-block.js';
 import { parseOptions, stringifyOptions } from './yaml-options.js';
+import { yamlErrorMessage } from './yaml-problems.js';
 
 export type { Json, Resource } from './json.js';
 
@@ -31,6 +32,21 @@ function readableOf(source: Source): ItemLines {
 }
 
 const identityAnnotations = ['config.kubernetes.io/path', 'internal.config.kubernetes.io/path'];
+
+/**
+ * Thrown by `Item.node` for an item that cannot be edited: the run sets the item aside (passed through unchanged,
+ * reported) and runs the function again on the rest.
+ */
+export class MalformedItem extends Error {
+  constructor(
+    readonly item: Item,
+    readonly reason: string,
+    /** The `yaml` error code (`DUPLICATE_KEY` for a key given twice). */
+    readonly code: string | undefined,
+  ) {
+    super(`resource ${item.describe()} has malformed YAML: ${reason}`);
+  }
+}
 
 /**
  * One resource. `node` parses it on first use; `data` is a plain snapshot of the input state.
@@ -146,9 +162,11 @@ export class Item {
     const document = fresh?.document ?? this.parse();
     const contents = document.contents;
     if (document.errors.length > 0) {
-      throw new Error(`resource ${this.describe()} has malformed YAML: ${document.errors[0]?.message}`);
+      const first = document.errors[0] as YAMLError;
+      const text = this.source ? dedent(linesOf(this.source), this.source.indent) : document.toString();
+      throw new MalformedItem(this, yamlErrorMessage(first, text, 'the resource'), first.code);
     }
-    if (!isMap(contents)) throw new Error(`resource ${this.describe()} is not a YAML mapping`);
+    if (!isMap(contents)) throw new MalformedItem(this, 'not a YAML mapping', undefined);
     if (!this.exposed) {
       // Not edited yet (only `node` allows that): this is the input state.
       this.original = JSON.stringify(fresh ? fresh.data : snapshotOf(document));

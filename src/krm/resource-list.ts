@@ -23,7 +23,7 @@ import { inlineAliases, parsedItems, streamDocumentItem } from './parsed-items.j
 import { error, type Result } from './results.js';
 import { splitStream } from './stream-split.js';
 import { parseOptions, stringifyOptions } from './yaml-options.js';
-import { holdsSeveralDocuments, severalDocumentsMessage, yamlErrorMessage } from './yaml-problems.js';
+import { holdsSeveralDocuments, lineOf, severalDocumentsMessage, yamlErrorMessage } from './yaml-problems.js';
 
 /** Layout of the input, so the output keeps its section order and trivia. */
 type Layout =
@@ -267,8 +267,7 @@ export function invalidUtf8Problem(
   invalid: { byte: number; char: number },
   items: readonly Item[],
 ): Result {
-  let line = 1;
-  for (let at = text.indexOf('\n'); at >= 0 && at < invalid.char; at = text.indexOf('\n', at + 1)) line++;
+  const line = lineOf(text, invalid.char);
   let cursor = 0;
   let holder: Item | undefined;
   for (const item of items) {

@@ -6,7 +6,7 @@ import { parseAllDocuments, type YAMLError } from 'yaml';
 import { parseOptions } from './yaml-options.js';
 
 /** Line number (from 1) of `offset` in `text`. */
-function lineOf(text: string, offset: number): number {
+export function lineOf(text: string, offset: number): number {
   let line = 1;
   for (let at = text.indexOf('\n'); at >= 0 && at < offset; at = text.indexOf('\n', at + 1)) line++;
   return line;

@@ -1,0 +1,38 @@
+/** One malformed resource does not stop the run: it is reported, passed through unchanged, and the rest is edited. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { runKrm } from '../../src/cli/krm-mode.js';
+
+const input = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'duplicate-key-monitor.yaml'), 'utf8');
+type Output = {
+  items: { metadata: { name: string }; spec: { endpoints: { scheme?: string }[] } }[];
+  results: { severity: string; message: string; resourceRef?: { name: string } }[];
+};
+
+describe('a malformed item beside valid ones', () => {
+  it('a key given twice: a warning naming resource and key, the item as it came, the other monitor edited', () => {
+    const out = runKrm(input, 'set-monitor-tls');
+    expect(out.code).toBe(0);
+    const output = parse(out.stdout, { uniqueKeys: false }) as Output;
+    expect(output.items.map((i) => i.metadata.name)).toEqual(['broken', 'cart']);
+    expect(output.items[1]?.spec.endpoints[0]?.scheme).toBe('https');
+    expect(out.stdout).toContain('    - port: metrics\n      port: web\n- apiVersion');
+    expect(output.results[0]).toMatchObject({
+      severity: 'warning',
+      resourceRef: { name: 'broken' },
+      message: expect.stringMatching(/the key port appears twice in one mapping \(line 12 of the resource\)/),
+    });
+  });
+
+  it('YAML the parser cannot read: an error naming the resource, the rest still edited', () => {
+    const broken = input.replace('      port: web\n', '      path: web: x\n');
+    const out = runKrm(broken, 'set-monitor-tls');
+    expect(out.code).toBe(1);
+    const output = parse(out.stdout.replace('      path: web: x\n', '')) as Output;
+    expect(output.items[1]?.spec.endpoints[0]?.scheme).toBe('https');
+    expect(output.results[0]).toMatchObject({ severity: 'error', resourceRef: { name: 'broken' } });
+    expect(out.stdout).toContain('    - port: metrics\n      path: web: x\n- apiVersion');
+  });
+});
