@@ -15,8 +15,9 @@ import { readStdinBytes, writeAll } from './stdio.js';
 /** Thrown when stdin is over the input cap: nothing of it is parsed. */
 class InputTooLarge extends Error {}
 
-/** Whether stdin started with a byte order mark (the output then does too). */
+/** Whether stdin started with a byte order mark, and ended its lines in CR LF (the output then does too). */
 let inputHadBom = false;
+let inputHadCrlf = false;
 
 /** All of stdin, decoded; refuses input over the cap before parsing any of it. */
 function readStdin(): DecodedInput {
@@ -29,6 +30,7 @@ function readStdin(): DecodedInput {
   }
   const input = decodeInput(read.bytes);
   inputHadBom = input.bom;
+  inputHadCrlf = input.crlf === true;
   return input;
 }
 
@@ -99,7 +101,8 @@ export function main(args: readonly string[], executable: string): void {
     output = { stdout: '', stderr: `meshscrape: ${message}\n`, code: 1 };
   }
   // The output keeps the input's byte order mark: a tool that wrote one may expect it back.
-  const stdout = bom && output.stdout !== '' ? `\uFEFF${output.stdout}` : output.stdout;
+  const ended = inputHadCrlf ? output.stdout.replaceAll('\n', '\r\n') : output.stdout;
+  const stdout = bom && ended !== '' ? `\uFEFF${ended}` : ended;
   const failed = writeAll(1, stdout);
   if (failed !== undefined) {
     writeAll(2, `${output.stderr}meshscrape: could not write the output: ${failed}\n`);

@@ -8,6 +8,8 @@
 export interface DecodedInput {
   text: string;
   bom: boolean;
+  /** True when every line of the input ended in CR LF: `text` has LF only, and the writer puts the CRs back. */
+  crlf?: boolean;
   /** Where the first invalid UTF-8 sequence starts: byte offset in the input, and character offset in `text`. */
   invalid?: { byte: number; char: number };
 }
@@ -20,7 +22,7 @@ export function decodeInput(bytes: Uint8Array): DecodedInput {
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   const body = bom ? bytes.subarray(3) : bytes;
   try {
-    return { text: strict.decode(body), bom };
+    return withLineEnds(strict.decode(body), bom);
   } catch {
     const byte = firstInvalid(body);
     const text = lenient.decode(body);
@@ -60,4 +62,23 @@ function sequenceLength(bytes: Uint8Array, at: number): number {
     return 4;
   }
   return 0;
+}
+
+/**
+ * Text whose every line ends in CR LF (written on Windows, or by a tool that keeps them) is read as LF text and
+ * written back with CR LF: the line readers stay on their fast path and untouched resources keep their bytes.
+ * Mixed or lone CRs are left as they are (the full parser reads them).
+ */
+function withLineEnds(text: string, bom: boolean): DecodedInput {
+  if (!text.includes('\r')) return { text, bom };
+  const lf = text.replaceAll('\r\n', '\n');
+  const crlfCount = text.length - lf.length;
+  if (lf.includes('\r') || crlfCount !== countLineFeeds(lf)) return { text, bom };
+  return { text: lf, bom, crlf: true };
+}
+
+function countLineFeeds(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) count++;
+  return count;
 }

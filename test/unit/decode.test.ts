@@ -61,3 +61,23 @@ describe('a byte order mark through the executable', () => {
     expect(result.stdout.startsWith(`\uFEFF${list.slice(0, 40)}`)).toBe(true);
   });
 });
+
+describe('CR LF line ends', () => {
+  const monitor =
+    'apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: cart\n  namespace: shop\nspec:\n  selector:\n    matchLabels:\n      app: cart\n  endpoints:\n  - port: metrics\n';
+
+  it('are read as line ends and given back on every line; an untouched resource keeps its bytes', async () => {
+    const { run, meshscrape } = await import('../support/orchestrators.js');
+    const list = resourceList(`${configMap}---\n${monitor}`).replaceAll('\n', '\r\n');
+    const result = run(meshscrape, ['set-monitor-tls'], { input: list });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(resourceList(configMap).split('items:\n')[1]?.replaceAll('\n', '\r\n'));
+    expect(result.stdout).toContain('scheme: https\r\n');
+    expect(result.stdout.replaceAll('\r\n', '')).not.toMatch(/[\r\n]/);
+  });
+
+  it('mixed with LF ends are not taken as CR LF text (the full parser reads them)', () => {
+    expect(decodeInput(bytes('a: 1\r\nb: 2\n')).crlf).toBeUndefined();
+    expect(decodeInput(bytes('a: 1\r\nb: 2\r\n'))).toEqual({ text: 'a: 1\nb: 2\n', bom: false, crlf: true });
+  });
+});
