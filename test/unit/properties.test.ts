@@ -8,10 +8,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Document, isMap, isPair, isSeq, parse, parseAllDocuments, visit } from 'yaml';
 import { runKrm } from '../../src/cli/krm-mode.js';
+import { functions } from '../../src/cli/registry.js';
 import { crdValidator } from '../support/crd-schema.js';
 import { resourceList, withoutResults } from '../support/resource-list.js';
 
-const functionNames = ['set-monitor-tls', 'mount-istio-certs', 'fix-pod-monitors'] as const;
+const functionNames = functions.map((fn) => fn.name);
 const validateMonitor = crdValidator(
   join(import.meta.dirname, '..', 'fixtures', 'crds', 'servicemonitor.yaml'),
   'v1',
