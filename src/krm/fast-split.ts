@@ -23,6 +23,8 @@ export interface SplitItem {
   /** The item's own lines as in the input, joined: a slice of the input, so no characters are copied. */
   text: string;
   indent: number;
+  /** True when the item holds anchors and aliases of its own: it is read through the parser, alone. */
+  anchored: boolean;
 }
 
 /** The ResourceList cut into top-level sections, with `items` cut into entries. */
@@ -42,13 +44,36 @@ export interface Split {
  * Tabs are allowed: inside a line they change no boundary (a tab right after the leading spaces, outside a block
  * scalar, is refused line by line in splitItems), and items holding one are read through the parser.
  */
-export function unsplittable(text: string): boolean {
+export function unsplittable(text: string, options: { anchors?: 'refuse' | 'allow' } = {}): boolean {
   if (text.includes('\r')) return true;
   if (text.includes('%') && /^%/m.test(text)) return true;
   if (text.includes('...') && /^\.\.\./m.test(text)) return true;
   if (text.includes('? ') && /^\s*\? /m.test(text)) return true;
+  if (options.anchors === 'allow') return text.includes('!') && tagPattern.test(text);
   if (!text.includes('&') && !text.includes('*') && !text.includes('!')) return false;
   return /(^|[\s[{,])(?:[&*][^\s,\]}]|![A-Za-z!<])/m.test(text);
+}
+
+const tagPattern = /(^|[\s[{,])![A-Za-z!<]/m;
+const anchorOrAlias = /(?:^|[\s[{,])([&*])([^\s,\]}]+)/g;
+
+/**
+ * Whether an item's text holds an anchor or alias, and whether each alias names an anchor the item itself
+ * defines before it. An item whose aliases all stay inside it is parsed alone; one alias that reaches into
+ * another item (or a section) sends the whole list to the full parser. A `&` or `*` inside a quoted or block
+ * scalar counts too: the item is then only parsed when not needed, never wrong.
+ */
+export function anchorsOf(text: string): 'none' | 'own' | 'crossing' {
+  if (!text.includes('&') && !text.includes('*')) return 'none';
+  const defined = new Set<string>();
+  let found = false;
+  for (const match of text.matchAll(anchorOrAlias)) {
+    found = true;
+    const name = match[2] as string;
+    if (match[1] === '&') defined.add(name);
+    else if (!defined.has(name)) return 'crossing';
+  }
+  return found ? 'own' : 'none';
 }
 
 /** Splits a YAML stream's text into lines, ignoring one final newline. */
@@ -91,7 +116,7 @@ const columnZero = /\n(?:[^ #\-\n]|---)/g;
 
 /** Cuts a block-style ResourceList into sections and items; undefined when only the full parser can read it. */
 export function splitResourceList(text: string): Split | undefined {
-  if (unsplittable(text)) return undefined;
+  if (unsplittable(text, { anchors: 'allow' })) return undefined;
   const end = linesEnd(text);
   let from = 0;
   let marker: string | undefined;
@@ -280,12 +305,18 @@ function splitItems(text: string, sections: Section[], range: SectionRange): Spl
   const items: SplitItem[] = [];
   for (const r of ranges) {
     if (r.indent < 0) return undefined; // an entry with no content: a null item
+    const own = text.slice(r.start, r.end - 1);
+    const anchors = anchorsOf(own);
+    if (anchors === 'crossing') return undefined;
     items.push({
       leading: linesIn(text, r.lead, r.start),
-      text: text.slice(r.start, r.end - 1),
+      text: own,
       indent: r.indent,
+      anchored: anchors === 'own',
     });
   }
+  // Anchors in the other sections (functionConfig, results) are read with the section alone: none may cross.
+  for (const section of sections) if (anchorsOf(section.lines.join('\n')) !== 'none') return undefined;
   return {
     sections,
     items,

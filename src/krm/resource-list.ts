@@ -85,7 +85,7 @@ function fromSplit(split: Split, hasTabs: boolean): ReadOutcome<ResourceList> {
     // The header and block readers assume space-separated lines: an item holding a tab is read by the parser.
     // One look at the whole input spares a scan of every item in the usual case, a list without tabs.
     const item =
-      hasTabs && entry.text.includes('\t')
+      entry.anchored || (hasTabs && entry.text.includes('\t'))
         ? Item.fromParsedText(entry.text, entry.indent)
         : Item.fromText(entry.text, entry.indent);
     item.leading = entry.leading;

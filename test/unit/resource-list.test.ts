@@ -90,16 +90,27 @@ describe('ResourceList reading and writing', () => {
     expect(parsed.items[0]?.data).toMatchObject({ mode: 493, flag: true, added: 'on' });
   });
 
-  it('gives the same data through the full parser (anchors force it) as through the splitter', () => {
-    const withAnchor = list.replace('name: s\n', 'name: &n s\n').replace('name: "http"', 'name: *n');
+  it('an alias reaching into another item sends the list to the full parser, which resolves it', () => {
+    const withAnchor = list.replace('name: a\n', 'name: &n a\n').replace('name: "http"', 'name: *n');
     expect(splitResourceList(withAnchor)).toBeUndefined();
     const read = readResourceList(withAnchor);
     expect(read.problems).toEqual([]);
     const out = writeResourceList(read.value as NonNullable<typeof read.value>, []);
     const items = (parse(out, { version: '1.1' }) as { items: { spec?: { ports: { name: string }[] } }[] })
       .items;
-    expect(items[1]?.spec?.ports[0]?.name).toBe('s');
+    expect(items[1]?.spec?.ports[0]?.name).toBe('a');
     expect(items).toHaveLength(2);
+  });
+
+  it('anchors and aliases inside one item keep the list on the line splitter; that item is parsed alone', () => {
+    const anchored = list.replace('name: "http"', 'name: &p "http"\n      targetPort: *p');
+    const split = splitResourceList(anchored);
+    expect(split?.items.map((i) => i.anchored)).toEqual([false, true]);
+    const read = readResourceList(anchored);
+    expect(read.value?.items[1]?.data).toEqual(
+      (parse(anchored, { version: '1.1' }) as { items: unknown[] }).items[1],
+    );
+    expect(writeResourceList(read.value as NonNullable<typeof read.value>, [])).toBe(anchored);
   });
 
   it('through the full parser, keeps items that stand alone as their text, and every comment once', () => {
@@ -212,7 +223,8 @@ describe('ResourceList envelope errors', () => {
   const head = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n';
   const entry = '- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n';
   // An anchor in an item sends the input through the full parser instead of the line splitter.
-  const parsedEntry = `${entry}  data: &d {k: v}\n`;
+  // A tag sends the list to the full parser (anchors of one item no longer do).
+  const parsedEntry = `${entry}  data: !!map {k: v}\n`;
   const messages = (text: string): string[] => readResourceList(text).problems.map((p) => p.message);
 
   it('a top-level key given twice is an error naming it, on both reading paths', () => {

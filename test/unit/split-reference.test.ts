@@ -8,8 +8,10 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
 import { splitResourceList } from '../../src/krm/fast-split.js';
 import { readHeader } from '../../src/krm/item-text.js';
+import { readResourceList } from '../../src/krm/resource-list.js';
 import { splitStream } from '../../src/krm/stream-split.js';
 import { fallback, itemLines, type PathStep, readPath } from '../../src/krm/sub-block.js';
 import { streamFiles } from '../support/corpus.js';
@@ -202,6 +204,23 @@ function sameMarker(value: unknown): unknown {
 let splitCount = 0;
 let refusedCount = 0;
 
+/** Items read through the splitter give the data the full parser gives for the whole list. */
+function compareAnchored(text: string, label: string): void {
+  const full = parseDocument(text, { version: '1.1' });
+  if (full.errors.length > 0) return;
+  const expected = (full.toJS({ maxAliasCount: -1 }) as { items?: unknown[] }).items ?? [];
+  const read = readResourceList(text);
+  if (!read.value) return;
+  expect(
+    read.value.items.map((item) => (item.isMapping ? item.data : undefined)),
+    label,
+  ).toEqual(
+    expected.map((data) =>
+      typeof data === 'object' && data !== null && !Array.isArray(data) ? data : undefined,
+    ),
+  );
+}
+
 /** Everything the new code derives from a ResourceList text must equal what the reference derives. */
 function compareList(text: string, label: string): void {
   const split = splitResourceList(text);
@@ -210,6 +229,12 @@ function compareList(text: string, label: string): void {
     return;
   }
   const old = reference.splitResourceList(text);
+  if (!old && split && (text.includes('&') || text.includes('*'))) {
+    // The reference handed every anchor to the full parser; items with their own anchors now stay split, each
+    // read alone: it must give the data the full parser gives.
+    compareAnchored(text, label);
+    return;
+  }
   if (!old) {
     expect(split, `${label}: the reference hands this to the full parser`).toBeUndefined();
     refusedCount++;
@@ -252,6 +277,10 @@ function compareTabbed(text: string, split: ReturnType<typeof splitResourceList>
   if (!split) return;
   tabSplitCount++;
   const old = reference.splitResourceList(text.replaceAll('\t', ' '));
+  if (!old && (text.includes('&') || text.includes('*'))) {
+    compareAnchored(text, label);
+    return;
+  }
   expect(old, `${label}: the reference splits the text with spaces for tabs`).toBeDefined();
   if (!old) return;
   const spaces = (value: unknown): unknown => JSON.parse(JSON.stringify(value).replaceAll('\\t', ' '));
