@@ -140,6 +140,7 @@ export class BoundsCheck {
  * `MESHSCRAPE_MAX_DEPTH`, or aliases expanding past `MESHSCRAPE_ALIAS_EXPANSION` times its text.
  */
 export function boundsProblem(document: Document, textLength: number): string | undefined {
+  // The parser catches its own stack overflow and reports it so: the nesting was far too deep.
   if (document.errors.some((e) => e.code === 'RESOURCE_EXHAUSTION')) return exhaustedProblem();
   return new BoundsCheck().check(document.contents, textLength);
 }
@@ -148,9 +149,4 @@ export function boundsProblem(document: Document, textLength: number): string | 
 export function exhaustedProblem(): string {
   const { maxDepth } = currentLimits();
   return `its collections nest deeper than ${maxDepth} levels (${environmentNames.maxDepth})`;
-}
-
-/** True when the parser stopped on this Document for lack of stack (nesting far too deep). */
-export function isExhausted(document: Document): boolean {
-  return document.errors.some((e) => e.code === 'RESOURCE_EXHAUSTION');
 }

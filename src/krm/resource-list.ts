@@ -10,6 +10,7 @@ import {
   stringify,
   YAMLMap,
 } from 'yaml';
+import { BoundsCheck, boundsProblem } from './bounded-parse.js';
 import { type Split, splitResourceList } from './fast-split.js';
 import { asObject, Item, type Resource } from './item.js';
 import { inlineAliases, parsedItems, streamDocumentItem } from './parsed-items.js';
@@ -50,8 +51,14 @@ export function readResourceList(text: string): ReadOutcome<ResourceList> {
 }
 
 function parseSection(lines: readonly string[]): { value: unknown; errors: string[] } {
-  const document = parseDocument(lines.join('\n'), parseOptions);
-  return { value: document.toJS() as unknown, errors: document.errors.map((e) => e.message) };
+  const text = lines.join('\n');
+  const document = parseDocument(text, parseOptions);
+  const problem = boundsProblem(document, text.length);
+  if (problem) return { value: undefined, errors: [`refused: ${problem}`] };
+  return {
+    value: document.toJS({ maxAliasCount: -1 }) as unknown,
+    errors: document.errors.map((e) => e.message),
+  };
 }
 
 function fromSplit(split: Split, hasTabs: boolean): ReadOutcome<ResourceList> {
@@ -105,13 +112,16 @@ function readResults(value: unknown): Result[] {
 
 function fromParsed(text: string): ReadOutcome<ResourceList> {
   const document = parseDocument(text, parseOptions);
-  if (document.errors.length > 0) {
-    return { value: undefined, problems: document.errors.map((e) => error(`malformed YAML: ${e.message}`)) };
+  // Nesting too deep for the parser is an item's problem (parsedItems refuses that item), not the whole input's.
+  const errors = document.errors.filter((e) => e.code !== 'RESOURCE_EXHAUSTION');
+  if (errors.length > 0) {
+    return { value: undefined, problems: errors.map((e) => error(`malformed YAML: ${e.message}`)) };
   }
   const root = document.contents;
   if (!isMap(root))
     return { value: undefined, problems: [error('input is not a ResourceList (not a mapping)')] };
-  const head = asObject(document.toJS({ maxAliasCount: -1 })) ?? {};
+  const head = headOf(root, document, text.length);
+  if (typeof head === 'string') return { value: undefined, problems: [error(head)] };
   const problems = checkHead(head, root.has('items'));
   if (problems.length > 0) return { value: undefined, problems };
   const itemsPair = root.items.find((pair) => isScalar(pair.key) && pair.key.value === 'items');
@@ -134,6 +144,25 @@ function fromParsed(text: string): ReadOutcome<ResourceList> {
     },
     problems: [],
   };
+}
+
+/** The ResourceList's fields but items, as data; a problem when one crosses a bound (README, "Limits"). */
+function headOf(root: YAMLMap, document: Document, textLength: number): Record<string, unknown> | string {
+  const head: Record<string, unknown> = {};
+  const check = new BoundsCheck();
+  for (const pair of root.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+    // The items are read one by one (parsedItems): only whether there are any matters here.
+    if (key === 'items') {
+      head.items = [];
+      continue;
+    }
+    const value = pair.value as Node | null;
+    const problem = check.check(value, textLength);
+    if (problem) return `${key} is refused: ${problem}`;
+    head[key] = value === null ? null : value.toJS(document, { maxAliasCount: -1 });
+  }
+  return head;
 }
 
 function renderResults(results: readonly Result[]): string {
@@ -209,6 +238,13 @@ export function readStream(text: string): ReadOutcome<Item[]> {
   const items: Item[] = [];
   let first = true;
   for (const [index, document] of parseAllDocuments(text, parseOptions).entries()) {
+    // Before any toJS or inlining: an alias bomb or nesting too deep is refused here, naming the document.
+    const range = document.range;
+    const refusal = boundsProblem(document, range ? range[2] - range[0] : text.length);
+    if (refusal) {
+      problems.push(error(`document ${index}${streamLabel(document)} is refused: ${refusal}`));
+      continue;
+    }
     if (document.errors.length > 0) {
       problems.push(
         ...document.errors.map((e) => error(`malformed YAML in document ${index}: ${e.message}`)),
@@ -230,6 +266,20 @@ export function readStream(text: string): ReadOutcome<Item[]> {
     items.push(Item.fromDocument(document));
   }
   return problems.length > 0 ? { value: undefined, problems } : { value: items, problems };
+}
+
+/** ` (Kind/namespace/name)` of a stream document, from its top-level scalars only (no alias is followed). */
+function streamLabel(document: Document): string {
+  const root = document.contents;
+  if (!isMap(root)) return '';
+  const scalar = (node: unknown): string | undefined =>
+    isScalar(node) && typeof node.value === 'string' ? node.value : undefined;
+  const metadata = root.get('metadata', true);
+  const kind = scalar(root.get('kind', true));
+  const name = isMap(metadata) ? scalar(metadata.get('name', true)) : undefined;
+  const namespace = isMap(metadata) ? scalar(metadata.get('namespace', true)) : undefined;
+  if (kind === undefined || name === undefined) return '';
+  return ` (${kind}/${namespace ? `${namespace}/` : ''}${name})`;
 }
 
 /**
