@@ -1,6 +1,7 @@
 /** Function configs read from files, for the modes that take them as paths (kustomize plugins, Helm). */
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
+import { boundsProblem } from '../krm/bounded-parse.js';
 import { asObject, type Resource } from '../krm/item.js';
 import { error, type Result } from '../krm/results.js';
 import { parseOptions } from '../krm/yaml-options.js';
@@ -16,10 +17,14 @@ export function readConfigFile(path: string): { configs: Resource[] } | { proble
   const configs: Resource[] = [];
   for (const [index, document] of parseAllDocuments(text, parseOptions).entries()) {
     const where = { file: { path, index } };
+    const range = document.range;
+    const refusal = boundsProblem(document, range ? range[2] - range[0] : text.length);
+    if (refusal)
+      return { problem: error(`document ${index} of config ${path} is refused: ${refusal}`, where) };
     if (document.errors.length > 0)
       return { problem: error(`malformed YAML in config ${path}: ${document.errors[0]?.message}`, where) };
     if (document.contents === null) continue;
-    const config = asObject(document.toJS());
+    const config = asObject(document.toJS({ maxAliasCount: -1 }));
     if (!config) return { problem: error(`document ${index} of config ${path} is not a mapping`, where) };
     configs.push(config);
   }

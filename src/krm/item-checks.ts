@@ -11,6 +11,11 @@ export function itemProblems(items: readonly Item[]): Result[] {
   const problems: Result[] = [];
   for (const [index, item] of items.entries()) {
     if (item.generated) continue;
+    const refused = refusalProblem(item, index);
+    if (refused) {
+      problems.push(refused);
+      continue;
+    }
     // apiVersion, kind and name come from the header lines; the item is parsed only when one is missing.
     if (item.apiVersion !== '' && item.kind !== '' && item.name !== '') continue;
     const at = `items[${index}]`;
@@ -46,6 +51,24 @@ export function itemProblems(items: readonly Item[]): Result[] {
     }
   }
   return problems;
+}
+
+/**
+ * The error for an item refused by a bound (README, "Limits"), naming it by `Kind/namespace/name` when its header
+ * lines show that and by its index otherwise; undefined for an item that is not refused.
+ */
+export function refusalProblem(item: Item, index: number): Result | undefined {
+  const reason = item.refusal;
+  if (reason === undefined) return undefined;
+  const at = `items[${index}]`;
+  const label = item.describe();
+  return error(
+    `${label === '' ? at : `${at} (${label})`} is refused and passed through unchanged: ${reason}`,
+    {
+      path: at,
+      file: item.file,
+    },
+  );
 }
 
 /** A `kind: List` or `*List` document (kube-prometheus ships ConfigMapList, RoleList): kubectl takes its items. */

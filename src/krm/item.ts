@@ -1,5 +1,6 @@
 /** One resource of a ResourceList or stream: original text kept, parsed only when a function needs it. */
 import { Document, isMap, parseDocument, type YAMLError, type YAMLMap } from 'yaml';
+import { boundsProblem } from './bounded-parse.js';
 import { dedent, indentAsEntry, isTrivia, readHeader } from './item-text.js';
 import type { Json, Resource } from './json.js';
 import type { ResourceRef } from './results.js';
@@ -70,6 +71,8 @@ export class Item {
   private header:
     | { apiVersion: string; kind: string; name: string; namespace: string | undefined }
     | undefined;
+  /** Why the item's content is refused (a bound of README's "Limits"): it is then passed through unread. */
+  private refusalReason: string | undefined;
   /** Whether header and block reads may scan the text lines (only for text the line splitter vetted). */
   private lineReads = true;
   /** Text lines (comments, blank lines) that stood before this item in the input, written back before it. */
@@ -103,6 +106,30 @@ export class Item {
     return item;
   }
 
+  /**
+   * An item whose content crosses a bound (README, "Limits"): written back as its text, never turned into data.
+   * Functions see no kind or name (so none edits it); `describe` and `ref` still name it from its header lines.
+   */
+  static refused(text: string, indent: number, reason: string): Item {
+    const item = new Item({ text, indent }, undefined, false);
+    item.refuse(reason);
+    return item;
+  }
+
+  /** Why the item is refused, or undefined when it is not. */
+  get refusal(): string | undefined {
+    return this.refusalReason;
+  }
+
+  private refuse(reason: string): void {
+    this.refusalReason = reason;
+    this.document = new Document(null, parseOptions);
+    this.snapshot = {};
+    this.inputIsResource = true;
+    this.exposed = false;
+    this.header = { apiVersion: '', kind: '', name: '', namespace: undefined };
+  }
+
   /** An item backed by an already parsed document (the slow path, or a stream document). */
   static fromDocument(document: Document): Item {
     return new Item(undefined, document, false);
@@ -123,7 +150,14 @@ export class Item {
   /** Parses the source text into the item's Document; gives the plain data of that input state too. */
   private parseSource(): { document: Document; data: Resource } {
     const source = this.source as Source;
-    const document = parseDocument(dedent(linesOf(source), source.indent), parseOptions);
+    const text = dedent(linesOf(source), source.indent);
+    const document = parseDocument(text, parseOptions);
+    // Bounds before toJS: an alias bomb would expand here.
+    const problem = boundsProblem(document, text.length);
+    if (problem) {
+      this.refuse(problem);
+      return { document: this.document as Document, data: {} };
+    }
     this.document = document;
     const data = document.toJS({ maxAliasCount: -1 }) as unknown;
     this.inputIsResource = isResource(data);
@@ -161,6 +195,7 @@ export class Item {
     const fresh = this.document ? undefined : this.parseSource();
     const document = fresh?.document ?? this.parse();
     const contents = document.contents;
+    if (this.refusalReason) throw new MalformedItem(this, this.refusalReason, 'REFUSED');
     if (document.errors.length > 0) {
       const first = document.errors[0] as YAMLError;
       const text = this.source ? dedent(linesOf(this.source), this.source.indent) : document.toString();
@@ -177,7 +212,7 @@ export class Item {
 
   /** Forgets edits of a text-backed item, so it is written as it came in. */
   revert(): void {
-    if (!this.source) return;
+    if (!this.source || this.refusalReason) return;
     this.document = undefined;
     this.snapshot = undefined;
     this.original = undefined;
@@ -262,6 +297,15 @@ export class Item {
     return slash < 0 ? '' : apiVersion.slice(0, slash);
   }
 
+  /** `Kind/namespace/name` from the header lines of a refused item, when they show it; '' otherwise. */
+  private textLabel(): string {
+    const source = this.source;
+    if (!source) return '';
+    const h = readHeader(source.text, source.indent);
+    if (h.kind === undefined || h.name === undefined) return '';
+    return `${h.kind}/${h.namespace ? `${h.namespace}/` : ''}${h.name}`;
+  }
+
   /** The reference a result about this item carries. */
   get ref(): ResourceRef {
     const ref: ResourceRef = { apiVersion: this.apiVersion, kind: this.kind, name: this.name };
@@ -286,12 +330,13 @@ export class Item {
 
   /** `Kind/namespace/name`, for messages. */
   describe(): string {
+    if (this.refusalReason) return this.textLabel();
     return `${this.kind}/${this.namespace ? `${this.namespace}/` : ''}${this.name}`;
   }
 
   /** True when the item was parsed and its content differs from the input. */
   get changed(): boolean {
-    if (!this.document) return false;
+    if (!this.document || this.refusalReason) return false;
     // Not edited: the content is the input's, which differs from its snapshot only when that is not a mapping.
     if (!this.exposed) return !this.inputIsResource;
     if (this.original === undefined) return true;

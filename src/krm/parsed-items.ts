@@ -5,6 +5,7 @@
  * that the text alone parses to the same data. The others become documents of their own, aliases inlined.
  */
 import { Document, isAlias, isMap, type Node, visit, type YAMLMap, type YAMLSeq } from 'yaml';
+import { BoundsCheck, exhaustedProblem } from './bounded-parse.js';
 import { Item } from './item.js';
 import { isTrivia } from './item-text.js';
 import { parseOptions } from './yaml-options.js';
@@ -93,24 +94,44 @@ export function parsedItems(
   items: YAMLSeq | undefined,
   itemsStart: number,
 ): { items: Item[]; trailing: string[] } {
-  const nodes = items?.items ?? [];
-  const alone = nodes.map((node) => !items?.flow && isMap(node) && !node.flow && standsAlone(node));
-  inlineAliases(document);
-  const out: Item[] = [];
-  let previousEnd: number | undefined = itemsStart;
-  for (const [index, node] of nodes.entries()) {
+  // A copy: refused items are taken out of the document below (the loop reads the document's, aliases inlined).
+  const nodes = [...(items?.items ?? [])];
+  // Bounds first, in document order (an alias may point into an earlier item): inlining an alias bomb, or
+  // reading 100,000-deep nesting, is what they are there to prevent. A refused item leaves the document.
+  const check = new BoundsCheck();
+  const exhausted = document.errors.filter((e) => e.code === 'RESOURCE_EXHAUSTION').map((e) => e.pos[0]);
+  const spans = nodes.map((node) => {
     const start = (node as Node).range?.[0];
     const end = contentEnd(text, node as Node);
     const lineStart = start === undefined ? undefined : text.lastIndexOf('\n', start - 1) + 1;
+    const tooDeep =
+      lineStart !== undefined && end !== undefined && exhausted.some((at) => at >= lineStart && at < end);
+    const length = start === undefined || end === undefined ? 0 : end - start;
+    const refusal = tooDeep ? exhaustedProblem() : check.check(node, length);
+    return { start, end, lineStart, refusal };
+  });
+  for (const [index, span] of spans.entries()) if (span.refusal && items) items.items[index] = null;
+  const alone = nodes.map(
+    (node, index) => !spans[index]?.refusal && !items?.flow && isMap(node) && !node.flow && standsAlone(node),
+  );
+  inlineAliases(document);
+  const out: Item[] = [];
+  let previousEnd: number | undefined = itemsStart;
+  for (const [index, node] of (items?.items ?? []).entries()) {
+    const { start, end, lineStart, refusal } = spans[index] as (typeof spans)[number];
     const leading =
       previousEnd === undefined || lineStart === undefined
         ? undefined
         : triviaLines(text, previousEnd, lineStart);
+    const refused =
+      refusal && lineStart !== undefined && end !== undefined && start !== undefined
+        ? Item.refused(text.slice(lineStart, end).replace(/\n$/, ''), start - lineStart, refusal)
+        : undefined;
     const kept =
       alone[index] && leading && lineStart !== undefined && end !== undefined
         ? textItem(text, document, node as YAMLMap, lineStart, end)
         : undefined;
-    const item = kept ?? documentItem(node as Node, leading !== undefined);
+    const item = refused ?? kept ?? documentItem(node as Node, leading !== undefined);
     if (leading) item.leading = leading;
     out.push(item);
     previousEnd = end;
@@ -154,5 +175,6 @@ export function streamDocumentItem(text: string, document: Document, isFirst: bo
   }
   const own = text.slice(start, docEnd).replace(/\n$/, '');
   if (own.includes('\r')) return undefined;
-  return sameAlone(own, 0, contents.toJS(document));
+  // Its bounds were checked (readStream): every alias may be followed.
+  return sameAlone(own, 0, contents.toJS(document, { maxAliasCount: -1 }));
 }

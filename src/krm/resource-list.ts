@@ -10,6 +10,7 @@ import {
   stringify,
   YAMLMap,
 } from 'yaml';
+import { BoundsCheck, boundsProblem } from './bounded-parse.js';
 import { type Section, type Split, splitResourceList } from './fast-split.js';
 import { asObject, Item, type Resource } from './item.js';
 import {
@@ -58,8 +59,10 @@ export function readResourceList(text: string): ReadOutcome<ResourceList> {
 function parseSection(section: Section): { value: unknown; errors: string[] } {
   const text = section.lines.join('\n');
   const document = parseDocument(text, parseOptions);
+  const problem = boundsProblem(document, text.length);
+  if (problem) return { value: undefined, errors: [`refused: ${problem}`] };
   const errors = document.errors.map((e) => yamlErrorMessage(e, text, section.key));
-  return { value: document.toJS() as unknown, errors };
+  return { value: document.toJS({ maxAliasCount: -1 }) as unknown, errors };
 }
 
 function fromSplit(split: Split, hasTabs: boolean): ReadOutcome<ResourceList> {
@@ -89,6 +92,8 @@ function fromSplit(split: Split, hasTabs: boolean): ReadOutcome<ResourceList> {
         ? Item.fromParsedText(entry.text, entry.indent)
         : Item.fromText(entry.text, entry.indent);
     item.leading = entry.leading;
+    // Aliases are where the work can explode: an item holding them is bounds-checked now, not when first read.
+    if (entry.anchored) void item.isMapping;
     return item;
   });
   return {
@@ -113,13 +118,16 @@ function fromParsed(text: string): ReadOutcome<ResourceList> {
     ? repeatedKey(root.items.map((p) => (isScalar(p.key) ? p.key.value : p.key)))
     : undefined;
   if (repeated !== undefined) return { value: undefined, problems: [duplicateKeyProblem(repeated)] };
-  if (document.errors.length > 0) {
-    const problems = document.errors.map((e) => error(`malformed YAML: ${yamlErrorMessage(e, text)}`));
+  // Nesting too deep for the parser is an item's problem (parsedItems refuses that item), not the whole input's.
+  const errors = document.errors.filter((e) => e.code !== 'RESOURCE_EXHAUSTION');
+  if (errors.length > 0) {
+    const problems = errors.map((e) => error(`malformed YAML: ${yamlErrorMessage(e, text)}`));
     return { value: undefined, problems };
   }
   if (!isMap(root))
     return { value: undefined, problems: [error('input is not a ResourceList (not a mapping)')] };
-  const head = asObject(document.toJS({ maxAliasCount: -1 })) ?? {};
+  const head = headOf(root, document, text.length);
+  if (typeof head === 'string') return { value: undefined, problems: [error(head)] };
   const problems = checkHead(head, root.has('items'));
   if (problems.length > 0) return { value: undefined, problems };
   const results = readResults(head.results);
@@ -144,6 +152,25 @@ function fromParsed(text: string): ReadOutcome<ResourceList> {
     },
     problems: [],
   };
+}
+
+/** The ResourceList's fields but items, as data; a problem when one crosses a bound (README, "Limits"). */
+function headOf(root: YAMLMap, document: Document, textLength: number): Record<string, unknown> | string {
+  const head: Record<string, unknown> = {};
+  const check = new BoundsCheck();
+  for (const pair of root.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+    // The items are read one by one (parsedItems): only whether there are any matters here.
+    if (key === 'items') {
+      head.items = [];
+      continue;
+    }
+    const value = pair.value as Node | null;
+    const problem = check.check(value, textLength);
+    if (problem) return `${key} is refused: ${problem}`;
+    head[key] = value === null ? null : value.toJS(document, { maxAliasCount: -1 });
+  }
+  return head;
 }
 
 function renderResults(results: readonly Result[]): string {
@@ -219,6 +246,13 @@ export function readStream(text: string): ReadOutcome<Item[]> {
   const items: Item[] = [];
   let first = true;
   for (const [index, document] of parseAllDocuments(text, parseOptions).entries()) {
+    // Before any toJS or inlining: an alias bomb or nesting too deep is refused here, naming the document.
+    const range = document.range;
+    const refusal = boundsProblem(document, range ? range[2] - range[0] : text.length);
+    if (refusal) {
+      problems.push(error(`document ${index}${streamLabel(document)} is refused: ${refusal}`));
+      continue;
+    }
     if (document.errors.length > 0) {
       problems.push(
         ...document.errors.map((e) => error(`malformed YAML in document ${index}: ${e.message}`)),
@@ -240,6 +274,20 @@ export function readStream(text: string): ReadOutcome<Item[]> {
     items.push(Item.fromDocument(document));
   }
   return problems.length > 0 ? { value: undefined, problems } : { value: items, problems };
+}
+
+/** ` (Kind/namespace/name)` of a stream document, from its top-level scalars only (no alias is followed). */
+function streamLabel(document: Document): string {
+  const root = document.contents;
+  if (!isMap(root)) return '';
+  const scalar = (node: unknown): string | undefined =>
+    isScalar(node) && typeof node.value === 'string' ? node.value : undefined;
+  const metadata = root.get('metadata', true);
+  const kind = scalar(root.get('kind', true));
+  const name = isMap(metadata) ? scalar(metadata.get('name', true)) : undefined;
+  const namespace = isMap(metadata) ? scalar(metadata.get('namespace', true)) : undefined;
+  if (kind === undefined || name === undefined) return '';
+  return ` (${kind}/${namespace ? `${namespace}/` : ''}${name})`;
 }
 
 /**

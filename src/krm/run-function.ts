@@ -2,7 +2,7 @@
 import { readConfig } from './config.js';
 import { conservationProblems } from './conservation.js';
 import { type Item, MalformedItem, type Resource } from './item.js';
-import { itemProblems } from './item-checks.js';
+import { itemProblems, refusalProblem } from './item-checks.js';
 import type { FunctionOutput, KrmFunction } from './krm-function.js';
 import { error, hasError, type Result, warning } from './results.js';
 
@@ -17,6 +17,7 @@ function setAsideResult(e: MalformedItem): Result {
       `${e.reason}; passed through unchanged (the API server's strict field validation rejects it)`,
       target,
     );
+  if (e.code === 'REFUSED') return error(`refused and passed through unchanged: ${e.reason}`, target);
   return error(`malformed YAML: ${e.reason}; passed through unchanged`, target);
 }
 
@@ -32,9 +33,17 @@ export function runFunction(
   const incomplete = itemProblems(items);
   const setAside = new Set<Item>();
   const setAsideResults: Result[] = [];
+  const refusedBefore = new Set(items.filter((item) => item.refusal !== undefined));
+  // Items are parsed as the function reads them: one refused on the way (and not set aside) is reported too.
+  const refusedLater = (): Result[] =>
+    items.flatMap((item, index) =>
+      refusedBefore.has(item) || setAside.has(item) ? [] : (refusalProblem(item, index) ?? []),
+    );
   for (;;) {
     try {
-      return runChecked(fn, items, setAside, config, [...incomplete, ...setAsideResults]);
+      const output = runChecked(fn, items, setAside, config, [...incomplete, ...setAsideResults]);
+      const later = refusedLater();
+      return later.length === 0 ? output : { ...output, results: [...later, ...output.results] };
     } catch (e) {
       // One malformed resource must not stop the run: set it aside and run again on the rest.
       for (const item of items) item.revert();

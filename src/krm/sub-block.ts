@@ -5,6 +5,7 @@
  * written in a way this reader does not follow; the caller then parses the whole resource.
  */
 import { parseDocument } from 'yaml';
+import { boundsProblem } from './bounded-parse.js';
 import { indentOf, lineStarts } from './item-text.js';
 import type { Json } from './json.js';
 import { readSimpleBlock } from './simple-block.js';
@@ -178,8 +179,10 @@ function parseBlock(lines: ItemLines, start: number, end: number, level: number)
     const col = lines.indent(i);
     text.push(col < 0 ? '' : lines.get(i).slice(Math.min(col, level)));
   }
-  const document = parseDocument(text.join('\n'), parseOptions);
-  if (document.errors.length > 0) return fallback;
+  const joined = text.join('\n');
+  const document = parseDocument(joined, parseOptions);
+  // Out of bounds: the whole item is read instead, and refused there.
+  if (document.errors.length > 0 || boundsProblem(document, joined.length)) return fallback;
   return document.toJS({ maxAliasCount: -1 }) as unknown;
 }
 
