@@ -38,7 +38,7 @@ const perCaseLimitMs = 5_000;
 
 let slowest = { ms: 0, what: '' };
 /** Cases that hit a known bug (the 'known bugs' tests below): counted, not failed, and printed at the end. */
-const knownBugs = { crossDocumentAlias: 0, silentMalformed: 0 };
+const knownBugs = { crossDocumentAlias: 0, silentMalformed: 0, stalePipelineStep: 0 };
 function timed<T>(what: string, f: () => T): T {
   const start = performance.now();
   const value = f();
@@ -389,6 +389,11 @@ function checkStream(
   if (before) expect(identities(after ?? [])).toEqual(identities(before));
   const again = call(out.stdout);
   expect(again?.code, again?.stderr).toBe(0);
+  // KNOWN BUG (see 'known bugs' below): the Helm pipeline is not idempotent where a step changes what a later one reads.
+  if (name === 'post-render' && again?.stdout !== out.stdout && /includeInboundPorts: ""/.test(input)) {
+    knownBugs.stalePipelineStep++;
+    return;
+  }
   expect(again?.stdout).toBe(out.stdout);
 }
 
@@ -415,7 +420,7 @@ describe('fuzz', () => {
         const { case: c, list } = goldenInput(g);
         keeping('krm-golden', list, () => checkKrm(list, c.fn));
       }),
-      options(400),
+      options(600),
     );
   });
 
@@ -429,7 +434,7 @@ describe('fuzz', () => {
           ),
         );
       }),
-      options(150),
+      options(250),
     );
   });
 
@@ -444,7 +449,7 @@ describe('fuzz', () => {
           ),
         );
       }),
-      options(150),
+      options(250),
     );
   });
 
@@ -456,7 +461,7 @@ describe('fuzz', () => {
           checkKrm(text, g.fn, verbatimLayouts.has(g.layout) ? verbatim : []),
         );
       }),
-      options(300),
+      options(600),
     );
   });
 
@@ -496,6 +501,22 @@ describe('fuzz', () => {
       const out = runKustomizePlugin('set-monitor-tls', config, crossDocumentAlias);
       expect(out.code).toBe(1);
       expect(out.stderr).toMatch(/^\[error\]/m);
+    });
+
+    // BUG: in one post-render run of pipelines/helm/meshscrape.yaml, set-monitor-tls sees the Prometheus as it was
+    // before mount-istio-certs changed it: on functions/set-monitor-tls/testdata/self-scrape-bypass/resources.yaml
+    // mount-istio-certs removes the Prometheus' includeInboundPorts: "" (inbound: mesh), yet set-monitor-tls reports
+    // 'whose pod bypasses inbound capture (inbound: bypass): left on http'. Running the same three steps one after
+    // the other (kustomize-plugin) gives the ServiceMonitor https + tlsConfig, and so does a second post-render run:
+    // post-render is not idempotent. Found by the post-render idempotence property (any mutation of that case).
+    it.fails('post-render: a later step sees what an earlier step changed (idempotent on self-scrape-bypass)', () => {
+      const input = read(
+        join(functionsRoot, 'set-monitor-tls', 'testdata', 'self-scrape-bypass', 'resources.yaml'),
+      );
+      const first = runPostRender([helmPipeline], input);
+      const second = runPostRender([helmPipeline], first.stdout);
+      expect(first.code).toBe(0);
+      expect(second.stdout).toBe(first.stdout);
     });
 
     // BUG: a malformed item the function does not need to parse (here a ConfigMap whose `metadata` keys start at
