@@ -1,6 +1,7 @@
 /** One resource of a ResourceList or stream: original text kept, parsed only when a function needs it. */
 import { Document, isMap, parseDocument, type YAMLError, type YAMLMap } from 'yaml';
 import { boundsProblem } from './bounded-parse.js';
+import { inlineAliases } from './inline-aliases.js';
 import { dedent, indentAsEntry, isTrivia, readHeader } from './item-text.js';
 import type { Json, Resource } from './json.js';
 import type { ResourceRef } from './results.js';
@@ -158,8 +159,15 @@ export class Item {
       this.refuse(problem);
       return { document: this.document as Document, data: {} };
     }
+    let data: unknown;
+    try {
+      data = document.toJS({ maxAliasCount: -1 }) as unknown;
+    } catch (e) {
+      // An alias whose anchor is not where the parser looks (inside a scalar, or in another item).
+      this.refuse(`its YAML cannot be read: ${(e as Error).message}`);
+      return { document: this.document as Document, data: {} };
+    }
     this.document = document;
-    const data = document.toJS({ maxAliasCount: -1 }) as unknown;
     this.inputIsResource = isResource(data);
     const resource = isResource(data) ? data : {};
     // Parsing the same text again (after a release) gives the same data: keep the snapshot callers may hold.
@@ -203,6 +211,9 @@ export class Item {
     }
     if (!isMap(contents)) throw new MalformedItem(this, 'not a YAML mapping', undefined);
     if (!this.exposed) {
+      // An edit may delete the node an alias points at (an annotation holding the anchor, say): the Document
+      // handed out for editing has its aliases inlined. The data is the same, so an unedited item keeps its text.
+      if (this.source?.text.includes('*')) inlineAliases(document);
       // Not edited yet (only `node` allows that): this is the input state.
       this.original = JSON.stringify(fresh ? fresh.data : snapshotOf(document));
       this.exposed = true;

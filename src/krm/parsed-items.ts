@@ -6,6 +6,7 @@
  */
 import { Document, isAlias, isMap, type Node, visit, type YAMLMap, type YAMLSeq } from 'yaml';
 import { BoundsCheck, exhaustedProblem } from './bounded-parse.js';
+import { inlineAliases } from './inline-aliases.js';
 import { Item } from './item.js';
 import { isTrivia } from './item-text.js';
 import { parseOptions } from './yaml-options.js';
@@ -65,21 +66,6 @@ function textItem(
   const own = text.slice(lineStart, end).replace(/\n$/, '');
   if (own.includes('\r')) return undefined;
   return sameAlone(own, start - lineStart, node.toJS(document));
-}
-
-/** Replaces aliases by copies of what they point at, so each item can stand alone as its own document. */
-export function inlineAliases(document: Document): void {
-  visit(document, {
-    Alias(_, alias) {
-      const target = alias.resolve(document);
-      return target ? (target.clone() as Node) : alias;
-    },
-  });
-  visit(document, {
-    Node(_, node) {
-      if ('anchor' in node && !isAlias(node)) delete (node as { anchor?: string }).anchor;
-    },
-  });
 }
 
 /**

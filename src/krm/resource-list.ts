@@ -12,6 +12,7 @@ import {
 } from 'yaml';
 import { BoundsCheck, boundsProblem } from './bounded-parse.js';
 import { type Section, type Split, splitResourceList } from './fast-split.js';
+import { inlineAliases } from './inline-aliases.js';
 import { asObject, Item, type Resource } from './item.js';
 import {
   checkHead,
@@ -20,7 +21,7 @@ import {
   repeatedKey,
   resourceListApiVersion,
 } from './list-envelope.js';
-import { inlineAliases, parsedItems, streamDocumentItem } from './parsed-items.js';
+import { parsedItems, streamDocumentItem } from './parsed-items.js';
 import { error, type Result } from './results.js';
 import { splitStream } from './stream-split.js';
 import { parseOptions, stringifyOptions } from './yaml-options.js';

@@ -1,0 +1,17 @@
+/** Aliases replaced by copies of what they point at, so a document can be edited (or cut apart) safely. */
+import { type Document, isAlias, type Node, visit } from 'yaml';
+
+/** Replaces aliases by copies of what they point at, so each item can stand alone as its own document. */
+export function inlineAliases(document: Document): void {
+  visit(document, {
+    Alias(_, alias) {
+      const target = alias.resolve(document);
+      return target ? (target.clone() as Node) : alias;
+    },
+  });
+  visit(document, {
+    Node(_, node) {
+      if ('anchor' in node && !isAlias(node)) delete (node as { anchor?: string }).anchor;
+    },
+  });
+}
