@@ -265,14 +265,24 @@ export function readStream(text: string): ReadOutcome<Item[]> {
       problems.push(error(`document ${index} is not a resource (a YAML mapping)`));
       continue;
     }
-    const kept = streamDocumentItem(text, document, first);
-    first = false;
-    if (kept) {
-      items.push(kept);
-      continue;
+    try {
+      const kept = streamDocumentItem(text, document, first);
+      first = false;
+      if (kept) {
+        items.push(kept);
+        continue;
+      }
+      inlineAliases(document);
+      items.push(Item.fromDocument(document));
+    } catch (e) {
+      // yaml reports an alias whose anchor is not in its document only when it is followed. Anchors are per
+      // document: one set in an earlier document of the stream does not count.
+      problems.push(
+        error(
+          `document ${index}${streamLabel(document)} cannot be read: ${(e as Error).message} (anchors do not reach across documents)`,
+        ),
+      );
     }
-    inlineAliases(document);
-    items.push(Item.fromDocument(document));
   }
   return problems.length > 0 ? { value: undefined, problems } : { value: items, problems };
 }

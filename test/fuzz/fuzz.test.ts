@@ -367,8 +367,6 @@ function checkStream(
     try {
       return timed(name, () => runMode(text));
     } catch (e) {
-      // KNOWN BUG (see 'known bugs' below): an alias to an anchor of another document throws.
-      if (e instanceof ReferenceError && e.message.startsWith('Unresolved alias')) return undefined;
       throw new Error(`${name} threw: ${e instanceof Error ? e.stack : String(e)}`);
     }
   };
@@ -491,20 +489,18 @@ describe('fuzz', () => {
   });
 
   describe('known bugs (not fixed here: src/ is out of scope for the fuzz suite)', () => {
-    // BUG: in the stream modes (post-render, kustomize-plugin) an alias whose anchor is in another document of the
-    // stream (anchors are per document in YAML) escapes as an exception, ReferenceError 'Unresolved alias (the
-    // anchor must be set before the alias)' from yaml's toJS in streamDocumentItem (src/krm/parsed-items.ts); the
-    // executable prints 'internal error, please report it' and exits 1. Expected: an error result naming the
-    // document, exit 1. Found by the fuzz 'anchor' mutation.
+    // FIXED: in the stream modes (post-render, kustomize-plugin) an alias whose anchor is in another document of
+    // the stream (anchors are per document in YAML) escaped as an exception from yaml's toJS; now an error result
+    // names the document. Found by the fuzz 'anchor' mutation.
     const crossDocumentAlias =
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: &x shop\n---\n' +
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  namespace: *x\n';
-    it.fails('post-render: an alias to another document is a result, not an exception', () => {
+    it('post-render: an alias to another document is a result, not an exception', () => {
       const out = runPostRender([helmPipeline], crossDocumentAlias);
       expect(out.code).toBe(1);
       expect(out.stderr).toMatch(/^\[error\]/m);
     });
-    it.fails('kustomize-plugin: an alias to another document is a result, not an exception', () => {
+    it('kustomize-plugin: an alias to another document is a result, not an exception', () => {
       const config = join(repoRoot, 'pipelines', 'kustomize', 'set-monitor-tls.yaml');
       const out = runKustomizePlugin('set-monitor-tls', config, crossDocumentAlias);
       expect(out.code).toBe(1);
