@@ -1,6 +1,7 @@
 /** Config of set-monitor-tls (kind SetMonitorTLS). */
 import { z } from 'zod';
 import { certDirField, unknownTargetsField } from '../../src/domain/istio-certs.js';
+import { meshMtlsField, rootNamespaceField } from '../../src/domain/scrape-path.js';
 import { selectionFields } from '../../src/domain/selection.js';
 
 /** Ports the sidecar never intercepts: Envoy stats, the agent's merged metrics, istiod monitoring, gateway health. */
@@ -29,6 +30,8 @@ export const setMonitorTlsSchema = z.strictObject({
     .enum(['auto', 'mesh', 'bypass'])
     .default('auto')
     .describe("how Prometheus' own pod takes inbound traffic: auto reads the Prometheus in the list"),
+  meshMtls: meshMtlsField,
+  rootNamespace: rootNamespaceField,
   ...selectionFields,
 });
 

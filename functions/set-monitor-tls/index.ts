@@ -3,99 +3,20 @@
  * everything else stays as it is, with a result saying why.
  */
 import { isMap, type YAMLMap, type YAMLSeq } from 'yaml';
-import { Inventory } from '../../src/domain/inventory.js';
-import {
-  carriesIstioTls,
-  type InboundMode,
-  inboundModeOf,
-  istioTlsConfig,
-} from '../../src/domain/istio-certs.js';
-import { isPrometheusServer, isServiceMonitor } from '../../src/domain/kinds.js';
+import { serviceEndpointTargets } from '../../src/domain/endpoint-targets.js';
+import { carriesIstioTls, istioTlsConfig } from '../../src/domain/istio-certs.js';
+import { isServiceMonitor } from '../../src/domain/kinds.js';
+import { endpointHasTls, type Requirement, ScrapeModel } from '../../src/domain/scrape-path.js';
+import type { Scraper } from '../../src/domain/scrapers.js';
 import { isSelected } from '../../src/domain/selection.js';
-import { endpointPorts, serviceMonitorTargets, type Targets } from '../../src/domain/targets.js';
+import { monitorNamespaces, serviceMonitorTargets } from '../../src/domain/targets.js';
 import { fieldPath } from '../../src/krm/field-path.js';
-import { asObject, type Item, type Json } from '../../src/krm/item.js';
+import { asObject, type Item } from '../../src/krm/item.js';
 import { defineFunction } from '../../src/krm/krm-function.js';
 import { error, info, type Result, type ResultTarget, warning } from '../../src/krm/results.js';
 import { ensureMap, plain, seqAt, setScalar, toNode } from '../../src/krm/yaml-edit.js';
 import { type SetMonitorTlsConfig, setMonitorTlsSchema } from './config.js';
-
-/** What happens to a monitor as a whole, before looking at its endpoints. */
-type Plan =
-  | { tls: true; note?: Result; onlyIfApplied?: true }
-  | { tls: false; note: Result }
-  | { tls: 'plain-self'; note: Result };
-
-/** An empty `tlsConfig: {}` says nothing, so it does not count as the endpoint's own TLS. */
-function hasOwnTls(endpoint: { [key: string]: Json }): boolean {
-  const tls = asObject(endpoint.tlsConfig);
-  return endpoint.scheme === 'https' || (tls !== undefined && Object.keys(tls).length > 0);
-}
-
-/** The inbound mode of the Prometheus whose pods a monitor scrapes, if it scrapes one. */
-function selfScrapeMode(targets: Targets, config: SetMonitorTlsConfig): InboundMode | undefined {
-  const prometheus = targets.pods.find((p) => isPrometheusServer(p.item));
-  if (!prometheus) return undefined;
-  if (config.inbound !== 'auto') return config.inbound;
-  return inboundModeOf(prometheus.annotations);
-}
-
-function planFor(monitor: Item, targets: Targets, config: SetMonitorTlsConfig, at: ResultTarget): Plan {
-  const { membership } = targets;
-  const selfMode = selfScrapeMode(targets, config);
-  if (selfMode === 'bypass') {
-    return {
-      tls: 'plain-self',
-      note: info(
-        'scrapes Prometheus itself, whose pod bypasses inbound capture (inbound: bypass): left on http',
-        at,
-      ),
-    };
-  }
-  switch (membership.state) {
-    case 'mesh':
-      return { tls: true };
-    case 'plain':
-      return {
-        tls: false,
-        note: info(`targets are outside the mesh (${membership.reason}): left as is`, at),
-      };
-    case 'ambient':
-      return {
-        tls: false,
-        note: warning(
-          `${membership.reason}: ambient mode has no sidecar, so the cert-mount recipe does not apply; left as is`,
-          at,
-        ),
-      };
-    case 'mixed':
-      return {
-        tls: false,
-        note: warning(
-          `targets are partly in and partly outside the mesh (${membership.reason}); split the monitor`,
-          at,
-        ),
-      };
-    case 'unknown':
-      if (config.unknownTargets === 'skip') {
-        return {
-          tls: false,
-          note: info(
-            `the list shows nothing about the targets (${membership.reason}); unknownTargets: skip`,
-            at,
-          ),
-        };
-      }
-      return {
-        tls: true,
-        onlyIfApplied: true,
-        note: info(
-          `the list shows nothing about the targets of ${monitor.describe()} (${membership.reason}); set TLS as unknownTargets: tls says`,
-          at,
-        ),
-      };
-  }
-}
+import { endpointRequirement, ownTlsFixes, plainPortOf } from './endpoint-decision.js';
 
 function removeOwnRecipe(endpoint: YAMLMap): void {
   endpoint.delete('tlsConfig');
@@ -116,33 +37,57 @@ function applyTls(endpoint: YAMLMap, wanted: Record<string, string | boolean>, r
   for (const [key, value] of Object.entries(wanted)) setScalar(tls, key, value);
 }
 
+/** Counts for the run's summary. */
+interface Tally {
+  https: number;
+  plain: number;
+  unchanged: number;
+  /** Scrapers that load a monitor this run set to https. */
+  loaders: Set<Scraper>;
+}
+
+/** What to tell the user about a self-scrape: always http; in mesh mode with several pods, the exception it needs. */
+function selfScrapeNotes(requirement: Extract<Requirement, { send: 'self' }>, at: ResultTarget): Result[] {
+  const { scraper } = requirement;
+  if (!requirement.meshInbound || !requirement.strict || scraper.pods < 2) return [];
+  return [
+    warning(
+      `${scraper.label} keeps inbound capture (inbound: mesh) and runs ${scraper.pods} pods: each replica reaches its own target in plain text, the others through their STRICT sidecars, so http fails there; add a port-level PERMISSIVE exception for its web and reloader-web ports (9090, 8080) on its pods, or use inbound: bypass`,
+      at,
+    ),
+  ];
+}
+
 function processMonitor(
   monitor: Item,
-  inventory: Inventory,
+  model: ScrapeModel,
   config: SetMonitorTlsConfig,
-): { results: Result[]; tls: boolean } {
+  tally: Tally,
+): Result[] {
   const results: Result[] = [];
   const at = (path?: string): ResultTarget => ({ ref: monitor.ref, file: monitor.file, path });
   const root = monitor.node;
   const endpoints: YAMLSeq | undefined = seqAt(root, ['spec', 'endpoints']);
-  if (!endpoints) {
-    return {
-      results: [error('a ServiceMonitor needs a list of endpoints', at('spec.endpoints'))],
-      tls: false,
-    };
-  }
-  const targets = serviceMonitorTargets(inventory, monitor);
-  if ('invalidSelector' in targets) {
-    return {
-      results: [
-        error('spec.selector is missing or not a valid label selector ({} selects all)', at('spec.selector')),
-      ],
-      tls: false,
-    };
-  }
-  const plan = planFor(monitor, targets, config, at());
+  if (!endpoints) return [error('a ServiceMonitor needs a list of endpoints', at('spec.endpoints'))];
+  const targets = serviceMonitorTargets(model.inventory, monitor);
+  if ('invalidSelector' in targets)
+    return [
+      error('spec.selector is missing or not a valid label selector ({} selects all)', at('spec.selector')),
+    ];
+  const loaders = model.scrapersOf(monitor).map((l) => l.scraper);
+  const notLoaded = model.whyNotLoaded(monitor);
+  if (notLoaded)
+    results.push(
+      warning(
+        `no Prometheus in the list loads this monitor (${notLoaded}); decided from its targets alone`,
+        at(),
+      ),
+    );
+  const namespaces =
+    targets.services.length > 0
+      ? [...new Set(targets.services.map((s) => s.namespace ?? ''))]
+      : monitorNamespaces(monitor);
   const wanted = istioTlsConfig(config.certDir);
-  let applied = false;
   for (const [index, node] of endpoints.items.entries()) {
     const path = fieldPath(['spec', 'endpoints', index]);
     if (!isMap(node)) {
@@ -150,53 +95,144 @@ function processMonitor(
       continue;
     }
     const endpoint = asObject(plain(node)) ?? {};
-    const ports = endpointPorts(endpoint, targets.services, targets.pods);
-    const plainPort =
-      [...ports.numbers].find((n) => config.plainPorts.includes(n)) ??
-      [...ports.names].find((n) => config.plainPortNames.includes(n));
-    const same = carriesIstioTls(endpoint, config.certDir);
+    const ports = serviceEndpointTargets(model, targets.services, endpoint, loaders);
+    const ours = carriesIstioTls(endpoint, config.certDir);
+    const converge = (reason: string): void => {
+      if (ours) {
+        removeOwnRecipe(node);
+        tally.plain++;
+        results.push(info(`removed https and the cert files this project set earlier: ${reason}`, at(path)));
+      } else {
+        tally.unchanged++;
+        results.push(info(`left as is: ${reason}`, at(path)));
+      }
+    };
+    const plainPort = plainPortOf(endpoint, ports, config);
     if (plainPort !== undefined) {
+      converge(
+        `port ${plainPort} is in plainPorts / plainPortNames (Istio never intercepts its metrics ports)`,
+      );
+      continue;
+    }
+    const requirement = endpointRequirement(model, ports, namespaces, config);
+    const own = endpointHasTls(endpoint) && !ours;
+    switch (requirement.send) {
+      case 'self':
+        converge(`${requirement.reason}, so it stays http`);
+        results.push(...selfScrapeNotes(requirement, at(path)));
+        continue;
+      case 'plain':
+        if (own) {
+          tally.unchanged++;
+          results.push(
+            info(
+              `keeps its own TLS: ${requirement.reason.replace(/, so plain http$/, '')}, so Envoy hands the connection to the app as it is`,
+              at(path),
+            ),
+          );
+        } else converge(requirement.reason);
+        continue;
+      case 'app':
+        if (own) {
+          tally.unchanged++;
+          results.push(info(`keeps its own TLS: ${requirement.reason}`, at(path)));
+        } else converge(requirement.reason);
+        continue;
+      case 'ambient':
+        tally.unchanged++;
+        results.push(
+          warning(
+            `${requirement.reason}: ambient mode has no sidecar, so the cert-mount recipe does not apply; left as is`,
+            at(path),
+          ),
+        );
+        continue;
+      case 'mixed':
+        tally.unchanged++;
+        results.push(
+          warning(
+            `targets need different schemes (${requirement.reason}); split the monitor, left as is`,
+            at(path),
+          ),
+        );
+        continue;
+      case 'unknown':
+        if (own) {
+          tally.unchanged++;
+          results.push(
+            info(
+              `keeps its own TLS: the list shows nothing about its targets (${requirement.reason}); overwrite does not apply`,
+              at(path),
+            ),
+          );
+          continue;
+        }
+        if (config.unknownTargets === 'skip') {
+          tally.unchanged++;
+          results.push(
+            info(
+              `the list shows nothing about the targets (${requirement.reason}); unknownTargets: skip`,
+              at(path),
+            ),
+          );
+          continue;
+        }
+        break;
+      case 'istio-mtls':
+        if (own && !config.overwrite) {
+          tally.unchanged++;
+          results.push(
+            warning(
+              `has its own TLS on a port Istio captures under STRICT (${requirement.reason}): neither its TLS nor Istio's mTLS reaches the app; ${ownTlsFixes(ports)}; or, if the app serves plain http behind the sidecar, overwrite: true sets the cert files`,
+              at(path),
+            ),
+          );
+          continue;
+        }
+        break;
+    }
+    const missing = loaders.filter((s) => !s.mountsCerts);
+    if (missing.length > 0) {
+      tally.unchanged++;
       results.push(
-        info(
-          `port ${plainPort} is in plainPorts / plainPortNames (Istio never intercepts its metrics ports): left plain`,
+        error(
+          `needs https with the cert files (${requirement.reason}), but ${missing.map((s) => s.label).join(', ')} does not mount them (no istio-certs volume mount): run mount-istio-certs first; left as is`,
           at(path),
         ),
       );
       continue;
     }
-    if (plan.tls === 'plain-self') {
-      // A previous run in mesh mode may have set the recipe here; converge to plain http.
-      if (same) removeOwnRecipe(node);
-      continue;
-    }
-    if (!plan.tls) continue;
-    if (same && !config.overwrite) continue;
-    if (hasOwnTls(endpoint) && !same && !config.overwrite) {
-      results.push(
-        info('endpoint has its own TLS settings: left as is (overwrite: true replaces them)', at(path)),
-      );
+    for (const scraper of loaders) tally.loaders.add(scraper);
+    if (ours && !config.overwrite) {
+      tally.unchanged++;
+      results.push(info(`already https with the cert files: ${requirement.reason}`, at(path)));
       continue;
     }
     applyTls(node, wanted, config.overwrite);
-    applied = true;
+    tally.https++;
+    const why =
+      requirement.send === 'unknown'
+        ? `the list shows nothing about the targets (${requirement.reason}); unknownTargets: tls`
+        : requirement.reason;
+    results.push(info(`set https with the cert files in ${config.certDir}: ${why}`, at(path)));
   }
-  const onlyIfApplied = plan.tls === true && plan.onlyIfApplied;
-  if (plan.note && (applied || !onlyIfApplied)) results.unshift(plan.note);
-  return { results, tls: applied || plan.tls === true };
+  return results;
 }
 
 /** Reports Prometheus servers that would reject monitors carrying file paths. */
-function fsAccessProblems(inventory: Inventory): Result[] {
-  return inventory.prometheusServers.flatMap((prometheus) => {
-    const deny = asObject(asObject(asObject(prometheus.data.spec)?.arbitraryFSAccessThroughSMs))?.deny;
-    if (deny !== true) return [];
-    return [
-      error(
-        'arbitraryFSAccessThroughSMs.deny: true makes this Prometheus reject ServiceMonitors whose tlsConfig names cert files; set it to false or use a scrape class',
-        { ref: prometheus.ref, file: prometheus.file, path: 'spec.arbitraryFSAccessThroughSMs.deny' },
-      ),
-    ];
-  });
+function fsAccessProblems(loaders: Iterable<Scraper>): Result[] {
+  return [...loaders]
+    .map((s) => s.item)
+    .flatMap((prometheus) => {
+      const deny = asObject(asObject(asObject(prometheus.data.spec)?.arbitraryFSAccessThroughSMs))?.deny;
+      if (deny !== true) return [];
+      return [
+        error(
+          'arbitraryFSAccessThroughSMs.deny: true makes this Prometheus reject ServiceMonitors whose tlsConfig names cert files; set it to false or use a scrape class',
+          { ref: prometheus.ref, file: prometheus.file, path: 'spec.arbitraryFSAccessThroughSMs.deny' },
+        ),
+      ];
+    });
 }
 
 /** The set-monitor-tls function. */
@@ -206,9 +242,9 @@ export const setMonitorTls = defineFunction({
   summary: "Sets https and Istio's cert files on ServiceMonitor endpoints that scrape in-mesh targets.",
   schema: setMonitorTlsSchema,
   run(items, config) {
-    const inventory = new Inventory(items);
+    const model = new ScrapeModel(items, config);
     const results: Result[] = [];
-    let anyTls = false;
+    const tally: Tally = { https: 0, plain: 0, unchanged: 0, loaders: new Set() };
     for (const item of items) {
       if (!isServiceMonitor(item) || !isSelected(item, config)) continue;
       const key = `${item.namespace ?? ''}/${item.name}`;
@@ -216,11 +252,20 @@ export const setMonitorTls = defineFunction({
         results.push(info('listed in skipMonitors: left as is', { ref: item.ref, file: item.file }));
         continue;
       }
-      const outcome = processMonitor(item, inventory, config);
-      results.push(...outcome.results);
-      anyTls ||= outcome.tls;
+      results.push(...processMonitor(item, model, config, tally));
     }
-    if (anyTls) results.push(...fsAccessProblems(inventory));
+    results.push(...fsAccessProblems(tally.loaders));
+    if (model.assumptionUsed)
+      results.push(
+        info(
+          `the list has no mesh-wide PeerAuthentication in ${config.rootNamespace}: assumed meshMtls: ${config.meshMtls} where no namespace or workload policy decides`,
+        ),
+      );
+    results.push(
+      info(
+        `set-monitor-tls: ${tally.https} endpoint(s) set to https with the cert files, ${tally.plain} returned to plain http, ${tally.unchanged} left as they were`,
+      ),
+    );
     return { items, results };
   },
 });

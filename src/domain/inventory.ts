@@ -1,7 +1,7 @@
 /** An index of the list's Namespaces, Services and pod sources, built from item headers; items parse on demand. */
 import type { Item } from '../krm/item.js';
 import { isAlertmanager, isNamespace, isPrometheusServer, isService, isWorkload } from './kinds.js';
-import { matchesServiceSelector, stringMap } from './label-selector.js';
+import { type LabelSelector, matchesSelector, matchesServiceSelector, stringMap } from './label-selector.js';
 import { type PodSource, podSourceOf } from './pod-sources.js';
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {
@@ -16,6 +16,10 @@ export class Inventory {
   private readonly services = new Map<string, Item[]>();
   private readonly podItems = new Map<string, Item[]>();
   private readonly podCache = new Map<string, PodSource[]>();
+  /** `namespace key=value` -> pod sources with that label: selectors look up candidates instead of scanning. */
+  private readonly podsByLabel = new Map<string, PodSource[]>();
+  private readonly servicesByLabel = new Map<string, Item[]>();
+  private readonly servicePods = new Map<Item, PodSource[]>();
   /** Prometheus and PrometheusAgent resources in the list. */
   readonly prometheusServers: Item[] = [];
 
@@ -70,15 +74,53 @@ export class Inventory {
     if (!cached) {
       cached = (this.podItems.get(namespace) ?? []).flatMap((item) => podSourceOf(item) ?? []);
       this.podCache.set(namespace, cached);
+      for (const pods of cached)
+        for (const [key, value] of Object.entries(pods.labels))
+          push(this.podsByLabel, labelKey(namespace, key, value), pods);
     }
     return cached;
   }
 
-  /** The pods a Service selects. A Service without a selector selects none in the list. */
-  podsOfService(service: Item): PodSource[] {
-    const selector = stringMap(service.read(['spec', 'selector']));
-    return this.podSourcesIn(service.namespace ?? '').filter((pods) =>
-      matchesServiceSelector(selector, pods.labels),
+  /** Pod sources of a namespace whose labels satisfy a label selector. */
+  podSourcesMatching(namespace: string, selector: LabelSelector): PodSource[] {
+    const all = this.podSourcesIn(namespace);
+    const first = Object.entries(selector.matchLabels ?? {})[0];
+    const candidates = first ? (this.podsByLabel.get(labelKey(namespace, first[0], first[1])) ?? []) : all;
+    return candidates.filter((pods) => matchesSelector(selector, pods.labels));
+  }
+
+  /** Services of a namespace whose labels satisfy a label selector. */
+  servicesMatching(namespace: string, selector: LabelSelector): Item[] {
+    const first = Object.entries(selector.matchLabels ?? {})[0];
+    if (!first)
+      return this.servicesIn(namespace).filter((s) =>
+        matchesSelector(selector, stringMap(s.read(['metadata', 'labels']))),
+      );
+    if (!this.servicesByLabel.has(`${namespace}\0`)) {
+      this.servicesByLabel.set(`${namespace}\0`, []);
+      for (const service of this.servicesIn(namespace))
+        for (const [key, value] of Object.entries(stringMap(service.read(['metadata', 'labels']))))
+          push(this.servicesByLabel, labelKey(namespace, key, value), service);
+    }
+    return (this.servicesByLabel.get(labelKey(namespace, first[0], first[1])) ?? []).filter((s) =>
+      matchesSelector(selector, stringMap(s.read(['metadata', 'labels']))),
     );
   }
+
+  /** The pods a Service selects. A Service without a selector selects none in the list. */
+  podsOfService(service: Item): PodSource[] {
+    let pods = this.servicePods.get(service);
+    if (!pods) {
+      const selector = stringMap(service.read(['spec', 'selector']));
+      const namespace = service.namespace ?? '';
+      this.podSourcesIn(namespace);
+      const first = Object.entries(selector)[0];
+      const candidates = first ? (this.podsByLabel.get(labelKey(namespace, first[0], first[1])) ?? []) : [];
+      pods = candidates.filter((p) => matchesServiceSelector(selector, p.labels));
+      this.servicePods.set(service, pods);
+    }
+    return pods;
+  }
 }
+
+const labelKey = (namespace: string, key: string, value: string): string => `${namespace}\0${key}=${value}`;

@@ -2,7 +2,7 @@
 import type { Item, Json } from '../krm/item.js';
 import type { Inventory } from './inventory.js';
 import { isWorkload } from './kinds.js';
-import { type LabelSelector, matchesSelector, monitorSelector } from './label-selector.js';
+import { type LabelSelector, monitorSelector } from './label-selector.js';
 import type { PodSource } from './pod-sources.js';
 import { membershipOf, monitorNamespaces, type TargetMembership } from './targets.js';
 
@@ -29,9 +29,7 @@ export function podMonitorTargets(inventory: Inventory, monitor: Item): PodMonit
   const namespaces = monitorNamespaces(monitor);
   const searched = namespaces === 'any' ? inventory.podNamespaces() : namespaces;
   const workloads = searched.flatMap((ns) =>
-    inventory
-      .podSourcesIn(ns)
-      .filter((pods) => isWorkload(pods.item) && matchesSelector(selector, pods.labels)),
+    inventory.podSourcesMatching(ns, selector).filter((pods) => isWorkload(pods.item)),
   );
   return { selector, namespaces, workloads, membership: membershipOf(inventory, workloads, namespaces) };
 }

@@ -62,6 +62,26 @@ function operatorLabels(item: Item): Record<string, string> {
   };
 }
 
+/**
+ * The container ports the operator declares on the pods it creates: web, the config reloader's `reloader-web`
+ * and, with `spec.thanos`, the Thanos sidecar's `http` and `grpc` (operator `prometheus/statefulset.go`).
+ */
+function operatorPorts(item: Item): [string, number][] {
+  if (item.kind === 'Alertmanager')
+    return [
+      ['web', 9093],
+      ['reloader-web', 8080],
+      ['mesh-tcp', 9094],
+    ];
+  const ports: [string, number][] = [
+    ['web', 9090],
+    ['reloader-web', 8080],
+  ];
+  if (item.kind === 'Prometheus' && asObject(item.data.spec)?.thanos !== undefined)
+    ports.push(['http', 10902], ['grpc', 10901]);
+  return ports;
+}
+
 function workloadPods(item: Item): PodSource {
   const template = podTemplatePaths[item.kind] ?? [];
   let ports: ContainerPorts | undefined;
@@ -87,14 +107,14 @@ export function podSourceOf(item: Item): PodSource | undefined {
   if (isPrometheusServer(item) || isAlertmanager(item)) {
     const spec = asObject(item.data.spec);
     const podMetadata = asObject(spec?.podMetadata);
-    const webPort = item.kind === 'Alertmanager' ? 9093 : 9090;
+    const byName = new Map(operatorPorts(item));
     return {
       item,
       namespace: item.namespace ?? '',
       labels: { ...stringMap(podMetadata?.labels), ...operatorLabels(item) },
       annotations: stringMap(podMetadata?.annotations),
       hostNetwork: spec?.hostNetwork === true,
-      ports: { byName: new Map([['web', webPort]]), numbers: new Set([webPort]) },
+      ports: { byName, numbers: new Set(byName.values()) },
     };
   }
   return undefined;

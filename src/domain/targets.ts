@@ -1,7 +1,7 @@
 /** What a monitor or a URL points at: the Services, the pods behind them, and whether those pods are in the mesh. */
 import { asObject, type Item, type Json } from '../krm/item.js';
 import type { Inventory } from './inventory.js';
-import { type LabelSelector, matchesSelector, monitorSelector, stringMap } from './label-selector.js';
+import { type LabelSelector, monitorSelector } from './label-selector.js';
 import { combineMemberships, type Membership, namespaceMembership, podMembership } from './mesh.js';
 import type { PodSource } from './pod-sources.js';
 
@@ -47,11 +47,7 @@ export function serviceMonitorTargets(
   if (!selector) return { invalidSelector: true };
   const namespaces = monitorNamespaces(monitor);
   const searched = namespaces === 'any' ? inventory.serviceNamespaces() : namespaces;
-  const services = searched.flatMap((ns) =>
-    inventory.servicesIn(ns).filter((service) => {
-      return matchesSelector(selector, stringMap(service.read(['metadata', 'labels'])));
-    }),
-  );
+  const services = searched.flatMap((ns) => inventory.servicesMatching(ns, selector));
   const pods = services.flatMap((service) => inventory.podsOfService(service));
   const unique = [...new Set(pods)];
   const membership =
