@@ -88,6 +88,7 @@ function processMonitor(
       ? [...new Set(targets.services.map((s) => s.namespace ?? ''))]
       : monitorNamespaces(monitor);
   const wanted = istioTlsConfig(config.certDir);
+  let warnedSelf = false;
   for (const [index, node] of endpoints.items.entries()) {
     const path = fieldPath(['spec', 'endpoints', index]);
     if (!isMap(node)) {
@@ -119,7 +120,8 @@ function processMonitor(
     switch (requirement.send) {
       case 'self':
         converge(`${requirement.reason}, so it stays http`);
-        results.push(...selfScrapeNotes(requirement, at(path)));
+        if (!warnedSelf) results.push(...selfScrapeNotes(requirement, at()));
+        warnedSelf = true;
         continue;
       case 'plain':
         if (own) {

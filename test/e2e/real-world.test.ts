@@ -43,6 +43,7 @@ describe.skipIf(!existsSync(manifests))('kube-prometheus manifests through kubec
   let input: Resource[];
   let output: Resource[];
   let pluginHome: string;
+  let stderr: string;
   const files = {
     'ns.yaml':
       'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: monitoring\n  labels:\n    istio-injection: enabled\n',
@@ -64,6 +65,39 @@ describe.skipIf(!existsSync(manifests))('kube-prometheus manifests through kubec
     );
     expect(build.code, build.stderr).toBe(0);
     output = streamResources(build.stdout) as Resource[];
+    // kubectl kustomize drops a plugin's stderr when it succeeds: read the results from the same steps run alone.
+    const dir = tempDir('real-world-results');
+    writeFileSync(join(dir, 'certs.yaml'), files['certs.yaml']);
+    writeFileSync(join(dir, 'tls.yaml'), files['tls.yaml']);
+    const bin = join(repoRoot, 'bin', 'meshscrape');
+    const mounted = run(bin, ['kustomize-plugin', 'mount-istio-certs', join(dir, 'certs.yaml')], {
+      input: before.stdout,
+    });
+    const tls = run(bin, ['kustomize-plugin', 'set-monitor-tls', join(dir, 'tls.yaml')], {
+      input: mounted.stdout,
+    });
+    expect(tls.code, tls.stderr).toBe(0);
+    stderr = tls.stderr;
+  });
+
+  it('reports endpoints with their own TLS behind a STRICT sidecar with both fixes, and the self-scrape exception', () => {
+    for (const name of [
+      'kube-state-metrics',
+      'blackbox-exporter',
+      'prometheus-adapter',
+      'prometheus-operator',
+    ]) {
+      const line = stderr
+        .split('\n')
+        .find((l) => l.startsWith(`[warning] ServiceMonitor/monitoring/${name} `));
+      expect(line, name).toMatch(/has its own TLS on a port Istio captures under STRICT/);
+      expect(line, name).toMatch(/excludeInboundPorts/);
+      expect(line, name).toMatch(/port-level PERMISSIVE exception/);
+    }
+    expect(stderr).toMatch(
+      /Prometheus monitoring\/k8s keeps inbound capture \(inbound: mesh\) and runs 2 pods/,
+    );
+    expect(stderr).toMatch(/set-monitor-tls: 3 endpoint\(s\) set to https/);
   });
 
   it('loses no resource', () => {
@@ -88,14 +122,17 @@ describe.skipIf(!existsSync(manifests))('kube-prometheus manifests through kubec
           expect(endpoint, `${monitor.metadata.name}[${i}]`).toEqual(was);
         } else if (
           monitor.metadata.namespace === 'monitoring' &&
-          ['alertmanager-main', 'grafana', 'prometheus-k8s'].includes(monitor.metadata.name)
+          ['alertmanager-main', 'grafana'].includes(monitor.metadata.name)
         ) {
           expect(endpoint).toMatchObject({ scheme: 'https', tlsConfig: certFiles });
           secured++;
+        } else if (monitor.metadata.name === 'prometheus-k8s') {
+          // The self-scrape: each replica reaches itself directly, in plain text (domain.md section 0, step 7).
+          expect(endpoint, `prometheus-k8s[${i}]`).toEqual(was);
         }
       }
     }
-    expect(secured).toBeGreaterThanOrEqual(4);
+    expect(secured).toBe(3);
     const kubelet = output.find((r) => r.kind === 'ServiceMonitor' && r.metadata.name === 'kubelet');
     expect(kubelet).toEqual(input.find((r) => r.kind === 'ServiceMonitor' && r.metadata.name === 'kubelet'));
   });
