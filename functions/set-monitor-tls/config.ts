@@ -30,6 +30,12 @@ export const setMonitorTlsSchema = z.strictObject({
     .enum(['auto', 'mesh', 'bypass'])
     .default('auto')
     .describe("how Prometheus' own pod takes inbound traffic: auto reads the Prometheus in the list"),
+  ownTls: z
+    .enum(['report', 'exclude-port'])
+    .default('report')
+    .describe(
+      'endpoints with their own TLS and API-server callers behind a STRICT sidecar: report the fixes, or exclude the port from inbound capture on the target workload',
+    ),
   meshMtls: meshMtlsField,
   rootNamespace: rootNamespaceField,
   ...selectionFields,

@@ -4,7 +4,12 @@
  * and toward Istio's own ports; the app's own scheme where no sidecar captures the port.
  */
 import type { ServiceTargetPort } from '../../src/domain/endpoint-targets.js';
-import { combineRequirements, type Requirement, type ScrapeModel } from '../../src/domain/scrape-path.js';
+import {
+  combineRequirements,
+  type Requirement,
+  type ScrapeModel,
+  type TargetPort,
+} from '../../src/domain/scrape-path.js';
 import type { Json } from '../../src/krm/item.js';
 import type { SetMonitorTlsConfig } from './config.js';
 
@@ -25,7 +30,7 @@ export function endpointRequirement(
 }
 
 /** The own-TLS fixes a result names, depending on whether the Service port is declared HTTP. */
-export function ownTlsFixes(targets: readonly ServiceTargetPort[]): string {
+export function ownTlsFixes(targets: readonly (TargetPort & { declaredHttp?: boolean })[]): string {
   const ports = [...new Set(targets.map((t) => t.containerPort).filter((p) => p !== undefined))].join(', ');
   const workloads = [
     ...new Set(targets.map((t) => `${t.pods.item.kind}/${t.pods.namespace}/${t.pods.item.name}`)),

@@ -17,6 +17,7 @@ import { error, info, type Result, type ResultTarget, warning } from '../../src/
 import { ensureMap, plain, seqAt, setScalar, toNode } from '../../src/krm/yaml-edit.js';
 import { type SetMonitorTlsConfig, setMonitorTlsSchema } from './config.js';
 import { endpointRequirement, ownTlsFixes, plainPortOf } from './endpoint-decision.js';
+import { excludeTargetPorts, identityLessCallResults } from './own-tls.js';
 
 function removeOwnRecipe(endpoint: YAMLMap): void {
   endpoint.delete('tlsConfig');
@@ -181,6 +182,19 @@ function processMonitor(
         }
         break;
       case 'istio-mtls':
+        if (own && !config.overwrite && config.ownTls === 'exclude-port') {
+          tally.unchanged++;
+          const why = `ServiceMonitor ${monitor.namespace}/${monitor.name} scrapes it with its own TLS and ${requirement.reason}`;
+          const edits = excludeTargetPorts(ports, why);
+          results.push(
+            info(
+              `keeps its own TLS; its target port leaves inbound capture (ownTls: exclude-port): ${requirement.reason}`,
+              at(path),
+            ),
+            ...edits,
+          );
+          continue;
+        }
         if (own && !config.overwrite) {
           tally.unchanged++;
           results.push(
@@ -256,6 +270,7 @@ export const setMonitorTls = defineFunction({
       }
       results.push(...processMonitor(item, model, config, tally));
     }
+    results.push(...identityLessCallResults(model, items, config));
     results.push(...fsAccessProblems(tally.loaders));
     if (model.assumptionUsed)
       results.push(

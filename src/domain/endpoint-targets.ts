@@ -19,7 +19,8 @@ export interface ServiceTargetPort extends TargetPort {
 
 const httpNames = /^(http|http2|grpc|grpc-web)(-|$)/;
 
-function declaresHttp(port: { [key: string]: Json }): boolean {
+/** Whether a Service port declares HTTP (by `appProtocol`, else by its name's protocol prefix). */
+export function declaresHttp(port: { [key: string]: Json }): boolean {
   const appProtocol = typeof port.appProtocol === 'string' ? port.appProtocol.toLowerCase() : '';
   if (appProtocol !== '')
     return ['http', 'http2', 'grpc', 'grpc-web', 'kubernetes.io/h2c'].includes(appProtocol);

@@ -7,7 +7,8 @@ import { isScalar, parse, stringify, type YAMLMap } from 'yaml';
 import { fieldPath } from '../krm/field-path.js';
 import type { Item } from '../krm/item.js';
 import { error, type Result, warning } from '../krm/results.js';
-import { setScalar } from '../krm/yaml-edit.js';
+import { ensureMapPath, setScalar } from '../krm/yaml-edit.js';
+import { podTemplatePaths } from './kinds.js';
 
 const commaLists = new Set([
   'traffic.sidecar.istio.io/includeInboundPorts',
@@ -144,3 +145,26 @@ export function mergeStringMap(
   }
   return results;
 }
+
+/** Where the pod annotations of a pod source are written: the workload's template, or an operator CR's podMetadata. */
+export function podAnnotationsPath(item: Item): string[] | undefined {
+  if (
+    item.group === 'monitoring.coreos.com' &&
+    ['Prometheus', 'PrometheusAgent', 'Alertmanager'].includes(item.kind)
+  )
+    return ['spec', 'podMetadata', 'annotations'];
+  const template = podTemplatePaths[item.kind];
+  return template ? [...template, 'metadata', 'annotations'] : undefined;
+}
+
+/** Adds container ports to the pods' `excludeInboundPorts` (merged as a set); results say what changed or why not. */
+export function excludeInboundPorts(item: Item, ports: readonly number[]): Result[] {
+  const path = podAnnotationsPath(item);
+  const at = { ref: item.ref, file: item.file, path: path ? fieldPath(path) : undefined };
+  if (!path) return [error(`${item.kind} has no pod template to annotate`, at)];
+  const map = ensureMapPath(item.node, path);
+  if (!map) return [error('the pod annotations are not a map; nothing was changed', at)];
+  return mergeStringMap(map, { [excludeInbound]: ports.join(',') }, item, path);
+}
+
+const excludeInbound = 'traffic.sidecar.istio.io/excludeInboundPorts';
