@@ -117,7 +117,8 @@ function processMonitor(
       continue;
     }
     const requirement = endpointRequirement(model, ports, namespaces, config);
-    const own = endpointHasTls(endpoint) && !ours;
+    const appTls = ports.some((t) => t.appTls);
+    const own = (endpointHasTls(endpoint) && !ours) || appTls;
     switch (requirement.send) {
       case 'self':
         converge(`${requirement.reason}, so it stays http`);
@@ -182,7 +183,7 @@ function processMonitor(
         }
         break;
       case 'istio-mtls':
-        if (own && !config.overwrite && config.ownTls === 'exclude-port') {
+        if (own && (!config.overwrite || appTls) && config.ownTls === 'exclude-port') {
           tally.unchanged++;
           const why = `ServiceMonitor ${monitor.namespace}/${monitor.name} scrapes it with its own TLS and ${requirement.reason}`;
           const edits = excludeTargetPorts(ports, why);
@@ -195,11 +196,11 @@ function processMonitor(
           );
           continue;
         }
-        if (own && !config.overwrite) {
+        if (own && (!config.overwrite || appTls)) {
           tally.unchanged++;
           results.push(
             warning(
-              `has its own TLS on a port Istio captures under STRICT (${requirement.reason}): neither its TLS nor Istio's mTLS reaches the app; ${ownTlsFixes(ports)}; or, if the app serves plain http behind the sidecar, overwrite: true sets the cert files`,
+              `${appTls ? 'scrapes an app that serves TLS itself' : 'has its own TLS'} on a port Istio captures under STRICT (${requirement.reason}): neither its TLS nor Istio's mTLS reaches the app; ${ownTlsFixes(ports)}${appTls ? '' : '; or, if the app serves plain http behind the sidecar, overwrite: true sets the cert files'}`,
               at(path),
             ),
           );

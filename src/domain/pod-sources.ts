@@ -6,10 +6,24 @@ import { asObject, type Item, type Json } from '../krm/item.js';
 import { isAlertmanager, isPrometheusServer, isWorkload, podTemplatePaths } from './kinds.js';
 import { stringMap } from './label-selector.js';
 
-/** Container ports by name, and all declared port numbers. */
+/** Container ports by name, all declared port numbers, and those the app itself serves TLS on. */
 export interface ContainerPorts {
   byName: Map<string, number>;
   numbers: Set<number>;
+  /**
+   * Ports of containers that serve TLS themselves (domain.md section 0, step 6): a port named `https*`, or a
+   * container started with a TLS flag (kube-rbac-proxy's `--secure-listen-address` / `--tls-cert-file`, the
+   * operator's and exporters' `--web.enable-tls`).
+   */
+  tls: Set<number>;
+}
+
+const tlsFlags =
+  /^--(?:secure-listen-address|tls-cert-file|tls-private-key-file|web\.enable-tls(?:=true)?|web\.cert-file|cert-file)(?:=|$)/;
+
+function servesTls(container: { [key: string]: Json }): boolean {
+  const words = [container.command, container.args].flatMap((list) => (Array.isArray(list) ? list : []));
+  return words.some((w) => typeof w === 'string' && tlsFlags.test(w) && !/=false$/.test(w));
 }
 
 /** A set of pods as the list describes them. */
@@ -26,19 +40,24 @@ export interface PodSource {
 function collectPorts(lists: readonly (Json | undefined)[]): ContainerPorts {
   const byName = new Map<string, number>();
   const numbers = new Set<number>();
+  const tls = new Set<number>();
   for (const list of lists) {
     if (!Array.isArray(list)) continue;
-    for (const ports of list) {
-      if (!Array.isArray(ports)) continue;
-      for (const port of ports) {
+    for (const value of list) {
+      const container = asObject(value);
+      if (!container || !Array.isArray(container.ports)) continue;
+      const containerTls = servesTls(container);
+      for (const port of container.ports) {
         const p = asObject(port);
         if (typeof p?.containerPort !== 'number') continue;
         numbers.add(p.containerPort);
         if (typeof p.name === 'string') byName.set(p.name, p.containerPort);
+        if (containerTls || (typeof p.name === 'string' && p.name.startsWith('https')))
+          tls.add(p.containerPort);
       }
     }
   }
-  return { byName, numbers };
+  return { byName, numbers, tls };
 }
 
 /** Labels prometheus-operator puts on the pods of a Prometheus, PrometheusAgent or Alertmanager. */
@@ -93,8 +112,8 @@ function workloadPods(item: Item): PodSource {
     hostNetwork: item.read([...template, 'spec', 'hostNetwork']) === true,
     get ports() {
       ports ??= collectPorts([
-        item.read([...template, 'spec', 'containers', '*', 'ports']),
-        item.read([...template, 'spec', 'initContainers', '*', 'ports']),
+        item.read([...template, 'spec', 'containers']),
+        item.read([...template, 'spec', 'initContainers']),
       ]);
       return ports;
     },
@@ -114,7 +133,7 @@ export function podSourceOf(item: Item): PodSource | undefined {
       labels: { ...stringMap(podMetadata?.labels), ...operatorLabels(item) },
       annotations: stringMap(podMetadata?.annotations),
       hostNetwork: spec?.hostNetwork === true,
-      ports: { byName, numbers: new Set(byName.values()) },
+      ports: { byName, numbers: new Set(byName.values()), tls: new Set<number>() },
     };
   }
   return undefined;

@@ -43,6 +43,8 @@ export interface TargetPort {
   mtls: MtlsDecision | undefined;
   /** The pods are a scraper that loads this monitor (or the only candidate): a replica reaches itself directly. */
   selfScrape: boolean;
+  /** The app serves TLS itself on that port (a port named https*, or a container started with a TLS flag). */
+  appTls: boolean;
 }
 
 /** What the scraper must send on an endpoint, with the reason a result can quote. */
@@ -109,6 +111,7 @@ export class ScrapeModel {
       capture,
       mtls: capture.state === 'captured' ? this.modeAt(pods, containerPort) : undefined,
       selfScrape,
+      appTls: containerPort !== undefined && pods.ports.tls.has(containerPort),
     };
   }
 
