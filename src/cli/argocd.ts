@@ -30,10 +30,8 @@ export const pipelineFile = 'meshscrape.yaml';
 const kustomizationFiles = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
 /** The resources of a plain application directory, file by file, or every problem found in them. */
-function plainManifests(dir: string, env: NodeJS.ProcessEnv): { items: Item[] } | { problems: Result[] } {
-  const caps = inputLimits(env);
-  if ('problem' in caps) return { problems: [caps.problem] };
-  const read = readAppFiles(dir, caps.limits, (path) => path === pipelineFile);
+function plainManifests(dir: string): { items: Item[] } | { problems: Result[] } {
+  const read = readAppFiles(dir, inputLimits(), (path) => path === pipelineFile);
   if ('problems' in read) return read;
   const items: Item[] = [];
   const problems: Result[] = [];
@@ -47,7 +45,7 @@ function plainManifests(dir: string, env: NodeJS.ProcessEnv): { items: Item[] } 
 
 /** The rendered resources of the directory, or why they could not be rendered. */
 function render(dir: string, env: NodeJS.ProcessEnv): { items: Item[] } | { problems: Result[] } {
-  if (!kustomizationFiles.some((name) => existsSync(join(dir, name)))) return plainManifests(dir, env);
+  if (!kustomizationFiles.some((name) => existsSync(join(dir, name)))) return plainManifests(dir);
   const build = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8', env, maxBuffer: 1 << 30 });
   if (build.error || build.status !== 0) {
     const why = build.error ? build.error.message : build.stderr.trim();

@@ -5,7 +5,7 @@
  * be refused as a resource without a name, and the resources inside it would never be seen.
  */
 import { type Document, isAlias, isMap, isScalar, isSeq, type Node, parseDocument, type YAMLSeq } from 'yaml';
-import type { DecodedInput } from '../krm/decode.js';
+import { asDecoded, type DecodedInput } from '../krm/decode.js';
 import type { Item } from '../krm/item.js';
 import { isTrivia } from '../krm/item-text.js';
 import { parsedItems } from '../krm/parsed-items.js';
@@ -95,7 +95,7 @@ export function flattenLists(
 
 /** A plain YAML stream (stdin of the stream modes) read as resources, its Lists flattened. */
 export function readResourceStream(input: string | DecodedInput): { items: Item[] } | { problems: Result[] } {
-  const decoded = typeof input === 'string' ? { text: input, bom: false } : input;
+  const decoded = asDecoded(input);
   const read = readStream(decoded.text);
   if (decoded.invalid)
     return { problems: [invalidUtf8Problem(decoded.text, decoded.invalid, read.value ?? [])] };

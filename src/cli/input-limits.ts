@@ -5,7 +5,6 @@
  * Application's plugin env reaches the plugin as ARGOCD_ENV_*, so an application cannot lift them).
  */
 import { currentLimits, environmentNames } from '../krm/limits.js';
-import type { Result } from '../krm/results.js';
 
 /** Byte caps: each file, and all files together. */
 export interface InputLimits {
@@ -20,7 +19,7 @@ export const limitVariables = {
 } as const;
 
 /** The caps for this run (the entry read the environment into the run's limits, refusing bad values). */
-export function inputLimits(_env: NodeJS.ProcessEnv): { limits: InputLimits } | { problem: Result } {
+export function inputLimits(): InputLimits {
   const limits = currentLimits();
-  return { limits: { perFile: limits.maxFileBytes, total: limits.maxInputBytes } };
+  return { perFile: limits.maxFileBytes, total: limits.maxInputBytes };
 }

@@ -1,5 +1,5 @@
 /** KRM function mode: a ResourceList on stdin, the same list with results on stdout. */
-import type { DecodedInput } from '../krm/decode.js';
+import { asDecoded, type DecodedInput } from '../krm/decode.js';
 import {
   invalidUtf8Problem,
   readResourceList,
@@ -24,7 +24,7 @@ function errorsToStderr(results: readonly Result[]): string {
 
 /** Runs a ResourceList through the named function, or the one its functionConfig kind names. */
 export function runKrm(input: string | DecodedInput, functionName: string | undefined): ModeOutput {
-  const decoded = typeof input === 'string' ? { text: input, bom: false } : input;
+  const decoded = asDecoded(input);
   const read = readResourceList(decoded.text);
   const list = read.value;
   const problems = decoded.invalid

@@ -6,7 +6,7 @@
 import { chmodSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configApiVersion } from '../krm/config.js';
-import type { DecodedInput } from '../krm/decode.js';
+import { asDecoded, type DecodedInput } from '../krm/decode.js';
 import { startsWithMarker } from '../krm/resource-list.js';
 import { hasError } from '../krm/results.js';
 import { runFunction } from '../krm/run-function.js';
@@ -34,7 +34,7 @@ export function runKustomizePlugin(
   // On failure kustomize discards stdout; printing nothing keeps a half-done stream from looking like success.
   if (hasError(output.results)) return streamFailure(output.results);
   return streamSuccess(output.items, output.results, {
-    marker: startsWithMarker(typeof input === 'string' ? input : input.text),
+    marker: startsWithMarker(asDecoded(input).text),
   });
 }
 

@@ -3,6 +3,7 @@ import type { Item, Resource } from '../krm/item.js';
 import type { KrmFunction } from '../krm/krm-function.js';
 import { error, hasError, type Result } from '../krm/results.js';
 import { runFunction } from '../krm/run-function.js';
+import { handOff } from '../krm/step-handoff.js';
 import { readConfigFile } from './config-files.js';
 import { byKind, functions } from './registry.js';
 
@@ -20,8 +21,9 @@ export function runSteps(
 ): { items: Item[]; results: Result[]; failed: boolean } {
   let items = input;
   const results: Result[] = [];
-  for (const { fn, config, configMap } of steps) {
-    const output = runFunction(fn, items, config, configMap);
+  for (const [index, { fn, config, configMap }] of steps.entries()) {
+    // Each step reads the list as the one before it wrote it.
+    const output = runFunction(fn, index === 0 ? items : handOff(items), config, configMap);
     items = output.items;
     results.push(...output.results.map((r) => ({ ...r, message: `${fn.name}: ${r.message}` })));
     // Later steps would work on a list this one left broken.

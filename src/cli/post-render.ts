@@ -9,7 +9,7 @@
  * as kustomize's transformers would be. Results go to stderr; on an error nothing is printed, so Helm never sees a
  * half-done stream.
  */
-import type { DecodedInput } from '../krm/decode.js';
+import { asDecoded, type DecodedInput } from '../krm/decode.js';
 import { startsWithMarker } from '../krm/resource-list.js';
 import { error } from '../krm/results.js';
 import { readResourceStream } from './flatten-lists.js';
@@ -33,6 +33,6 @@ export function runPostRender(pipelinePaths: readonly string[], input: string | 
   const { items, results, failed } = runSteps(steps, read.items);
   if (failed) return streamFailure(results);
   return streamSuccess(items, results, {
-    marker: startsWithMarker(typeof input === 'string' ? input : input.text),
+    marker: startsWithMarker(asDecoded(input).text),
   });
 }

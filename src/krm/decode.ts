@@ -14,6 +14,11 @@ export interface DecodedInput {
   invalid?: { byte: number; char: number };
 }
 
+/** The modes take decoded stdin, or plain text (tests, and callers that read a file): both as DecodedInput. */
+export function asDecoded(input: string | DecodedInput): DecodedInput {
+  return typeof input === 'string' ? { text: input, bom: false } : input;
+}
+
 const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lenient = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 

@@ -21,6 +21,7 @@ import {
   repeatedKey,
   resourceListApiVersion,
 } from './list-envelope.js';
+import { malformedTextProblem } from './malformed-text.js';
 import { parsedItems, streamDocumentItem } from './parsed-items.js';
 import { error, type Result } from './results.js';
 import { splitStream } from './stream-split.js';
@@ -97,6 +98,11 @@ function fromSplit(split: Split, hasTabs: boolean): ReadOutcome<ResourceList> {
     if (entry.anchored) void item.isMapping;
     return item;
   });
+  const malformed = items.flatMap((item, index) => {
+    const entry = split.items[index] as Split['items'][number];
+    return malformedTextProblem(item, entry.text, entry.indent, `items[${index}]`) ?? [];
+  });
+  if (malformed.length > 0) return { value: undefined, problems: malformed };
   return {
     value: {
       items,
@@ -234,14 +240,15 @@ export function writeFailure(results: readonly Result[]): string {
 export function readStream(text: string): ReadOutcome<Item[]> {
   const split = splitStream(text);
   if (split) {
-    return {
-      value: split.documents.map((d) => {
-        const item = Item.fromText(d.lines.join('\n'), 0);
-        item.leading = d.leading;
-        return item;
-      }),
-      problems: [],
-    };
+    const items = split.documents.map((d) => {
+      const item = Item.fromText(d.lines.join('\n'), 0);
+      item.leading = d.leading;
+      return item;
+    });
+    const problems = items.flatMap(
+      (item, index) => malformedTextProblem(item, item.inputText ?? '', 0, `document ${index}`) ?? [],
+    );
+    return problems.length > 0 ? { value: undefined, problems } : { value: items, problems };
   }
   const problems: Result[] = [];
   const items: Item[] = [];

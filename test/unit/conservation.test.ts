@@ -10,43 +10,8 @@ import { Item } from '../../src/krm/item.js';
 import { defineFunction } from '../../src/krm/krm-function.js';
 import { runFunction } from '../../src/krm/run-function.js';
 import { resourceList } from '../support/resource-list.js';
+import { shopApp } from '../support/shop.js';
 
-const app = `apiVersion: v1
-kind: Namespace
-metadata:
-  name: shop
-  labels:
-    istio-injection: enabled
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: cart
-  namespace: shop
-spec:
-  template:
-    metadata:
-      labels:
-        app: cart
-    spec:
-      containers:
-      - name: app
-        ports:
-        - name: metrics
-          containerPort: 8080
----
-apiVersion: monitoring.coreos.com/v1
-kind: PodMonitor
-metadata:
-  name: cart
-  namespace: shop
-spec:
-  selector:
-    matchLabels:
-      app: cart
-  podMetricsEndpoints:
-  - port: metrics
-`;
 const claims = (kind: string, apiVersion: string, original?: string): string => `apiVersion: ${apiVersion}
 kind: ${kind}
 metadata:
@@ -76,7 +41,7 @@ describe('generated resources: only the function own ones are reconciled', () =>
   for (const name of ['service-monitor', 'port-exception', 'scrape-class']) {
     it(`${name}: a Secret that claims to be generated for a handled monitor stays`, () => {
       const out = runKrm(
-        resourceList(`${app}---\n${claims('Secret', 'v1')}`, strategy(name)),
+        resourceList(`${shopApp}---\n${claims('Secret', 'v1')}`, strategy(name)),
         'fix-pod-monitors',
       );
       expect(kinds(out.stdout)).toContain('Secret/sneaky');
@@ -84,7 +49,7 @@ describe('generated resources: only the function own ones are reconciled', () =>
   }
 
   it('a stored original on a ConfigMap never becomes a resource', () => {
-    const input = `${app}---\n${claims('ConfigMap', 'v1', clusterAdmin)}`;
+    const input = `${shopApp}---\n${claims('ConfigMap', 'v1', clusterAdmin)}`;
     const out = runKrm(resourceList(input, strategy('port-exception')), 'fix-pod-monitors');
     expect(kinds(out.stdout)).not.toContain('ClusterRoleBinding/pwned');
     expect(kinds(out.stdout)).toContain('ConfigMap/sneaky');

@@ -3,43 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runKrm } from '../../src/cli/krm-mode.js';
 import { resourceList } from '../support/resource-list.js';
-
-const resources = `apiVersion: v1
-kind: Namespace
-metadata:
-  name: shop
-  labels:
-    istio-injection: enabled
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: cart
-  namespace: shop
-spec:
-  template:
-    metadata:
-      labels:
-        app: cart
-    spec:
-      containers:
-      - name: app
-        ports:
-        - name: metrics
-          containerPort: 8080
----
-apiVersion: monitoring.coreos.com/v1
-kind: PodMonitor
-metadata:
-  name: cart
-  namespace: shop
-spec:
-  selector:
-    matchLabels:
-      app: cart
-  podMetricsEndpoints:
-  - port: metrics
-`;
+import { shopApp } from '../support/shop.js';
 
 type Output = {
   items: { kind: string }[];
@@ -50,7 +14,7 @@ describe('fix-pod-monitors', () => {
   it('refuses the scrape class when the config says the operator is older than v0.74', () => {
     const config =
       'apiVersion: meshscrape.dev/v1alpha1\nkind: FixPodMonitors\nmetadata:\n  name: f\noperatorVersion: v0.70.1\n';
-    const out = runKrm(resourceList(resources, config), 'fix-pod-monitors');
+    const out = runKrm(resourceList(shopApp, config), 'fix-pod-monitors');
     expect(out.code).toBe(1);
     const results = (parse(out.stdout) as Output).results ?? [];
     expect(results).toContainEqual(
@@ -65,7 +29,7 @@ describe('fix-pod-monitors', () => {
   it('takes overrides as JSON in a ConfigMap, as kpt fn eval -- k=v and Argo CD parameters send them', () => {
     const config =
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: function-input\ndata:\n  strategy: report\n  overrides: \'[{"names":["shop/cart"],"strategy":"port-exception"}]\'\n';
-    const out = runKrm(resourceList(resources, config), 'fix-pod-monitors');
+    const out = runKrm(resourceList(shopApp, config), 'fix-pod-monitors');
     expect(out.code, out.stderr).toBe(0);
     const items = (parse(out.stdout) as Output).items;
     expect(items.map((i) => i.kind)).toContain('PeerAuthentication');
