@@ -99,7 +99,9 @@ describe.skipIf(!existsSync(manifests))('kube-prometheus manifests through kubec
     );
     expect(stderr).toMatch(/set-monitor-tls: 3 endpoint\(s\) set to https/);
     // prometheus-adapter is also the metrics APIService backend: the kube-apiserver has no mesh identity.
-    expect(stderr).toMatch(/^\[warning\] APIService\/v1beta1\.metrics\.k8s\.io \(spec\.service\): the kube-apiserver calls/m);
+    expect(stderr).toMatch(
+      /^\[warning\] APIService\/v1beta1\.metrics\.k8s\.io \(spec\.service\): the kube-apiserver calls/m,
+    );
   });
 
   it('loses no resource', () => {

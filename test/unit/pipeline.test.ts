@@ -13,13 +13,14 @@ import { repoRoot, tempDir } from '../support/orchestrators.js';
 import { read } from '../support/resource-list.js';
 
 const pipeline = join(repoRoot, 'pipelines', 'helm', 'meshscrape.yaml');
-// mount-istio-certs turns the Prometheus' inbound capture back on; set-monitor-tls must see that (https).
+// mount-istio-certs mounts the cert files into a Prometheus that has none; set-monitor-tls must see the mount (https
+// on the in-mesh monitor) and not the Prometheus as it was (an error: it does not mount them).
 const resources = join(
   repoRoot,
   'functions',
   'set-monitor-tls',
   'testdata',
-  'self-scrape-bypass',
+  'unmounted-scraper',
   'resources.yaml',
 );
 
@@ -41,7 +42,7 @@ function stepByStep(input: string): string {
 describe('multi-step modes', () => {
   const expected = stepByStep(read(resources));
 
-  it('the step-by-step run puts the self-scraping monitor on https', () => {
+  it('the step-by-step run puts the in-mesh monitor on https', () => {
     expect(expected).toContain('scheme: https');
   });
 
