@@ -1,0 +1,133 @@
+/**
+ * Whether Istio's AuthorizationPolicies in the list let a scraper in (domain.md section 0, step 9): a workload with
+ * any ALLOW policy denies what no ALLOW rule matches; a matching DENY rule denies first. Policies apply from the
+ * root namespace (mesh-wide, or by selector in every namespace), the workload's namespace (no selector) and by
+ * selector there (istio/api `authorization_policy.proto`). `paths`, `methods` and headers are HTTP-only: a rule
+ * using them is reported as not decidable offline rather than guessed.
+ */
+import { asObject, type Item, type Json } from '../krm/item.js';
+import { type Labels, stringMap } from './label-selector.js';
+
+/** The caller of a scrape: its mesh principal and namespace. */
+export interface Caller {
+  principal: string;
+  namespace: string;
+}
+
+/** What the policies say about one request. */
+export interface AuthorizationVerdict {
+  allowed: boolean | 'unknown';
+  reason: string;
+}
+
+const matchesValue = (pattern: string, value: string): boolean => {
+  if (pattern === '*') return true;
+  if (pattern.startsWith('*')) return value.endsWith(pattern.slice(1));
+  if (pattern.endsWith('*')) return value.startsWith(pattern.slice(0, -1));
+  return pattern === value;
+};
+
+const strings = (value: Json | undefined): string[] | undefined =>
+  Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : undefined;
+
+/** A list field holds (`values`), or misses (`notValues`), a value; an absent field matches anything. */
+function fieldMatches(object: { [key: string]: Json } | undefined, key: string, value: string): boolean {
+  const values = strings(object?.[key]);
+  const notKey = `not${key[0]?.toUpperCase()}${key.slice(1)}`;
+  const notValues = strings(object?.[notKey]);
+  if (values && !values.some((p) => matchesValue(p, value))) return false;
+  if (notValues?.some((p) => matchesValue(p, value))) return false;
+  return true;
+}
+
+const httpOnly = ['paths', 'notPaths', 'methods', 'notMethods', 'hosts', 'notHosts'];
+
+/** Whether one rule matches the request; `unknown` when it depends on HTTP fields. */
+function ruleMatches(rule: { [key: string]: Json }, caller: Caller, port: number): boolean | 'unknown' {
+  const from = Array.isArray(rule.from) ? rule.from.map((f) => asObject(asObject(f)?.source)) : undefined;
+  if (from && !from.some((s) => fieldMatches(s, 'principals', caller.principal) && fieldMatches(s, 'namespaces', caller.namespace)))
+    return false;
+  const to = Array.isArray(rule.to) ? rule.to.map((t) => asObject(asObject(t)?.operation)) : undefined;
+  if (to) {
+    const portMatch = to.filter((op) => fieldMatches(op, 'ports', String(port)));
+    if (portMatch.length === 0) return false;
+    if (portMatch.every((op) => httpOnly.some((k) => op?.[k] !== undefined))) return 'unknown';
+  }
+  if (Array.isArray(rule.when) && rule.when.length > 0) return 'unknown';
+  return true;
+}
+
+/** One AuthorizationPolicy. */
+interface Policy {
+  item: Item;
+  namespace: string;
+  selector: Labels | undefined;
+  action: string;
+  rules: { [key: string]: Json }[];
+}
+
+function policyOf(item: Item): Policy {
+  const spec = asObject(item.data.spec) ?? {};
+  const selector = stringMap(asObject(spec.selector)?.matchLabels);
+  return {
+    item,
+    namespace: item.namespace ?? '',
+    selector: Object.keys(selector).length > 0 ? selector : undefined,
+    action: typeof spec.action === 'string' ? spec.action : 'ALLOW',
+    rules: Array.isArray(spec.rules) ? spec.rules.flatMap((r) => asObject(r) ?? []) : [],
+  };
+}
+
+const describePolicy = (p: Policy): string => `AuthorizationPolicy/${p.namespace}/${p.item.name}`;
+
+/** The AuthorizationPolicies of a list. */
+export class AuthorizationPolicies {
+  private readonly policies: Policy[];
+
+  constructor(
+    items: Iterable<Item>,
+    private readonly rootNamespace: string,
+  ) {
+    this.policies = [...items].map(policyOf);
+  }
+
+  /** The policies that apply to pods with these labels in a namespace. */
+  private applying(namespace: string, labels: Labels): Policy[] {
+    return this.policies.filter((p) => {
+      if (p.namespace !== namespace && p.namespace !== this.rootNamespace) return false;
+      return !p.selector || Object.entries(p.selector).every(([k, v]) => labels[k] === v);
+    });
+  }
+
+  /** Whether a caller may reach a container port of pods with these labels. */
+  verdict(namespace: string, labels: Labels, port: number, caller: Caller): AuthorizationVerdict {
+    const applying = this.applying(namespace, labels);
+    for (const policy of applying.filter((p) => p.action === 'DENY')) {
+      const matches = policy.rules.map((r) => ruleMatches(r, caller, port));
+      if (matches.includes(true)) return { allowed: false, reason: `${describePolicy(policy)} denies it` };
+      if (matches.includes('unknown'))
+        return { allowed: 'unknown', reason: `${describePolicy(policy)} may deny it (HTTP or when conditions)` };
+    }
+    const allow = applying.filter((p) => p.action === 'ALLOW');
+    if (allow.length === 0) return { allowed: true, reason: 'no ALLOW policy applies' };
+    let unknown: Policy | undefined;
+    for (const policy of allow) {
+      const matches = policy.rules.map((r) => ruleMatches(r, caller, port));
+      if (matches.includes(true)) return { allowed: true, reason: `${describePolicy(policy)} allows it` };
+      if (matches.includes('unknown')) unknown ??= policy;
+    }
+    if (unknown)
+      return {
+        allowed: 'unknown',
+        reason: `${describePolicy(unknown)} allows it only on HTTP paths, methods or conditions an offline check cannot see`,
+      };
+    return {
+      allowed: false,
+      reason: `${allow.map(describePolicy).join(', ')} ${allow.length === 1 ? 'applies' : 'apply'} and no ALLOW rule matches ${caller.principal} on port ${port}`,
+    };
+  }
+}
+
+/** The mesh principal of a scraper: `<trustDomain>/ns/<namespace>/sa/<service account>`. */
+export const principalOf = (trustDomain: string, namespace: string, serviceAccount: string): string =>
+  `${trustDomain}/ns/${namespace}/sa/${serviceAccount}`;
