@@ -7,11 +7,11 @@
 import { type Document, isAlias, isMap, isScalar, isSeq, type Node, parseDocument, type YAMLSeq } from 'yaml';
 import type { DecodedInput } from '../krm/decode.js';
 import type { Item } from '../krm/item.js';
-import { isTrivia } from '../krm/item-text.js';
 import { parsedItems } from '../krm/parsed-items.js';
 import { invalidUtf8Problem, readStream } from '../krm/resource-list.js';
 import { error, type Result } from '../krm/results.js';
 import { parseOptions } from '../krm/yaml-options.js';
+import { isTrivia } from '../text/lines.js';
 
 /** Where a document came from, for messages: its label and, from a file, the file and document index. */
 export interface Origin {

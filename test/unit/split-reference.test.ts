@@ -9,11 +9,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { splitResourceList } from '../../src/krm/fast-split.js';
-import { readHeader } from '../../src/krm/item-text.js';
+import { parseBlock } from '../../src/krm/parse-block.js';
 import { readResourceList } from '../../src/krm/resource-list.js';
-import { splitStream } from '../../src/krm/stream-split.js';
-import { fallback, itemLines, type PathStep, readPath } from '../../src/krm/sub-block.js';
+import { itemLines } from '../../src/text/item-lines.js';
+import { readHeader } from '../../src/text/read-header.js';
+import { fallback, type PathStep, readPath } from '../../src/text/read-path.js';
+import { splitResourceList } from '../../src/text/split-list.js';
+import { splitStream } from '../../src/text/split-stream.js';
 import { streamFiles } from '../support/corpus.js';
 import { read, resourceList } from '../support/resource-list.js';
 import * as reference from './reference/fast-split.js';
@@ -258,7 +260,7 @@ function compareList(text: string, label: string): void {
     expect(readHeader(item.text, item.indent), where).toEqual(referenceHeader(before.lines, before.indent));
     const lines = itemLines(item.text, item.indent);
     for (const path of paths) {
-      const value = readPath(lines, item.indent, path);
+      const value = readPath(lines, item.indent, path, parseBlock);
       expect(value, `${where} ${path.join('.')}`).toEqual(
         sameMarker(referencePath(before.lines, before.indent, path)),
       );

@@ -3,7 +3,7 @@
  * ports), with scalars whose YAML 1.1 meaning is beyond doubt. Anything else gets undefined and goes to the real
  * parser. This exists because creating a `yaml` Document costs more than reading three labels.
  */
-import { indentOf } from './item-text.js';
+import { indentOf } from './lines.js';
 
 type Scalar = string | number;
 type SimpleValue = Record<string, Scalar> | Record<string, Scalar>[];

@@ -3,7 +3,7 @@
  * that opens it, or the line structure no longer says where an item ends (and a malformed one would pass through
  * unseen). Block scalar content is skipped: it is text, whatever it looks like.
  */
-import { indentOf } from './item-text.js';
+import { indentOf } from './lines.js';
 
 /** Characters that may open something the line has to close; a line without any is always accepted. */
 const openers = `["'[{|>]`;
