@@ -1,5 +1,5 @@
 /** An item's text as lines for the path reader, measured once. */
-import { indentOf, lineStarts } from './lines.js';
+import { entryLine, indentOf, lineStarts } from './lines.js';
 
 /** The lines of one item, for walking by indentation without cutting every line out of the item's text. */
 export interface ItemLines {
@@ -99,5 +99,5 @@ export function itemLines(text: string, indent: number): ItemLines {
   const lines = new TextLines(text);
   const first = lines.get(0);
   if (indent <= 0 || first.length < indent) return lines;
-  return new WithLine(lines, 0, ' '.repeat(indent) + first.slice(indent));
+  return new WithLine(lines, 0, entryLine(first, indent));
 }

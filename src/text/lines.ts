@@ -7,6 +7,17 @@ export function indentOf(line: string): number {
   return i === line.length ? -1 : i;
 }
 
+/**
+ * The first line of a sequence entry with its `-` made a space, so every column keeps its place: `- # note` then
+ * reads as the comment it is, where cutting the entry's key columns off would leave part of the comment. Lines of
+ * a stream document (`indent` 0) have no marker.
+ */
+export function entryLine(line: string, indent: number): string {
+  if (indent <= 0) return line;
+  const dash = indentOf(line);
+  return dash >= 0 && line.charCodeAt(dash) === 45 ? `${line.slice(0, dash)} ${line.slice(dash + 1)}` : line;
+}
+
 /** True for blank lines and lines holding only a comment. */
 export function isTrivia(line: string): boolean {
   const col = indentOf(line);

@@ -1,35 +1,6 @@
 /** A resource's identity (apiVersion, kind, metadata.name and namespace) read from its lines, without a parser. */
-import { indentOf } from './lines.js';
-
-const plainValue = /^([^\s'"#&*!|>{[%@`][^#]*?)\s*(?:\s#.*)?$/;
-const quotedValue = /^(['"])(.*)\1\s*(?:#.*)?$/;
-
-/** True when every character is a letter, a digit, `.`, `_`, `/` or `-`: what `plainValue` takes as it stands. */
-function isPlainWord(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
-    if (!(letter || (c >= 48 && c <= 57) || c === 46 || c === 95 || c === 47 || c === 45)) return false;
-  }
-  return true;
-}
-
-/** Reads a simple scalar value written after `key:` on the same line; undefined when it is not simple. */
-function simpleScalar(rest: string): string | undefined {
-  const text = rest.trim();
-  if (text === '') return undefined;
-  // Most names and kinds: no need for the expressions below (every item's header is read).
-  if (isPlainWord(text)) return text;
-  const quoted = quotedValue.exec(text);
-  if (quoted) {
-    const body = quoted[2] as string;
-    // Escapes and doubled quotes are left to the real parser.
-    if (body.includes('\\') || body.includes("'") || body.includes('"')) return undefined;
-    return body;
-  }
-  const plain = plainValue.exec(text);
-  return plain ? (plain[1] as string) : undefined;
-}
+import { entryLine, indentOf } from './lines.js';
+import { readString } from './plain-scalar.js';
 
 /** Identity of a resource as read from its top-level lines. */
 export interface Header {
@@ -43,6 +14,9 @@ export interface Header {
 
 function keyAt(line: string, col: number, key: string): string | undefined {
   if (!line.startsWith(key, col) || line.charCodeAt(col + key.length) !== 58 /* : */) return undefined;
+  // `name:x` is one plain scalar, not the key `name`.
+  const after = line.charCodeAt(col + key.length + 1);
+  if (after !== 32 && !Number.isNaN(after)) return undefined;
   return line.slice(col + key.length + 1);
 }
 
@@ -79,7 +53,7 @@ export function readHeader(text: string, indent: number): Header {
     }
     const line = text.slice(lineStart, to);
     let col = indentOf(line);
-    if (i === 0) col = indentOf(' '.repeat(indent) + line.slice(indent));
+    if (i === 0) col = indentOf(entryLine(line, indent));
     if (col < 0 || line.charCodeAt(col) === 35) continue;
     if (col === indent) {
       if (inMetadata) metadataDone = true;
@@ -89,7 +63,7 @@ export function readHeader(text: string, indent: number): Header {
       const top = (key: 'apiVersion' | 'kind'): void => {
         const rest = keyAt(line, col, key);
         if (rest === undefined) return;
-        const value = simpleScalar(rest);
+        const value = continues(text, from, col) ? undefined : readString(rest);
         if (value === undefined) header.simple = false;
         else header[key] = value;
       };
@@ -109,10 +83,27 @@ export function readHeader(text: string, indent: number): Header {
     for (const key of ['name', 'namespace'] as const) {
       const rest = keyAt(line, col, key);
       if (rest === undefined) continue;
-      const value = simpleScalar(rest);
+      const value = continues(text, from, col) ? undefined : readString(rest);
       if (value === undefined) header.simple = false;
       else header[key] = value;
     }
   }
   return header;
+}
+
+/**
+ * Whether the lines from `from` may continue a scalar whose key sits at column `col`: the next line that is not
+ * blank is deeper than the key and not a comment (a plain scalar goes on over such lines; the reader declines).
+ */
+function continues(text: string, from: number, col: number): boolean {
+  for (let at = from; at < text.length; ) {
+    let first = at;
+    while (text.charCodeAt(first) === 32) first++;
+    if (text.charCodeAt(first) === 10) {
+      at = first + 1;
+      continue;
+    }
+    return first < text.length && first - at > col && text.charCodeAt(first) !== 35;
+  }
+  return false;
 }

@@ -1,19 +1,15 @@
 /** Moving one resource's lines between its place in a list and column 0, where it is parsed alone. */
-import { indentOf } from './lines.js';
+import { entryLine, indentOf } from './lines.js';
 
 /**
  * Removes `indent` columns from every line so one resource can be parsed on its own. The first line of a
- * sequence entry carries the `- ` marker in those columns. Comment lines may sit at any column; they lose only
- * the spaces they have.
+ * sequence entry carries the `- ` marker in those columns (read as a space). Comment lines may sit at any column;
+ * they lose only the spaces they have.
  */
 export function dedent(lines: readonly string[], indent: number): string {
   const out: string[] = new Array(lines.length);
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    if (i === 0) {
-      out[i] = line.slice(Math.min(indent, line.length));
-      continue;
-    }
+    const line = i === 0 ? entryLine(lines[0] as string, indent) : (lines[i] as string);
     const col = indentOf(line);
     out[i] = col < 0 ? '' : line.slice(Math.min(col, indent));
   }
