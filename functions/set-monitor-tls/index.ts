@@ -13,11 +13,23 @@ import {
 import { isPrometheusServer, isServiceMonitor } from '../../src/domain/kinds.js';
 import { isSelected } from '../../src/domain/selection.js';
 import { endpointPorts, serviceMonitorTargets, type Targets } from '../../src/domain/targets.js';
-import { fieldPath } from '../../src/krm/field-path.js';
-import { asObject, type Item, type Json } from '../../src/krm/item.js';
-import { defineFunction } from '../../src/krm/krm-function.js';
-import { error, info, type Result, type ResultTarget, warning } from '../../src/krm/results.js';
-import { ensureMap, plain, seqAt, setScalar, toNode } from '../../src/krm/yaml-edit.js';
+import {
+  asObject,
+  defineFunction,
+  ensureMap,
+  error,
+  fieldPath,
+  type Item,
+  info,
+  type Json,
+  plain,
+  type Result,
+  type ResultTarget,
+  seqAt,
+  setScalar,
+  toNode,
+  warning,
+} from '../../src/krm/index.js';
 import { type SetMonitorTlsConfig, setMonitorTlsSchema } from './config.js';
 
 /** What happens to a monitor as a whole, before looking at its endpoints. */

@@ -53,6 +53,17 @@ describe('architecture', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('lets src/cli, functions and src/domain reach the runtime only through src/krm/index.ts, the text layer never', () => {
+    const wrong: string[] = [];
+    for (const [file, targets] of imports) {
+      if (layer(file) < 2) continue;
+      for (const target of targets) {
+        if (layer(target) < 2 && target !== 'src/krm/index.ts') wrong.push(`${file} -> ${target}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('keeps the text layer to line-level work: no import from above, no package but yaml', () => {
     const wrong: string[] = [];
     for (const file of files.filter((f) => f.startsWith('src/text/'))) {
