@@ -10,10 +10,17 @@ import {
   scrapesIstioMetrics,
 } from '../../src/domain/pod-monitor-targets.js';
 import type { PodSource } from '../../src/domain/pod-sources.js';
-import { fieldPath } from '../../src/krm/field-path.js';
-import { asObject, type Item, type Json } from '../../src/krm/item.js';
-import { error, type Result, type ResultTarget } from '../../src/krm/results.js';
-import { plain, seqAt } from '../../src/krm/yaml-edit.js';
+import {
+  asObject,
+  error,
+  fieldPath,
+  type Item,
+  type Json,
+  plain,
+  type Result,
+  type ResultTarget,
+  seqAt,
+} from '../../src/krm/index.js';
 
 /** One endpoint of a PodMonitor. */
 export interface EndpointFacts {

@@ -1,8 +1,7 @@
 /** What every strategy gets and gives. */
 
 import type { Inventory } from '../../src/domain/inventory.js';
-import type { Item } from '../../src/krm/item.js';
-import type { Result } from '../../src/krm/results.js';
+import type { Item, Result } from '../../src/krm/index.js';
 import type { FixPodMonitorsConfig } from './config.js';
 
 /** The function's name, as written into generated resources. */

@@ -6,13 +6,12 @@
  */
 import { originalAnnotation } from '../../src/domain/generated.js';
 import { podTemplatePaths } from '../../src/domain/kinds.js';
-import type { Item } from '../../src/krm/item.js';
-import { mapAt } from '../../src/krm/yaml-edit.js';
+import { type Item, mapAt, mergedForAnnotation } from '../../src/krm/index.js';
+
+export { mergedForAnnotation } from '../../src/krm/index.js';
 
 /** The PodMonitor (`PodMonitor/namespace/name`) a workload's pods were annotated for. */
-export { mergedForAnnotation } from '../../src/krm/conservation.js';
 
-import { mergedForAnnotation } from '../../src/krm/conservation.js';
 /** The pod annotations that merge added, comma-separated. */
 export const mergedAnnotationsAnnotation = 'meshscrape.dev/merged-annotations';
 

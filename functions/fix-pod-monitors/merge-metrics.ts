@@ -16,9 +16,18 @@ import { matchesSelector, toLabelSelector } from '../../src/domain/label-selecto
 import { mergeStringMap } from '../../src/domain/pod-annotations.js';
 import { istioStatsPath } from '../../src/domain/pod-monitor-targets.js';
 import { monitorNamespaces } from '../../src/domain/targets.js';
-import { asObject, type Item, Item as ItemClass, type Json, type Resource } from '../../src/krm/item.js';
-import { error, info, type Result } from '../../src/krm/results.js';
-import { ensureMapPath, setScalar } from '../../src/krm/yaml-edit.js';
+import {
+  asObject,
+  ensureMapPath,
+  error,
+  type Item,
+  Item as ItemClass,
+  info,
+  type Json,
+  type Resource,
+  type Result,
+  setScalar,
+} from '../../src/krm/index.js';
 import { type Analysis, describePort, scrapedWorkloads } from './analysis.js';
 import { type FixContext, functionName, monitorRef, type StrategyOutcome, unchanged } from './context.js';
 import { mergedFor, mergedKeys, mergeMarkers } from './merge-markers.js';

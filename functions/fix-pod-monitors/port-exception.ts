@@ -6,8 +6,7 @@
 import { generatedBy, generatedMetadata } from '../../src/domain/generated.js';
 import { matchesSelector, stringMap, toLabelSelector } from '../../src/domain/label-selector.js';
 import type { PodSource } from '../../src/domain/pod-sources.js';
-import { asObject, Item } from '../../src/krm/item.js';
-import { type Result, warning } from '../../src/krm/results.js';
+import { asObject, Item, type Result, warning } from '../../src/krm/index.js';
 import { type Analysis, describePort, scrapedWorkloads } from './analysis.js';
 import { type FixContext, functionName } from './context.js';
 

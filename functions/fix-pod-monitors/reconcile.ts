@@ -6,7 +6,7 @@
 import { canonicalJson } from '../../src/domain/canonical-json.js';
 import { generatedBy, generatedFor, originalAnnotation } from '../../src/domain/generated.js';
 import { monitoringGroups, podTemplatePaths } from '../../src/domain/kinds.js';
-import { asObject, Item, type Resource } from '../../src/krm/item.js';
+import { asObject, Item, type Resource } from '../../src/krm/index.js';
 import { functionName } from './context.js';
 import { mergedFor } from './merge-markers.js';
 

@@ -1,5 +1,5 @@
 /** report: changes nothing and explains, per PodMonitor, which strategies apply and why the others do not. */
-import { info, type Result } from '../../src/krm/results.js';
+import { info, type Result } from '../../src/krm/index.js';
 import type { Analysis } from './analysis.js';
 import type { FixContext } from './context.js';
 import { mergePlan } from './merge-metrics.js';

@@ -6,9 +6,17 @@
 
 import { olderThan, operatorVersionInList, parseVersion } from '../../src/domain/operator-version.js';
 import { addScrapeClass } from '../../src/domain/scrape-class.js';
-import type { Item } from '../../src/krm/item.js';
-import { error, info, type Result } from '../../src/krm/results.js';
-import { ensureMap, ensureMapPath, plain, seqAt, setScalar } from '../../src/krm/yaml-edit.js';
+import {
+  ensureMap,
+  ensureMapPath,
+  error,
+  type Item,
+  info,
+  plain,
+  type Result,
+  seqAt,
+  setScalar,
+} from '../../src/krm/index.js';
 import type { Analysis } from './analysis.js';
 import { type FixContext, type StrategyOutcome, unchanged } from './context.js';
 

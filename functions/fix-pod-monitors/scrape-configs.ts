@@ -11,9 +11,17 @@ import {
   podMembership,
 } from '../../src/domain/mesh.js';
 import { serviceOfUrl, type TargetMembership } from '../../src/domain/targets.js';
-import { asObject, type Item } from '../../src/krm/item.js';
-import { error, info, type Result, warning } from '../../src/krm/results.js';
-import { ensureMap, ensureMapPath, setScalar } from '../../src/krm/yaml-edit.js';
+import {
+  asObject,
+  ensureMap,
+  ensureMapPath,
+  error,
+  type Item,
+  info,
+  type Result,
+  setScalar,
+  warning,
+} from '../../src/krm/index.js';
 import type { FixContext } from './context.js';
 
 function hostMembership(host: string, ctx: FixContext, namespace: string): TargetMembership | undefined {

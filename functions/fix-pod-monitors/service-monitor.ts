@@ -12,8 +12,7 @@ import {
 } from '../../src/domain/generated.js';
 import { istioTlsConfig } from '../../src/domain/istio-certs.js';
 import { matchesServiceSelector, stringMap } from '../../src/domain/label-selector.js';
-import { asObject, Item, type Json } from '../../src/krm/item.js';
-import { error } from '../../src/krm/results.js';
+import { asObject, error, Item, type Json } from '../../src/krm/index.js';
 import { type Analysis, describePort, type EndpointFacts, scrapedWorkloads } from './analysis.js';
 import { type FixContext, functionName, monitorRef, type StrategyOutcome, unchanged } from './context.js';
 

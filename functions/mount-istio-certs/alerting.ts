@@ -8,10 +8,19 @@ import type { Inventory } from '../../src/domain/inventory.js';
 import { carriesIstioTls, istioTlsConfig } from '../../src/domain/istio-certs.js';
 import { namespaceMembership } from '../../src/domain/mesh.js';
 import { membershipOf, serviceOfUrl, type TargetMembership } from '../../src/domain/targets.js';
-import { fieldPath } from '../../src/krm/field-path.js';
-import { asObject, type Item } from '../../src/krm/item.js';
-import { error, info, type Result, warning } from '../../src/krm/results.js';
-import { ensureMap, plain, seqAt, setScalar } from '../../src/krm/yaml-edit.js';
+import {
+  asObject,
+  ensureMap,
+  error,
+  fieldPath,
+  type Item,
+  info,
+  plain,
+  type Result,
+  seqAt,
+  setScalar,
+  warning,
+} from '../../src/krm/index.js';
 import type { MountIstioCertsConfig } from './config.js';
 
 function serviceMembership(inventory: Inventory, namespace: string, name: string): TargetMembership {

@@ -6,8 +6,7 @@
 import { generatedBy, generatedByAnnotation } from '../../src/domain/generated.js';
 import type { Inventory } from '../../src/domain/inventory.js';
 import { podSourceOf } from '../../src/domain/pod-sources.js';
-import { asObject, Item } from '../../src/krm/item.js';
-import { error, type Result } from '../../src/krm/results.js';
+import { asObject, error, Item, type Result } from '../../src/krm/index.js';
 
 const functionName = 'mount-istio-certs';
 

@@ -9,9 +9,16 @@ import {
 } from '../../src/domain/istio-certs.js';
 import { addNamedEntry } from '../../src/domain/named-entries.js';
 import { mergeStringMap } from '../../src/domain/pod-annotations.js';
-import type { Item } from '../../src/krm/item.js';
-import { error, info, type Result } from '../../src/krm/results.js';
-import { ensureMapPath, ensureSeq, findByKey, plain } from '../../src/krm/yaml-edit.js';
+import {
+  ensureMapPath,
+  ensureSeq,
+  error,
+  findByKey,
+  type Item,
+  info,
+  plain,
+  type Result,
+} from '../../src/krm/index.js';
 
 /** Where the pod parts of a resource sit. */
 export interface PodLayout {

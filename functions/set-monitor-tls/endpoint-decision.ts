@@ -10,7 +10,7 @@ import {
   type ScrapeModel,
   type TargetPort,
 } from '../../src/domain/scrape-path.js';
-import type { Json } from '../../src/krm/item.js';
+import type { Json } from '../../src/krm/index.js';
 import type { SetMonitorTlsConfig } from './config.js';
 
 /** The requirement of an endpoint over all its target ports; the namespaces decide when the list shows no pods. */

@@ -10,11 +10,22 @@ import { endpointHasTls, type Requirement, ScrapeModel } from '../../src/domain/
 import type { Scraper } from '../../src/domain/scrapers.js';
 import { isSelected } from '../../src/domain/selection.js';
 import { monitorNamespaces, serviceMonitorTargets } from '../../src/domain/targets.js';
-import { fieldPath } from '../../src/krm/field-path.js';
-import { asObject, type Item } from '../../src/krm/item.js';
-import { defineFunction } from '../../src/krm/krm-function.js';
-import { error, info, type Result, type ResultTarget, warning } from '../../src/krm/results.js';
-import { ensureMap, plain, seqAt, setScalar, toNode } from '../../src/krm/yaml-edit.js';
+import {
+  asObject,
+  defineFunction,
+  ensureMap,
+  error,
+  fieldPath,
+  type Item,
+  info,
+  plain,
+  type Result,
+  type ResultTarget,
+  seqAt,
+  setScalar,
+  toNode,
+  warning,
+} from '../../src/krm/index.js';
 import { type SetMonitorTlsConfig, setMonitorTlsSchema } from './config.js';
 import { endpointRequirement, ownTlsFixes, plainPortOf } from './endpoint-decision.js';
 import { excludeTargetPorts, identityLessCallResults } from './own-tls.js';

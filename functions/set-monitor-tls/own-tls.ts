@@ -6,8 +6,7 @@
 import { identityLessCalls } from '../../src/domain/callers.js';
 import { excludeInboundPorts } from '../../src/domain/pod-annotations.js';
 import type { ScrapeModel, TargetPort } from '../../src/domain/scrape-path.js';
-import type { Item } from '../../src/krm/item.js';
-import { info, type Result, type ResultTarget, warning } from '../../src/krm/results.js';
+import { type Item, info, type Result, type ResultTarget, warning } from '../../src/krm/index.js';
 import type { SetMonitorTlsConfig } from './config.js';
 import { ownTlsFixes } from './endpoint-decision.js';
 

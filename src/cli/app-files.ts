@@ -21,7 +21,7 @@ import {
   statSync,
 } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { error, type Result } from '../krm/results.js';
+import { error, type Result } from '../krm/index.js';
 import { type InputLimits, limitVariables } from './input-limits.js';
 
 /** A manifest file: its path relative to the application directory, and its text. */

@@ -3,7 +3,7 @@
  * function names in order, and per function a map parameter named after it holding its config in the ConfigMap
  * encoding (scalars as text, lists comma-separated, maps as JSON).
  */
-import { error, type Result } from '../krm/results.js';
+import { error, type Result } from '../krm/index.js';
 import type { Step } from './pipeline.js';
 import { byName, functions, pipelineOrder } from './registry.js';
 

@@ -14,8 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Item } from '../krm/item.js';
-import { error, type Result } from '../krm/results.js';
+import { error, type Item, type Result } from '../krm/index.js';
 import { readAppFiles } from './app-files.js';
 import { parameterSteps } from './argocd-parameters.js';
 import { readResourceStream } from './flatten-lists.js';

@@ -1,10 +1,7 @@
 /** Function configs read from files, for the modes that take them as paths (kustomize plugins, Helm). */
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import { boundsProblem } from '../krm/bounded-parse.js';
-import { asObject, type Resource } from '../krm/item.js';
-import { error, type Result } from '../krm/results.js';
-import { parseOptions } from '../krm/yaml-options.js';
+import { asObject, boundsProblem, error, parseOptions, type Resource, type Result } from '../krm/index.js';
 
 /** The YAML documents of a config file, as objects (empty documents skipped), or the problem reading it. */
 export function readConfigFile(path: string): { configs: Resource[] } | { problem: Result } {

@@ -5,13 +5,18 @@
  * be refused as a resource without a name, and the resources inside it would never be seen.
  */
 import { type Document, isAlias, isMap, isScalar, isSeq, type Node, parseDocument, type YAMLSeq } from 'yaml';
-import { asDecoded, type DecodedInput } from '../krm/decode.js';
-import type { Item } from '../krm/item.js';
-import { isTrivia } from '../krm/item-text.js';
-import { parsedItems } from '../krm/parsed-items.js';
-import { invalidUtf8Problem, readStream } from '../krm/resource-list.js';
-import { error, type Result } from '../krm/results.js';
-import { parseOptions } from '../krm/yaml-options.js';
+import {
+  asDecoded,
+  type DecodedInput,
+  error,
+  type Item,
+  invalidUtf8Problem,
+  isTrivia,
+  parsedItems,
+  parseOptions,
+  type Result,
+  readStream,
+} from '../krm/index.js';
 
 /** Where a document came from, for messages: its label and, from a file, the file and document index. */
 export interface Origin {

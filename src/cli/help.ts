@@ -1,7 +1,6 @@
 /** `--help` text: usage, and each function's config reference generated from its schema. */
 import { z } from 'zod';
-import { configApiVersion } from '../krm/config.js';
-import type { KrmFunction } from '../krm/krm-function.js';
+import { configApiVersion, type KrmFunction } from '../krm/index.js';
 import { functions } from './registry.js';
 
 interface JsonSchemaProperty {

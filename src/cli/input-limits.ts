@@ -4,7 +4,7 @@
  * should fail the sync with its name, not the sidecar. The operator sets the caps on the sidecar container (an
  * Application's plugin env reaches the plugin as ARGOCD_ENV_*, so an application cannot lift them).
  */
-import { currentLimits, environmentNames } from '../krm/limits.js';
+import { currentLimits, environmentNames } from '../krm/index.js';
 
 /** Byte caps: each file, and all files together. */
 export interface InputLimits {

@@ -1,13 +1,17 @@
 /** KRM function mode: a ResourceList on stdin, the same list with results on stdout. */
-import { asDecoded, type DecodedInput } from '../krm/decode.js';
 import {
+  asDecoded,
+  type DecodedInput,
+  error,
+  formatResult,
+  hasError,
   invalidUtf8Problem,
+  type Result,
   readResourceList,
+  runFunction,
   writeFailure,
   writeResourceList,
-} from '../krm/resource-list.js';
-import { error, formatResult, hasError, type Result } from '../krm/results.js';
-import { runFunction } from '../krm/run-function.js';
+} from '../krm/index.js';
 import { byKind, byName, functions } from './registry.js';
 
 /** What a mode hands back to the entry: text for stdout, lines for stderr, the exit code. */

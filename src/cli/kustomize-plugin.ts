@@ -5,11 +5,14 @@
  */
 import { chmodSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { configApiVersion } from '../krm/config.js';
-import { asDecoded, type DecodedInput } from '../krm/decode.js';
-import { startsWithMarker } from '../krm/resource-list.js';
-import { hasError } from '../krm/results.js';
-import { runFunction } from '../krm/run-function.js';
+import {
+  asDecoded,
+  configApiVersion,
+  type DecodedInput,
+  hasError,
+  runFunction,
+  startsWithMarker,
+} from '../krm/index.js';
 import { readConfigFile } from './config-files.js';
 import { readResourceStream } from './flatten-lists.js';
 import type { ModeOutput } from './krm-mode.js';

@@ -2,8 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { fileURLToPath } from 'node:url';
-import { type DecodedInput, decodeInput } from '../krm/decode.js';
-import { currentLimits, limitsFrom, setLimits } from '../krm/limits.js';
+import { currentLimits, type DecodedInput, decodeInput, limitsFrom, setLimits } from '../krm/index.js';
 import { runArgoGenerate } from './argocd.js';
 import { configJsonSchema, functionHelp, usage } from './help.js';
 import { type ModeOutput, runKrm } from './krm-mode.js';

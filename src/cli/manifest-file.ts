@@ -8,10 +8,7 @@
  * malformed one is reported here, with its file, rather than by the first function that parses it.
  */
 import { Document, isMap, LineCounter, parseAllDocuments } from 'yaml';
-import type { Item } from '../krm/item.js';
-import { readStream } from '../krm/resource-list.js';
-import { error, type Result } from '../krm/results.js';
-import { parseOptions, stringifyOptions } from '../krm/yaml-options.js';
+import { error, type Item, parseOptions, type Result, readStream, stringifyOptions } from '../krm/index.js';
 import type { AppFile } from './app-files.js';
 import { flattenList, type Origin } from './flatten-lists.js';
 

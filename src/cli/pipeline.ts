@@ -1,9 +1,14 @@
 /** Several functions in a row on one list of items, as a kustomize transformer list or a kpt pipeline runs them. */
-import type { Item, Resource } from '../krm/item.js';
-import type { KrmFunction } from '../krm/krm-function.js';
-import { error, hasError, type Result } from '../krm/results.js';
-import { runFunction } from '../krm/run-function.js';
-import { handOff } from '../krm/step-handoff.js';
+import {
+  error,
+  handOff,
+  hasError,
+  type Item,
+  type KrmFunction,
+  type Resource,
+  type Result,
+  runFunction,
+} from '../krm/index.js';
 import { readConfigFile } from './config-files.js';
 import { byKind, functions } from './registry.js';
 

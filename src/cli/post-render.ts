@@ -9,9 +9,7 @@
  * as kustomize's transformers would be. Results go to stderr; on an error nothing is printed, so Helm never sees a
  * half-done stream.
  */
-import { asDecoded, type DecodedInput } from '../krm/decode.js';
-import { startsWithMarker } from '../krm/resource-list.js';
-import { error } from '../krm/results.js';
+import { asDecoded, type DecodedInput, error, startsWithMarker } from '../krm/index.js';
 import { readResourceStream } from './flatten-lists.js';
 import type { ModeOutput } from './krm-mode.js';
 import { runSteps, type Step, stepsFromFile } from './pipeline.js';

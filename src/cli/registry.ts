@@ -2,7 +2,7 @@
 import { fixPodMonitors } from '../../functions/fix-pod-monitors/index.js';
 import { mountIstioCerts } from '../../functions/mount-istio-certs/index.js';
 import { setMonitorTls } from '../../functions/set-monitor-tls/index.js';
-import type { KrmFunction } from '../krm/krm-function.js';
+import type { KrmFunction } from '../krm/index.js';
 
 /** All functions, in the order `--help` lists them. */
 export const functions: readonly KrmFunction[] = [

@@ -2,9 +2,7 @@
  * What the plain-stream modes (legacy kustomize plugin, Helm post-renderer, Argo CD plugin) print. Their callers
  * read stdout as the resources whatever the exit code, so a failure prints nothing on stdout, only the results.
  */
-import type { Item } from '../krm/item.js';
-import { writeStream } from '../krm/resource-list.js';
-import { formatResult, type Result } from '../krm/results.js';
+import { formatResult, type Item, type Result, writeStream } from '../krm/index.js';
 import type { ModeOutput } from './krm-mode.js';
 
 /** One line per result, for stderr ('' when there are none). */

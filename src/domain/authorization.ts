@@ -5,7 +5,7 @@
  * selector there (istio/api `authorization_policy.proto`). `paths`, `methods` and headers are HTTP-only: a rule
  * using them is reported as not decidable offline rather than guessed.
  */
-import { asObject, type Item, type Json } from '../krm/item.js';
+import { asObject, type Item, type Json } from '../krm/index.js';
 import { type Labels, stringMap } from './label-selector.js';
 
 /** The caller of a scrape: its mesh principal and namespace. */
@@ -45,7 +45,13 @@ const httpOnly = ['paths', 'notPaths', 'methods', 'notMethods', 'hosts', 'notHos
 /** Whether one rule matches the request; `unknown` when it depends on HTTP fields. */
 function ruleMatches(rule: { [key: string]: Json }, caller: Caller, port: number): boolean | 'unknown' {
   const from = Array.isArray(rule.from) ? rule.from.map((f) => asObject(asObject(f)?.source)) : undefined;
-  if (from && !from.some((s) => fieldMatches(s, 'principals', caller.principal) && fieldMatches(s, 'namespaces', caller.namespace)))
+  if (
+    from &&
+    !from.some(
+      (s) =>
+        fieldMatches(s, 'principals', caller.principal) && fieldMatches(s, 'namespaces', caller.namespace),
+    )
+  )
     return false;
   const to = Array.isArray(rule.to) ? rule.to.map((t) => asObject(asObject(t)?.operation)) : undefined;
   if (to) {
@@ -74,7 +80,12 @@ function policyOf(item: Item): Policy {
     namespace: item.namespace ?? '',
     selector: Object.keys(selector).length > 0 ? selector : undefined,
     action: typeof spec.action === 'string' ? spec.action : 'ALLOW',
-    rules: Array.isArray(spec.rules) ? spec.rules.flatMap((r) => asObject(r) ?? []) : [],
+    rules: Array.isArray(spec.rules)
+      ? spec.rules.flatMap((r): { [key: string]: Json }[] => {
+          const rule = asObject(r);
+          return rule ? [rule] : [];
+        })
+      : [],
   };
 }
 
@@ -106,7 +117,10 @@ export class AuthorizationPolicies {
       const matches = policy.rules.map((r) => ruleMatches(r, caller, port));
       if (matches.includes(true)) return { allowed: false, reason: `${describePolicy(policy)} denies it` };
       if (matches.includes('unknown'))
-        return { allowed: 'unknown', reason: `${describePolicy(policy)} may deny it (HTTP or when conditions)` };
+        return {
+          allowed: 'unknown',
+          reason: `${describePolicy(policy)} may deny it (HTTP or when conditions)`,
+        };
     }
     const allow = applying.filter((p) => p.action === 'ALLOW');
     if (allow.length === 0) return { allowed: true, reason: 'no ALLOW policy applies' };

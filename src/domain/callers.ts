@@ -4,7 +4,7 @@
  * or to be excluded from inbound capture. This finds, for each such caller in the list, the Service it names and
  * the pods and container port behind it.
  */
-import { asObject, type Item, type Json } from '../krm/item.js';
+import { asObject, type Item, type Json } from '../krm/index.js';
 import { declaresHttp } from './endpoint-targets.js';
 import type { PodSource } from './pod-sources.js';
 import type { ScrapeModel, TargetPort } from './scrape-path.js';

@@ -3,7 +3,7 @@
  * through the selected Services' port (`port` is a Service port name, `targetPort` the pods' port) to the container
  * port that port's `targetPort` names; a PodMonitor endpoint names the container port directly.
  */
-import { asObject, type Item, type Json } from '../krm/item.js';
+import { asObject, type Item, type Json } from '../krm/index.js';
 import { containerPortOf, endpointPort } from './pod-monitor-targets.js';
 import type { PodSource } from './pod-sources.js';
 import type { ScrapeModel, TargetPort } from './scrape-path.js';

@@ -1,10 +1,10 @@
 /** Resources a function generates carry an annotation naming it, so a later run can update or remove them. */
 
-import { generatedByAnnotation } from '../krm/conservation.js';
-import type { Item, Resource } from '../krm/item.js';
-import { canonicalJson } from './canonical-json.js';
+import { generatedByAnnotation, type Item, type Resource } from '../krm/index.js';
 
-export { generatedByAnnotation, originalAnnotation } from '../krm/conservation.js';
+export { generatedByAnnotation, originalAnnotation } from '../krm/index.js';
+
+import { canonicalJson } from './canonical-json.js';
 
 /** The function that generated an item, if one did. */
 export function generatedBy(item: Item): string | undefined {

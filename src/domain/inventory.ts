@@ -1,5 +1,5 @@
 /** An index of the list's Namespaces, Services and pod sources, built from item headers; items parse on demand. */
-import type { Item } from '../krm/item.js';
+import type { Item } from '../krm/index.js';
 import { isAlertmanager, isNamespace, isPrometheusServer, isService, isWorkload } from './kinds.js';
 import { type LabelSelector, matchesSelector, matchesServiceSelector, stringMap } from './label-selector.js';
 import { type PodSource, podSourceOf } from './pod-sources.js';

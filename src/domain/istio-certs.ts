@@ -1,7 +1,7 @@
 /** Istio's cert-mount recipe (istio.io, Prometheus integration, "TLS settings") as data, and its shared settings. */
 import { posix } from 'node:path';
 import { z } from 'zod';
-import { pathString } from '../krm/path-field.js';
+import { pathString } from '../krm/index.js';
 
 /** Name of the memory emptyDir the sidecar writes the workload certificates into. */
 export const certVolumeName = 'istio-certs';

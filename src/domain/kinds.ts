@@ -1,5 +1,5 @@
 /** The kinds meshscrape reads or edits, by API group. */
-import type { Item } from '../krm/item.js';
+import type { Item } from '../krm/index.js';
 
 /** prometheus-operator's group and the Azure Monitor add-on's copy of its CRDs. */
 export const monitoringGroups: readonly string[] = ['monitoring.coreos.com', 'azmonitoring.coreos.com'];

@@ -1,9 +1,6 @@
 /** Lists of named entries (volumes, volumeMounts, containers, scrapeClasses): add once, never overwrite. */
 import type { YAMLSeq } from 'yaml';
-import { fieldPath } from '../krm/field-path.js';
-import type { Item } from '../krm/item.js';
-import { error, type Result } from '../krm/results.js';
-import { appendNode, findByKey, plain } from '../krm/yaml-edit.js';
+import { appendNode, error, fieldPath, findByKey, type Item, plain, type Result } from '../krm/index.js';
 import { canonicalJson } from './canonical-json.js';
 
 function sameContent(existing: unknown, wanted: Record<string, unknown>): boolean {

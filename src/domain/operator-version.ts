@@ -1,5 +1,5 @@
 /** The prometheus-operator version, from config or from the operator Deployment in the list. */
-import { asObject, type Item } from '../krm/item.js';
+import { asObject, type Item } from '../krm/index.js';
 import { stringMap } from './label-selector.js';
 
 /** A version as [major, minor, patch]. */

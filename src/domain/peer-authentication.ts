@@ -7,7 +7,7 @@
  * workload policy overrides its mode for that port, an `UNSET` entry inheriting the workload's mode. A selector
  * policy in the root namespace is ignored.
  */
-import { asObject, type Item } from '../krm/item.js';
+import { asObject, type Item } from '../krm/index.js';
 import type { Labels } from './label-selector.js';
 import { stringMap } from './label-selector.js';
 

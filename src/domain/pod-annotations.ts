@@ -4,10 +4,7 @@
  * error result (never a silent overwrite).
  */
 import { isScalar, parse, stringify, type YAMLMap } from 'yaml';
-import { fieldPath } from '../krm/field-path.js';
-import type { Item } from '../krm/item.js';
-import { error, type Result, warning } from '../krm/results.js';
-import { ensureMapPath, setScalar } from '../krm/yaml-edit.js';
+import { ensureMapPath, error, fieldPath, type Item, type Result, setScalar, warning } from '../krm/index.js';
 import { podTemplatePaths } from './kinds.js';
 
 const commaLists = new Set([

@@ -1,5 +1,5 @@
 /** What a PodMonitor selects: the pod sources in the list, per Kubernetes label selector semantics. */
-import type { Item, Json } from '../krm/item.js';
+import type { Item, Json } from '../krm/index.js';
 import type { Inventory } from './inventory.js';
 import { isWorkload } from './kinds.js';
 import { type LabelSelector, monitorSelector } from './label-selector.js';

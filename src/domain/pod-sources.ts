@@ -2,7 +2,7 @@
  * Where pods come from: workload pod templates, and the pods prometheus-operator creates for Prometheus,
  * PrometheusAgent and Alertmanager resources (with the labels the operator adds).
  */
-import { asObject, type Item, type Json } from '../krm/item.js';
+import { asObject, type Item, type Json } from '../krm/index.js';
 import { isAlertmanager, isPrometheusServer, isWorkload, podTemplatePaths } from './kinds.js';
 import { stringMap } from './label-selector.js';
 

@@ -1,8 +1,6 @@
 /** The optional scrape class that hands the cert files to monitors that opt in (PodMonitors included). */
 
-import type { Item } from '../krm/item.js';
-import { type Result, warning } from '../krm/results.js';
-import { ensureMapPath, ensureSeq } from '../krm/yaml-edit.js';
+import { ensureMapPath, ensureSeq, type Item, type Result, warning } from '../krm/index.js';
 import { certFiles } from './istio-certs.js';
 import { addNamedEntry } from './named-entries.js';
 

@@ -5,7 +5,7 @@
  * namespace and label so building and querying it grow linearly with the list.
  */
 import { z } from 'zod';
-import type { Item, Json } from '../krm/item.js';
+import type { Item, Json } from '../krm/index.js';
 import { Inventory } from './inventory.js';
 import { isPrometheusServer } from './kinds.js';
 import { namespaceMembership } from './mesh.js';

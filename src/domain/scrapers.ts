@@ -3,7 +3,7 @@
  * monitors each loads. A nil `*Selector` loads NO monitors and `{}` loads all; a nil `*NamespaceSelector` means the
  * server's own namespace only, `{}` every namespace (prometheus-operator `prometheus_types.go`).
  */
-import { asObject, type Item, type Json } from '../krm/item.js';
+import { asObject, type Item, type Json } from '../krm/index.js';
 import type { Inventory } from './inventory.js';
 import { certVolumeName, type InboundMode, inboundModeOf } from './istio-certs.js';
 import { matchesSelector, stringMap, toLabelSelector } from './label-selector.js';

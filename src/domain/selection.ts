@@ -1,6 +1,6 @@
 /** `select` / `exclude`: the resource selection every function shares. */
 import { z } from 'zod';
-import type { Item } from '../krm/item.js';
+import type { Item } from '../krm/index.js';
 import { stringMap } from './label-selector.js';
 
 /** One selection: all given criteria must hold; within a list any entry may match. */

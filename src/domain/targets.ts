@@ -1,5 +1,5 @@
 /** What a monitor or a URL points at: the Services, the pods behind them, and whether those pods are in the mesh. */
-import { asObject, type Item, type Json } from '../krm/item.js';
+import { asObject, type Item, type Json } from '../krm/index.js';
 import type { Inventory } from './inventory.js';
 import { type LabelSelector, monitorSelector } from './label-selector.js';
 import { combineMemberships, type Membership, namespaceMembership, podMembership } from './mesh.js';

@@ -1,15 +1,19 @@
 /** One resource of a ResourceList or stream: original text kept, parsed only when a function needs it. */
 import { Document, isMap, parseDocument, type YAMLError, type YAMLMap } from 'yaml';
+import { type ItemLines, itemLines } from '../text/item-lines.js';
+import type { Json, Resource } from '../text/json.js';
+import { isTrivia } from '../text/lines.js';
+import { readHeader } from '../text/read-header.js';
+import { digPath, fallback, readPath } from '../text/read-path.js';
+import { dedent, indentAsEntry } from '../text/reindent.js';
 import { boundsProblem } from './bounded-parse.js';
 import { inlineAliases } from './inline-aliases.js';
-import { dedent, indentAsEntry, isTrivia, readHeader } from './item-text.js';
-import type { Json, Resource } from './json.js';
+import { parseBlock } from './parse-block.js';
 import type { ResourceRef } from './results.js';
-import { digPath, fallback, type ItemLines, itemLines, readPath } from './sub-block.js';
 import { parseOptions, stringifyOptions } from './yaml-options.js';
 import { yamlErrorMessage } from './yaml-problems.js';
 
-export type { Json, Resource } from './json.js';
+export type { Json, Resource } from '../text/json.js';
 
 /** Where an item came from, so an untouched item can be written back as its original text. */
 interface Source {
@@ -257,7 +261,7 @@ export class Item {
     // compared step by step costs less than building and hashing a key each time.
     this.reads ??= [];
     for (const read of this.reads) if (samePath(read.path, path)) return read.value;
-    const value = readPath(readableOf(this.source), this.source.indent, path);
+    const value = readPath(readableOf(this.source), this.source.indent, path, parseBlock);
     const result = value === fallback ? digPath(this.data, path) : value;
     this.reads.push({ path: [...path], value: result });
     return result;

@@ -5,7 +5,7 @@
  * the full parser refuses the same input, each malformed item named. Only the items the indentation screen
  * suspects are parsed here.
  */
-import { indentSuspect } from './indent-screen.js';
+import { indentSuspect } from '../text/indent-screen.js';
 import { type Item, MalformedItem } from './item.js';
 import { error, type Result } from './results.js';
 

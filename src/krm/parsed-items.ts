@@ -4,11 +4,12 @@
  * text (a block mapping on its own `- ` lines, with no anchor or alias) is kept as its input text, after checking
  * that the text alone parses to the same data. The others become documents of their own, aliases inlined.
  */
+
 import { Document, isAlias, isMap, type Node, visit, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isTrivia } from '../text/lines.js';
 import { BoundsCheck, exhaustedProblem } from './bounded-parse.js';
 import { inlineAliases } from './inline-aliases.js';
 import { Item } from './item.js';
-import { isTrivia } from './item-text.js';
 import { parseOptions } from './yaml-options.js';
 
 /** True when the node holds no anchor and no alias: its text means the same wherever it is written. */

@@ -10,8 +10,9 @@ import {
   stringify,
   YAMLMap,
 } from 'yaml';
+import { type Section, type Split, splitResourceList } from '../text/split-list.js';
+import { splitStream } from '../text/split-stream.js';
 import { BoundsCheck, boundsProblem } from './bounded-parse.js';
-import { type Section, type Split, splitResourceList } from './fast-split.js';
 import { inlineAliases } from './inline-aliases.js';
 import { asObject, Item, type Resource } from './item.js';
 import {
@@ -24,7 +25,6 @@ import {
 import { malformedTextProblem } from './malformed-text.js';
 import { parsedItems, streamDocumentItem } from './parsed-items.js';
 import { error, type Result } from './results.js';
-import { splitStream } from './stream-split.js';
 import { parseOptions, stringifyOptions } from './yaml-options.js';
 import { holdsSeveralDocuments, lineOf, severalDocumentsMessage, yamlErrorMessage } from './yaml-problems.js';
 

@@ -1,6 +1,7 @@
 /**
- * The layering the project keeps (README, Development): src/cli -> functions/<name> -> src/domain -> src/krm, each
- * importing only the layers below it, no function importing another, and no import cycle, type imports included.
+ * The layering the project keeps (README, Development): src/cli -> functions/<name> -> src/domain -> src/krm ->
+ * src/text, each importing only the layers below it, no function importing another, and no import cycle, type
+ * imports included.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
@@ -29,10 +30,11 @@ const imports = new Map(
 );
 
 function layer(file: string): number {
-  if (file.startsWith('src/cli/')) return 3;
-  if (file.startsWith('functions/')) return 2;
-  if (file.startsWith('src/domain/')) return 1;
-  if (file.startsWith('src/krm/')) return 0;
+  if (file.startsWith('src/cli/')) return 4;
+  if (file.startsWith('functions/')) return 3;
+  if (file.startsWith('src/domain/')) return 2;
+  if (file.startsWith('src/krm/')) return 1;
+  if (file.startsWith('src/text/')) return 0;
   throw new Error(`${file} is in no layer`);
 }
 
@@ -45,6 +47,30 @@ describe('architecture', () => {
         const [top, fn] = file.split('/');
         const [targetTop, targetFn] = target.split('/');
         if (top === 'functions' && targetTop === 'functions' && fn !== targetFn)
+          wrong.push(`${file} -> ${target}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('lets src/cli, functions and src/domain reach the runtime only through src/krm/index.ts, the text layer never', () => {
+    const wrong: string[] = [];
+    for (const [file, targets] of imports) {
+      if (layer(file) < 2) continue;
+      for (const target of targets) {
+        if (layer(target) < 2 && target !== 'src/krm/index.ts') wrong.push(`${file} -> ${target}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('keeps the text layer to line-level work: no import from above, no package but yaml', () => {
+    const wrong: string[] = [];
+    for (const file of files.filter((f) => f.startsWith('src/text/'))) {
+      const text = readFileSync(join(root, file), 'utf8');
+      for (const m of text.matchAll(/from '([^']+)'/g)) {
+        const target = m[1] as string;
+        if (target.startsWith('.') ? !target.startsWith('./') : target !== 'yaml')
           wrong.push(`${file} -> ${target}`);
       }
     }

@@ -9,7 +9,7 @@ import { parse, parseDocument } from 'yaml';
 import { runKrm } from '../../src/cli/krm-mode.js';
 import { runKustomizePlugin } from '../../src/cli/kustomize-plugin.js';
 import { runPostRender } from '../../src/cli/post-render.js';
-import { indentSuspect } from '../../src/krm/indent-screen.js';
+import { indentSuspect } from '../../src/text/indent-screen.js';
 import { repoRoot } from '../support/orchestrators.js';
 import { resourceList } from '../support/resource-list.js';
 

@@ -1,7 +1,6 @@
 /** Reading and writing: untouched items byte-identical, comments kept, the fast path equal to the full parser. */
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { splitResourceList } from '../../src/krm/fast-split.js';
 import {
   readResourceList,
   readStream,
@@ -10,6 +9,7 @@ import {
   writeStream,
 } from '../../src/krm/resource-list.js';
 import { setScalar } from '../../src/krm/yaml-edit.js';
+import { splitResourceList } from '../../src/text/split-list.js';
 
 const list = `apiVersion: config.kubernetes.io/v1
 kind: ResourceList

@@ -10,8 +10,8 @@ import { podSourceOf } from '../../src/domain/pod-sources.js';
 import { ScrapeModel } from '../../src/domain/scrape-path.js';
 import { loadsMonitor, scraperOf } from '../../src/domain/scrapers.js';
 import { captureOf } from '../../src/domain/sidecar-capture.js';
+import type { Resource } from '../../src/krm/index.js';
 import { Item } from '../../src/krm/item.js';
-import type { Resource } from '../../src/krm/json.js';
 
 type Spec = Record<string, unknown>;
 const peer = (namespace: string, name: string, spec: Spec, created?: string): Item =>

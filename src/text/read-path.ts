@@ -1,15 +1,13 @@
 /**
  * Reads one value of a resource from its text without parsing the whole resource: the lines of the block under a
- * key path are found by indentation and only they are parsed. Large resources (Deployments with long container
- * specs) are read for a few labels far more often than they are edited. Returns `fallback` when the text is
- * written in a way this reader does not follow; the caller then parses the whole resource.
+ * key path are found by indentation and only they are parsed (by the parser the caller hands in; this layer has
+ * none). Large resources (Deployments with long container specs) are read for a few labels far more often than
+ * they are edited. Returns `fallback` when the text is written in a way this reader does not follow; the caller
+ * then parses the whole resource.
  */
-import { parseDocument } from 'yaml';
-import { boundsProblem } from './bounded-parse.js';
-import { indentOf, lineStarts } from './item-text.js';
+import { type ItemLines, WithLine } from './item-lines.js';
 import type { Json } from './json.js';
-import { readSimpleBlock } from './simple-block.js';
-import { parseOptions } from './yaml-options.js';
+import { readSimpleBlock } from './read-block.js';
 
 /** Marker: the reader cannot answer, parse the whole resource. */
 export const fallback = Symbol('fallback');
@@ -17,106 +15,8 @@ export const fallback = Symbol('fallback');
 /** A path step: a map key, or `*` for every entry of a list. */
 export type PathStep = string;
 
-/** The lines of one item, for walking by indentation without cutting every line out of the item's text. */
-export interface ItemLines {
-  readonly length: number;
-  /** Line i as a string. */
-  get(i: number): string;
-  /** Column of the first non-space character of line i; -1 when the line is blank. */
-  indent(i: number): number;
-  /** Character code at column `col` of line i; NaN past the line's end. */
-  code(i: number, col: number): number;
-  /** Whether line i holds `text` at column `col`. */
-  holds(i: number, text: string, col: number): boolean;
-}
-
-/** An item's text as lines (cut as `split('\n')` cuts): offsets and indentation measured once, in one pass. */
-class TextLines implements ItemLines {
-  private readonly starts: Int32Array;
-  private readonly indents: Int32Array;
-  readonly length: number;
-
-  constructor(private readonly text: string) {
-    this.starts = lineStarts(text, text.length);
-    this.length = this.starts.length - 1;
-    this.indents = new Int32Array(this.length);
-    for (let i = 0; i < this.length; i++) {
-      const from = this.start(i);
-      const to = this.end(i);
-      let at = from;
-      while (at < to && text.charCodeAt(at) === 32) at++;
-      this.indents[i] = at === to ? -1 : at - from;
-    }
-  }
-
-  private start(i: number): number {
-    return this.starts[i] as number;
-  }
-
-  private end(i: number): number {
-    return (this.starts[i + 1] as number) - 1;
-  }
-
-  get(i: number): string {
-    return this.text.slice(this.start(i), this.end(i));
-  }
-
-  indent(i: number): number {
-    return this.indents[i] as number;
-  }
-
-  code(i: number, col: number): number {
-    const at = this.start(i) + col;
-    return col < 0 || at >= this.end(i) ? Number.NaN : this.text.charCodeAt(at);
-  }
-
-  holds(i: number, text: string, col: number): boolean {
-    const at = this.start(i) + col;
-    return col >= 0 && at + text.length <= this.end(i) && this.text.startsWith(text, at);
-  }
-}
-
-/** Other lines with line `at` read as `line`: a sequence entry's first line with its `- ` turned into spaces. */
-class WithLine implements ItemLines {
-  private readonly lineIndent: number;
-  readonly length: number;
-
-  constructor(
-    private readonly lines: ItemLines,
-    private readonly at: number,
-    private readonly line: string,
-  ) {
-    this.lineIndent = indentOf(line);
-    this.length = lines.length;
-  }
-
-  get(i: number): string {
-    return i === this.at ? this.line : this.lines.get(i);
-  }
-
-  indent(i: number): number {
-    return i === this.at ? this.lineIndent : this.lines.indent(i);
-  }
-
-  code(i: number, col: number): number {
-    return i === this.at ? this.line.charCodeAt(col) : this.lines.code(i, col);
-  }
-
-  holds(i: number, text: string, col: number): boolean {
-    return i === this.at ? this.line.startsWith(text, col) : this.lines.holds(i, text, col);
-  }
-}
-
-/**
- * An item's text prepared for `readPath`, with the first line's sequence marker (`- `) turned into spaces. Keep
- * it for further reads of the same item: it measures every line once.
- */
-export function itemLines(text: string, indent: number): ItemLines {
-  const lines = new TextLines(text);
-  const first = lines.get(0);
-  if (indent <= 0 || first.length < indent) return lines;
-  return new WithLine(lines, 0, ' '.repeat(indent) + first.slice(indent));
-}
+/** Parses the text of one block (its key line at column 0) to plain data; `fallback` when it cannot say. */
+export type BlockParser = (text: string) => unknown | typeof fallback;
 
 function isTriviaAt(lines: ItemLines, i: number, col: number): boolean {
   return col < 0 || lines.code(i, col) === 35;
@@ -167,7 +67,13 @@ function findKey(
   return found;
 }
 
-function parseBlock(lines: ItemLines, start: number, end: number, level: number): unknown | typeof fallback {
+function parseBlock(
+  lines: ItemLines,
+  start: number,
+  end: number,
+  level: number,
+  parse: BlockParser,
+): unknown | typeof fallback {
   const keyLine = lines.get(start);
   const colon = keyLine.indexOf(':', level);
   if (colon > level && /^\s*(?:#.*)?$/.test(keyLine.slice(colon + 1))) {
@@ -179,11 +85,7 @@ function parseBlock(lines: ItemLines, start: number, end: number, level: number)
     const col = lines.indent(i);
     text.push(col < 0 ? '' : lines.get(i).slice(Math.min(col, level)));
   }
-  const joined = text.join('\n');
-  const document = parseDocument(joined, parseOptions);
-  // Out of bounds: the whole item is read instead, and refused there.
-  if (document.errors.length > 0 || boundsProblem(document, joined.length)) return fallback;
-  return document.toJS({ maxAliasCount: -1 }) as unknown;
+  return parse(text.join('\n'));
 }
 
 function dig(value: unknown, path: readonly PathStep[]): Json | undefined {
@@ -226,6 +128,7 @@ function readIn(
   to: number,
   level: number,
   path: readonly PathStep[],
+  parse: BlockParser,
 ): Json | undefined | typeof fallback {
   const [key, ...rest] = path;
   if (key === undefined) return fallback;
@@ -237,7 +140,7 @@ function readIn(
   const keyLine = lines.get(at);
   const inline = keyLine.slice(level + key.length + 1).trim();
   if (rest.length === 0 || (inline !== '' && !inline.startsWith('#'))) {
-    const parsed = parseBlock(lines, at, end, level);
+    const parsed = parseBlock(lines, at, end, level, parse);
     if (parsed === fallback) return fallback;
     return dig(parsed, path);
   }
@@ -265,13 +168,16 @@ function readIn(
       );
       const contentColumn = entryLines.indent(entry.start);
       if (isTriviaAt(entryLines, entry.start, contentColumn)) return fallback;
+      // `- |` / `- >`: the entry is a block scalar whose text may look like keys at the content column.
+      const head = entryLines.code(entry.start, contentColumn);
+      if (head === 124 || head === 62) return fallback;
       if (rest.length === 1) {
-        const parsed = parseBlock(entryLines, entry.start, entry.end, child);
+        const parsed = parseBlock(entryLines, entry.start, entry.end, child, parse);
         if (parsed === fallback) return fallback;
         if (parsed !== undefined && parsed !== null) values.push(parsed as Json);
         continue;
       }
-      const value = readIn(entryLines, entry.start, entry.end, contentColumn, rest.slice(1));
+      const value = readIn(entryLines, entry.start, entry.end, contentColumn, rest.slice(1), parse);
       if (value === fallback) return fallback;
       if (value !== undefined) values.push(value);
     }
@@ -279,7 +185,7 @@ function readIn(
   }
   const first = at + 1 < end ? firstContent(lines, at + 1, end) : at;
   if (lines.code(first, child) === 45) return undefined; // a list where a map was expected
-  return readIn(lines, at + 1, end, child, rest);
+  return readIn(lines, at + 1, end, child, rest, parse);
 }
 
 function firstContent(lines: ItemLines, from: number, to: number): number {
@@ -291,14 +197,16 @@ function firstContent(lines: ItemLines, from: number, to: number): number {
 
 /**
  * The value at `path` in an item (its `itemLines`, keys at column `indent`); `*` steps collect from every list
- * entry. Undefined when the path is absent; `fallback` when only the full parser can say.
+ * entry. Undefined when the path is absent; `fallback` when only the full parser can say. Blocks the line reader
+ * cannot read as they stand go to `parse`.
  */
 export function readPath(
   lines: ItemLines,
   indent: number,
   path: readonly PathStep[],
+  parse: BlockParser,
 ): Json | undefined | typeof fallback {
-  return readIn(lines, 0, lines.length, indent, path);
+  return readIn(lines, 0, lines.length, indent, path, parse);
 }
 
 /** The same read on parsed data, for items already parsed and for fallbacks. */

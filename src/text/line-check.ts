@@ -1,13 +1,13 @@
-// Test-only reference: src/krm/line-check.ts as it was before the offset-based splitter (commit 1aac976). The
-// differential test (test/unit/split-reference.test.ts) holds the new code to exactly this behaviour. Do not edit.
 /**
  * Per-line checks that keep the line splitter honest: a flow collection or a quoted scalar must close on the line
  * that opens it, or the line structure no longer says where an item ends (and a malformed one would pass through
  * unseen). Block scalar content is skipped: it is text, whatever it looks like.
  */
-import { indentOf } from './item-text.js';
+import { indentOf } from './lines.js';
 
-const mayNeedCheck = /["'[{|>]/;
+/** Characters that may open something the line has to close; a line without any is always accepted. */
+const openers = `["'[{|>]`;
+const mayNeedCheck = new RegExp(openers);
 const doubleQuoted = /^"(?:[^"\\]|\\.)*"\s*(?:#.*)?$/;
 const singleQuoted = /^'(?:[^']|'')*'\s*(?:#.*)?$/;
 const blockIndicator = /^[|>][-+0-9]*\s*(?:#.*)?$/;
@@ -38,10 +38,19 @@ export class LineChecker {
   /** Column of the key whose block scalar is being read, or -1. */
   private blockKey = -1;
 
+  /** True while lines may be content of a block scalar (a line's indentation decides, see `inBlockScalarAt`). */
+  get readingBlockScalar(): boolean {
+    return this.blockKey >= 0;
+  }
+
   /** True when the line is content of a block scalar (skip every other check). */
   inBlockScalar(line: string): boolean {
+    return this.inBlockScalarAt(indentOf(line));
+  }
+
+  /** `inBlockScalar` for a line whose indentation `col` is known (-1 when blank). */
+  inBlockScalarAt(col: number): boolean {
     if (this.blockKey < 0) return false;
-    const col = indentOf(line);
     if (col < 0 || col > this.blockKey) return true;
     this.blockKey = -1;
     return false;
@@ -80,5 +89,27 @@ export class LineChecker {
       default:
         return true;
     }
+  }
+}
+
+/**
+ * Says which lines of a text hold one of the characters `LineChecker.accept` looks at, scanning the text once
+ * instead of cutting every line out: most lines hold none, and their `accept` is always true.
+ */
+export class OpenerScan {
+  private readonly pattern = new RegExp(openers, 'g');
+  /** Offset of the next opener at or after the last range asked about; Infinity when there is none. */
+  private next = -1;
+
+  constructor(private readonly text: string) {}
+
+  /** True when text[from, to) holds an opener. Ranges must be asked about in text order. */
+  within(from: number, to: number): boolean {
+    if (this.next < from) {
+      this.pattern.lastIndex = from;
+      const match = this.pattern.exec(this.text);
+      this.next = match ? match.index : Number.POSITIVE_INFINITY;
+    }
+    return this.next < to;
   }
 }

@@ -8,8 +8,9 @@
  * a string per line was a fifth of the run in garbage collection. A line is cut out only when it needs a closer
  * look; each item keeps its text as one slice of the input, and its lines are made only if it is ever read.
  */
-import { isTrivia } from './item-text.js';
 import { LineChecker, OpenerScan } from './line-check.js';
+import { isTrivia } from './lines.js';
+import { anchorsOf, unsplittable } from './split-guards.js';
 
 /** A top-level key of the ResourceList with its lines (key line first). */
 export interface Section {
@@ -35,52 +36,6 @@ export interface Split {
   seqIndent: number;
   /** Trivia lines after the last item, still inside the items section. */
   itemsTrailing: string[];
-}
-
-/**
- * Anchors, aliases, tags on items, directives, document markers, complex keys and CR line ends make the line
- * structure unreliable. Each pattern runs only when the text holds characters every match of it needs: one
- * expression with all the alternatives cost 60 ms on a 13 MB input, and most inputs hold none of `& * ! ? `.
- * Tabs are allowed: inside a line they change no boundary (a tab right after the leading spaces, outside a block
- * scalar, is refused line by line in splitItems), and items holding one are read through the parser.
- */
-export function unsplittable(text: string, options: { anchors?: 'refuse' | 'allow' } = {}): boolean {
-  if (text.includes('\r')) return true;
-  if (text.includes('%') && /^%/m.test(text)) return true;
-  if (text.includes('...') && /^\.\.\./m.test(text)) return true;
-  if (text.includes('? ') && /^\s*\? /m.test(text)) return true;
-  if (options.anchors === 'allow') return text.includes('!') && tagPattern.test(text);
-  if (!text.includes('&') && !text.includes('*') && !text.includes('!')) return false;
-  return /(^|[\s[{,])(?:[&*][^\s,\]}]|![A-Za-z!<])/m.test(text);
-}
-
-const tagPattern = /(^|[\s[{,])![A-Za-z!<]/m;
-const anchorOrAlias = /(?:^|[\s[{,])([&*])([^\s,\]}]+)/g;
-
-/**
- * Whether an item's text holds an anchor or alias, and whether each alias names an anchor the item itself
- * defines before it. An item whose aliases all stay inside it is parsed alone; one alias that reaches into
- * another item (or a section) sends the whole list to the full parser. A `&` or `*` inside a quoted or block
- * scalar counts too: the item is then only parsed when not needed, never wrong.
- */
-export function anchorsOf(text: string): 'none' | 'own' | 'crossing' {
-  if (!text.includes('&') && !text.includes('*')) return 'none';
-  const defined = new Set<string>();
-  let found = false;
-  for (const match of text.matchAll(anchorOrAlias)) {
-    found = true;
-    const name = match[2] as string;
-    if (match[1] === '&') defined.add(name);
-    else if (!defined.has(name)) return 'crossing';
-  }
-  return found ? 'own' : 'none';
-}
-
-/** Splits a YAML stream's text into lines, ignoring one final newline. */
-export function toLines(text: string): string[] {
-  const lines = text.split('\n');
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  return lines;
 }
 
 /**

@@ -1,9 +1,11 @@
 /** Reading one block by indentation must give exactly what the full parser gives, or say it cannot. */
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { splitResourceList } from '../../src/krm/fast-split.js';
-import { dedent } from '../../src/krm/item-text.js';
-import { digPath, fallback, itemLines, type PathStep, readPath } from '../../src/krm/sub-block.js';
+import { parseBlock } from '../../src/krm/parse-block.js';
+import { itemLines } from '../../src/text/item-lines.js';
+import { digPath, fallback, type PathStep, readPath } from '../../src/text/read-path.js';
+import { dedent } from '../../src/text/reindent.js';
+import { splitResourceList } from '../../src/text/split-list.js';
 import { streamFiles } from '../support/corpus.js';
 import { read, resourceList } from '../support/resource-list.js';
 
@@ -26,7 +28,7 @@ const paths = [
 
 /** readPath on an item given as lines, prepared as Item.read prepares it. */
 function readLines(lines: readonly string[], indent: number, path: readonly PathStep[]) {
-  return readPath(itemLines(lines.join('\n'), indent), indent, path);
+  return readPath(itemLines(lines.join('\n'), indent), indent, path, parseBlock);
 }
 
 describe('readPath', () => {
@@ -129,5 +131,14 @@ describe('readPath', () => {
   it('leaves duplicate and quoted keys to the full parser', () => {
     expect(readLines(['metadata:', '  name: a', '  name: b'], 0, ['metadata', 'name'])).toBe(fallback);
     expect(readLines(['metadata:', '  "name": a'], 0, ['metadata', 'name'])).toBe(fallback);
+  });
+
+  it('does not read keys out of a list entry that is a block scalar (found by the oracle test)', () => {
+    const lines = ['spec:', '  endpoints:', '  - port: a', '  - |', '    port: b', '    path: /x'];
+    expect(parse(lines.join('\n'))).toEqual({ spec: { endpoints: [{ port: 'a' }, 'port: b\npath: /x\n'] } });
+    expect(readLines(lines, 0, ['spec', 'endpoints', '*', 'port'])).toBe(fallback);
+    expect(
+      readLines(['spec:', '  endpoints:', '  - >-', '    port: b'], 0, ['spec', 'endpoints', '*', 'port']),
+    ).toBe(fallback);
   });
 });
