@@ -1,7 +1,7 @@
 /** Config of set-monitor-tls (kind SetMonitorTLS). */
 import { z } from 'zod';
 import { certDirField, unknownTargetsField } from '../../src/domain/istio-certs.js';
-import { meshMtlsField, rootNamespaceField } from '../../src/domain/scrape-path.js';
+import { meshMtlsField, rootNamespaceField, trustDomainField } from '../../src/domain/scrape-path.js';
 import { selectionFields } from '../../src/domain/selection.js';
 
 /** Ports the sidecar never intercepts: Envoy stats, the agent's merged metrics, istiod monitoring, gateway health. */
@@ -38,6 +38,7 @@ export const setMonitorTlsSchema = z.strictObject({
     ),
   meshMtls: meshMtlsField,
   rootNamespace: rootNamespaceField,
+  trustDomain: trustDomainField,
   ...selectionFields,
 });
 

@@ -26,6 +26,7 @@ import {
   toNode,
   warning,
 } from '../../src/krm/index.js';
+import { authorizationNotes } from './authorization-notes.js';
 import { type SetMonitorTlsConfig, setMonitorTlsSchema } from './config.js';
 import { endpointRequirement, ownTlsFixes, plainPortOf } from './endpoint-decision.js';
 import { excludeTargetPorts, identityLessCallResults } from './own-tls.js';
@@ -137,6 +138,7 @@ function processMonitor(
         warnedSelf = true;
         continue;
       case 'plain':
+        results.push(...authorizationNotes(model, loaders, ports, false, at(path)));
         if (own) {
           tally.unchanged++;
           results.push(
@@ -231,6 +233,7 @@ function processMonitor(
       continue;
     }
     for (const scraper of loaders) tally.loaders.add(scraper);
+    results.push(...authorizationNotes(model, loaders, ports, true, at(path)));
     if (ours && !config.overwrite) {
       tally.unchanged++;
       results.push(info(`already https with the cert files: ${requirement.reason}`, at(path)));

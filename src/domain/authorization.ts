@@ -35,8 +35,9 @@ function fieldMatches(object: { [key: string]: Json } | undefined, key: string, 
   const values = strings(object?.[key]);
   const notKey = `not${key[0]?.toUpperCase()}${key.slice(1)}`;
   const notValues = strings(object?.[notKey]);
-  if (values && !values.some((p) => matchesValue(p, value))) return false;
-  if (notValues?.some((p) => matchesValue(p, value))) return false;
+  // A plain-text request carries no principal or namespace: a list of them (even `*`) never matches it.
+  if (values && (value === '' || !values.some((p) => matchesValue(p, value)))) return false;
+  if (value !== '' && notValues?.some((p) => matchesValue(p, value))) return false;
   return true;
 }
 

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { Item, Json } from '../krm/index.js';
+import { AuthorizationPolicies, type AuthorizationVerdict, principalOf } from './authorization.js';
 import { Inventory } from './inventory.js';
 import { isPrometheusServer } from './kinds.js';
 import { namespaceMembership } from './mesh.js';
@@ -27,10 +28,19 @@ export const rootNamespaceField = z
   .default('istio-system')
   .describe("Istio's root namespace (mesh-wide policies live there)");
 
+/** `trustDomain`: Istio's trust domain, the first part of every principal. */
+export const trustDomainField = z
+  .string()
+  .min(1)
+  .default('cluster.local')
+  .describe("Istio's trust domain (principals are <trustDomain>/ns/<namespace>/sa/<service account>)");
+
 /** The model's options, from the shared config fields. */
 export interface ScrapeModelOptions {
   meshMtls: MtlsMode;
   rootNamespace: string;
+  /** Istio's trust domain, for principals (`cluster.local` unless said). */
+  trustDomain?: string;
 }
 
 /** One target of an endpoint: a set of pods and the container port the scrape reaches there. */
@@ -62,6 +72,7 @@ export class ScrapeModel {
   readonly inventory: Inventory;
   readonly scrapers: readonly Scraper[];
   readonly policies: PeerAuthentications;
+  readonly authorization: AuthorizationPolicies;
   /** Set once a decision rested on `meshMtls`; functions then say so in one result. */
   assumptionUsed = false;
 
@@ -75,6 +86,35 @@ export class ScrapeModel {
       items.filter((i) => i.kind === 'PeerAuthentication' && i.group === 'security.istio.io'),
       options.rootNamespace,
       options.meshMtls,
+    );
+    this.authorization = new AuthorizationPolicies(
+      items.filter((i) => i.kind === 'AuthorizationPolicy' && i.group === 'security.istio.io'),
+      options.rootNamespace,
+    );
+  }
+
+  /**
+   * Whether the AuthorizationPolicies let a scraper's request reach a target port. Over Istio mTLS the request
+   * carries the scraper's principal; in plain text (a PERMISSIVE port) it carries none, so a rule naming
+   * principals or namespaces does not match it. Uncaptured ports are not subject to them.
+   */
+  admits(scraper: Scraper, target: TargetPort, mtls: boolean): AuthorizationVerdict | undefined {
+    if (target.capture.state !== 'captured' || target.containerPort === undefined) return undefined;
+    const caller = mtls
+      ? {
+          principal: principalOf(
+            this.options.trustDomain ?? 'cluster.local',
+            scraper.namespace,
+            scraper.serviceAccount,
+          ),
+          namespace: scraper.namespace,
+        }
+      : { principal: '', namespace: '' };
+    return this.authorization.verdict(
+      target.pods.namespace,
+      target.pods.labels,
+      target.containerPort,
+      caller,
     );
   }
 

@@ -3,6 +3,7 @@
  * selection with the operator's nil / {} semantics, sidecar capture per port, and the requirement that follows.
  */
 import { describe, expect, it } from 'vitest';
+import { AuthorizationPolicies } from '../../src/domain/authorization.js';
 import { serviceEndpointTargets } from '../../src/domain/endpoint-targets.js';
 import { Inventory } from '../../src/domain/inventory.js';
 import { PeerAuthentications } from '../../src/domain/peer-authentication.js';
@@ -359,5 +360,119 @@ describe('requirement of a ServiceMonitor endpoint', () => {
     expect(serviceEndpointTargets(model, [service], { port: 'http-metrics' }, [])[0]?.declaredHttp).toBe(
       true,
     );
+  });
+});
+
+describe('AuthorizationPolicies: does the scraper get in', () => {
+  const policy = (namespace: string, name: string, spec: Spec): Item =>
+    Item.create({
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name, namespace },
+      spec,
+    } as Resource);
+  const prom = { principal: 'cluster.local/ns/monitoring/sa/prometheus-k8s', namespace: 'monitoring' };
+  const plainText = { principal: '', namespace: '' };
+  const allowFrom = (source: Spec, extra: Spec = {}): Spec => ({
+    action: 'ALLOW',
+    rules: [{ from: [{ source }], ...extra }],
+  });
+  it.each([
+    ['no policy', [], prom, true],
+    [
+      'an ALLOW policy for someone else denies',
+      [policy('shop', 'a', allowFrom({ principals: ['cluster.local/ns/shop/sa/web'] }))],
+      prom,
+      false,
+    ],
+    [
+      'an ALLOW naming the principal',
+      [policy('shop', 'a', allowFrom({ principals: [prom.principal] }))],
+      prom,
+      true,
+    ],
+    ['an ALLOW by namespace', [policy('shop', 'a', allowFrom({ namespaces: ['monitoring'] }))], prom, true],
+    [
+      'a principal suffix pattern',
+      [policy('shop', 'a', allowFrom({ principals: ['*/sa/prometheus-k8s'] }))],
+      prom,
+      true,
+    ],
+    [
+      'plain text matches no principal, not even *',
+      [policy('shop', 'a', allowFrom({ principals: ['*'] }))],
+      plainText,
+      false,
+    ],
+    [
+      'an ALLOW on another port',
+      [
+        policy(
+          'shop',
+          'a',
+          allowFrom({ namespaces: ['monitoring'] }, { to: [{ operation: { ports: ['9000'] } }] }),
+        ),
+      ],
+      prom,
+      false,
+    ],
+    [
+      'an ALLOW on this port',
+      [
+        policy(
+          'shop',
+          'a',
+          allowFrom({ namespaces: ['monitoring'] }, { to: [{ operation: { ports: ['8080'] } }] }),
+        ),
+      ],
+      prom,
+      true,
+    ],
+    [
+      'an ALLOW on HTTP paths cannot be decided offline',
+      [
+        policy(
+          'shop',
+          'a',
+          allowFrom({ namespaces: ['monitoring'] }, { to: [{ operation: { paths: ['/metrics'] } }] }),
+        ),
+      ],
+      prom,
+      'unknown',
+    ],
+    [
+      'a DENY matching wins over an ALLOW',
+      [
+        policy('shop', 'a', allowFrom({ namespaces: ['monitoring'] })),
+        policy('shop', 'd', {
+          action: 'DENY',
+          rules: [{ from: [{ source: { namespaces: ['monitoring'] } }] }],
+        }),
+      ],
+      prom,
+      false,
+    ],
+    [
+      'a mesh-wide ALLOW in the root namespace applies',
+      [policy('istio-system', 'a', allowFrom({ namespaces: ['istio-system'] }))],
+      prom,
+      false,
+    ],
+    [
+      'a policy for other pods does not apply',
+      [
+        policy('shop', 'a', {
+          selector: { matchLabels: { app: 'web' } },
+          ...allowFrom({ namespaces: ['x'] }),
+        }),
+      ],
+      prom,
+      true,
+    ],
+    ['an empty ALLOW rule allows all', [policy('shop', 'a', { action: 'ALLOW', rules: [{}] })], prom, true],
+    ['an ALLOW policy without rules allows nothing', [policy('shop', 'a', { action: 'ALLOW' })], prom, false],
+  ])('%s', (_name, policies, caller, allowed) => {
+    const verdict = new AuthorizationPolicies(policies, 'istio-system').verdict('shop', cart, 8080, caller);
+    expect(verdict.allowed).toBe(allowed);
   });
 });
