@@ -257,7 +257,7 @@ function networkPolicyWarnings(analysis: Analysis, ctx: FixContext, plan: MergeP
     for (const policy of ingressBlockers(ctx.items, workload, mergedMetricsPort))
       results.push(
         warning(
-          `selects ${workload.item.describe()} for Ingress but no ingress rule admits port ${mergedMetricsPort}, where the merged metrics are now scraped: add port ${mergedMetricsPort} (TCP) for the Prometheus pods`,
+          `selects ${workload.item.describe()} for Ingress, and no policy selecting its pods admits port ${mergedMetricsPort}, where the merged metrics are now scraped: add port ${mergedMetricsPort} (TCP) for the Prometheus pods`,
           { ref: policy.ref, file: policy.file, path: 'spec.ingress' },
         ),
       );

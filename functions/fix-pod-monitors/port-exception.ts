@@ -107,7 +107,12 @@ const at = (item: Item, path?: string) => ({ ref: item.ref, file: item.file, pat
 const portPath = (port: number): string => fieldPath(['spec', 'portLevelMtls', String(port)]);
 
 /** Brings one user policy's added ports to `wanted` (kept entries of monitors this run did not handle included). */
-function reconcilePolicy(item: Item, wanted: readonly AddedPort[], handled: ReadonlySet<string>): Result[] {
+function reconcilePolicy(
+  item: Item,
+  wanted: readonly AddedPort[],
+  reasons: readonly string[],
+  handled: ReadonlySet<string>,
+): Result[] {
   const recorded = addedPorts(item, functionName);
   const final = [...wanted, ...recorded.filter((p) => !handled.has(p.monitor))];
   const results: Result[] = [];
@@ -139,7 +144,7 @@ function reconcilePolicy(item: Item, wanted: readonly AddedPort[], handled: Read
         .join(', ');
       results.push(
         info(
-          `added port ${port} (PERMISSIVE) for ${monitors} to this policy, which already selects the workload: a second policy beside it would be ignored (Istio honours only the oldest)`,
+          `added port ${port} (PERMISSIVE) for ${monitors} to this policy, which already selects the workload: a second policy beside it would be ignored (Istio honours only the oldest); ${reasons.join('; ')}`,
           at(item, portPath(port)),
         ),
       );
@@ -173,13 +178,16 @@ export function applyExceptions(
 ): { generated: Item[]; results: Result[] } {
   const generated: Item[] = [];
   const results: Result[] = [];
-  const edits = new Map<Item, AddedPort[]>();
+  const edits = new Map<Item, { added: AddedPort[]; reasons: string[] }>();
   for (const [workload, entry] of exceptions) {
     const why = entry.reasons.join('; ');
     const own = existingPolicy(workload, ctx);
     if (own) {
       const added = entry.ports.flatMap((port) => entry.monitors.map((monitor) => ({ port, monitor })));
-      edits.set(own.item, [...(edits.get(own.item) ?? []), ...added]);
+      const edit = edits.get(own.item) ?? { added: [], reasons: [] };
+      edit.added.push(...added);
+      edit.reasons.push(...entry.reasons.filter((r) => !edit.reasons.includes(r)));
+      edits.set(own.item, edit);
       continue;
     }
     const policy = peerAuthentication(workload, entry);
@@ -195,7 +203,10 @@ export function applyExceptions(
     (item) =>
       item.kind === 'PeerAuthentication' && (edits.has(item) || addedPorts(item, functionName).length > 0),
   );
-  for (const item of policies) results.push(...reconcilePolicy(item, edits.get(item) ?? [], handled));
+  for (const item of policies)
+    results.push(
+      ...reconcilePolicy(item, edits.get(item)?.added ?? [], edits.get(item)?.reasons ?? [], handled),
+    );
   return { generated, results };
 }
 

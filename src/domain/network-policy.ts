@@ -31,14 +31,20 @@ function admits(rule: { [key: string]: Json }, port: number): boolean {
   });
 }
 
-/** The NetworkPolicies of the list that select these pods for Ingress and whose ingress rules admit no traffic to `port`. */
+/**
+ * The NetworkPolicies of the list that isolate these pods for Ingress, when together they admit nothing on `port`
+ * (empty when none isolates them or one of them admits it: policies add up, one admitting rule is enough).
+ */
 export function ingressBlockers(items: readonly Item[], pods: PodSource, port: number): Item[] {
-  return items.filter((item) => {
+  const isolating = items.filter((item) => {
     if (!isNetworkPolicy(item) || (item.namespace ?? '') !== pods.namespace) return false;
     const spec = asObject(item.data.spec) ?? {};
     const selector = toLabelSelector(spec.podSelector ?? {});
-    if (!selector || !matchesSelector(selector, pods.labels) || !isolatesIngress(spec)) return false;
-    const rules = Array.isArray(spec.ingress) ? spec.ingress : [];
-    return !rules.some((rule) => admits(asObject(rule) ?? {}, port));
+    return selector !== undefined && matchesSelector(selector, pods.labels) && isolatesIngress(spec);
   });
+  const admitted = isolating.some((item) => {
+    const rules = asObject(item.data.spec)?.ingress;
+    return Array.isArray(rules) && rules.some((rule) => admits(asObject(rule) ?? {}, port));
+  });
+  return admitted ? [] : isolating;
 }
