@@ -1,6 +1,7 @@
 /** Config of fix-pod-monitors (kind FixPodMonitors). */
 import { z } from 'zod';
 import { certDirField, scrapeClassField, unknownTargetsField } from '../../src/domain/istio-certs.js';
+import { meshMtlsField, rootNamespaceField } from '../../src/domain/scrape-path.js';
 import { selectionFields } from '../../src/domain/selection.js';
 
 /** The ways out for a PodMonitor under STRICT mTLS, and a dry run. */
@@ -49,6 +50,8 @@ export const fixPodMonitorsSchema = z.strictObject({
     .default([])
     .describe('port-exception: container ports that also serve other traffic (refused)'),
   unknownTargets: unknownTargetsField,
+  meshMtls: meshMtlsField,
+  rootNamespace: rootNamespaceField,
   ...selectionFields,
 });
 

@@ -1,6 +1,7 @@
 /** What every strategy gets and gives. */
 
 import type { Inventory } from '../../src/domain/inventory.js';
+import type { ScrapeModel } from '../../src/domain/scrape-path.js';
 import type { Item, Result } from '../../src/krm/index.js';
 import type { FixPodMonitorsConfig } from './config.js';
 
@@ -10,6 +11,8 @@ export const functionName = 'fix-pod-monitors';
 /** Shared, read-only inputs of a run. */
 export interface FixContext {
   inventory: Inventory;
+  /** The scrape path, with this function's own port exceptions left out. */
+  model: ScrapeModel;
   config: FixPodMonitorsConfig;
   items: readonly Item[];
 }

@@ -5,21 +5,22 @@
  */
 
 import { generatedBy } from '../../src/domain/generated.js';
-import { Inventory } from '../../src/domain/inventory.js';
 import { monitoringGroups } from '../../src/domain/kinds.js';
 import { stringMap } from '../../src/domain/label-selector.js';
 import type { PodSource } from '../../src/domain/pod-sources.js';
+import { ScrapeModel } from '../../src/domain/scrape-path.js';
 import { isSelected } from '../../src/domain/selection.js';
 import { defineFunction, error, type Item, info, type Result, warning } from '../../src/krm/index.js';
 import { type Analysis, analyse } from './analysis.js';
 import { type FixPodMonitorsConfig, fixPodMonitorsSchema, type Strategy } from './config.js';
 import { type FixContext, functionName, monitorRef, type StrategyOutcome, unchanged } from './context.js';
+import { verdictOf } from './decision.js';
 import { mergedFor, undoMerge } from './merge-markers.js';
 import { applyMergeMetrics } from './merge-metrics.js';
-import { exceptionPorts, exceptionWarnings, peerAuthentication } from './port-exception.js';
+import { applyExceptions, type ExceptionEntry, exceptionPorts, exceptionWarnings } from './port-exception.js';
 import { generatedKinds, reconcileGenerated, restoreReplaced } from './reconcile.js';
 import { report } from './report.js';
-import { applyScrapeClass, scrapeClassPrerequisites } from './scrape-class.js';
+import { applyScrapeClass, scrapeClassPrerequisites, undoScrapeClass } from './scrape-class.js';
 import { fixScrapeConfig, reportProbe } from './scrape-configs.js';
 import { applyServiceMonitor } from './service-monitor.js';
 
@@ -38,55 +39,24 @@ export function strategyFor(monitor: Item, config: FixPodMonitorsConfig): Strate
   return config.strategy;
 }
 
-/** Leaves monitors whose targets need no fix, with the reason; undefined when the strategy should run. */
-function membershipGate(analysis: Analysis, config: FixPodMonitorsConfig): StrategyOutcome | undefined {
-  const { membership } = analysis.targets;
-  const at = analysis.at();
-  switch (membership.state) {
-    case 'mesh':
-      return undefined;
-    case 'plain':
-      return unchanged(info(`targets are outside the mesh (${membership.reason}): no fix needed`, at));
-    case 'ambient':
-      return unchanged(
-        warning(`${membership.reason}: no sidecar, the cert recipe does not apply; left as is`, at),
-      );
-    case 'mixed':
-      return unchanged(
-        warning(
-          `targets are partly in and partly outside the mesh (${membership.reason}); split the monitor`,
-          at,
-        ),
-      );
-    case 'unknown':
-      if (config.unknownTargets === 'skip') {
-        return unchanged(
-          info(`the list shows nothing about the targets (${membership.reason}); unknownTargets: skip`, at),
-        );
-      }
-      return undefined;
-  }
-}
-
 interface Exceptions {
-  ports: Map<PodSource, { ports: number[]; monitors: string[] }>;
+  ports: Map<PodSource, ExceptionEntry>;
 }
 
 function applyStrategy(
-  strategy: Strategy,
+  strategy: Exclude<Strategy, 'report'>,
   analysis: Analysis,
   ctx: FixContext,
   exceptions: Exceptions,
+  reason: string,
 ): StrategyOutcome {
   switch (strategy) {
     case 'scrape-class':
-      return applyScrapeClass(analysis, ctx);
+      return applyScrapeClass(analysis, ctx, reason);
     case 'service-monitor':
-      return applyServiceMonitor(analysis, ctx);
+      return applyServiceMonitor(analysis, ctx, reason);
     case 'merge-metrics':
-      return applyMergeMetrics(analysis, ctx);
-    case 'report':
-      return unchanged(report(analysis, ctx));
+      return applyMergeMetrics(analysis, ctx, reason);
     case 'port-exception': {
       const plan = exceptionPorts(analysis, ctx);
       if ('refusal' in plan)
@@ -94,9 +64,10 @@ function applyStrategy(
           refusalError(`port-exception cannot work here: ${plan.refusal}; nothing changed`, analysis),
         );
       for (const [workload, ports] of plan.ports) {
-        const entry = exceptions.ports.get(workload) ?? { ports: [], monitors: [] };
+        const entry = exceptions.ports.get(workload) ?? { ports: [], monitors: [], reasons: [] };
         for (const port of ports) if (!entry.ports.includes(port)) entry.ports.push(port);
         entry.monitors.push(monitorRef(analysis.monitor));
+        if (!entry.reasons.includes(reason)) entry.reasons.push(reason);
         exceptions.ports.set(workload, entry);
       }
       return unchanged(...exceptionWarnings(analysis, plan.ports, ctx));
@@ -120,7 +91,12 @@ interface RunState {
   /** Workloads merge-metrics annotated in this run. */
   merged: Set<Item>;
   exceptions: Exceptions;
+  tally: { fixed: Map<string, number>; noFix: number; left: number; reported: number };
 }
+
+const count = (tally: Map<string, number>, key: string): void => {
+  tally.set(key, (tally.get(key) ?? 0) + 1);
+};
 
 function handlePodMonitor(item: Item, ctx: FixContext, state: RunState): void {
   const analysis = analyse(item, ctx.inventory);
@@ -146,15 +122,33 @@ function handlePodMonitor(item: Item, ctx: FixContext, state: RunState): void {
       ),
     );
   }
-  const gate = strategy === 'report' ? undefined : membershipGate(analysis, ctx.config);
-  const outcome = gate ?? applyStrategy(strategy, analysis, ctx, state.exceptions);
-  if (strategy !== 'report') state.handled.add(monitorRef(item));
+  if (strategy === 'report') {
+    state.tally.reported++;
+    state.results.push(report(analysis, ctx));
+    return;
+  }
+  state.handled.add(monitorRef(item));
+  const verdict = verdictOf(analysis, ctx);
+  if (verdict.need === 'none') {
+    state.tally.noFix++;
+    state.results.push(info(`no fix needed: ${verdict.reason}`, analysis.at()));
+    state.results.push(...undoScrapeClass(analysis, ctx, verdict.reason));
+    return;
+  }
+  if (verdict.need === 'leave') {
+    state.tally.left++;
+    state.results.push((verdict.severity === 'warning' ? warning : info)(verdict.reason, analysis.at()));
+    return;
+  }
+  const outcome = applyStrategy(strategy, analysis, ctx, state.exceptions, verdict.reason);
   state.results.push(...outcome.results);
   state.wanted.push(...outcome.generated);
   if (outcome.removeMonitor) state.removed.add(item);
   for (const workload of outcome.merged ?? []) state.merged.add(workload);
   const failed = outcome.results.some((r) => r.severity === 'error');
-  if (!gate && strategy === 'scrape-class' && !failed) state.classUsers.push(item);
+  if (failed) state.tally.left++;
+  else count(state.tally.fixed, strategy);
+  if (strategy === 'scrape-class' && !failed) state.classUsers.push(item);
 }
 
 function handle(item: Item, ctx: FixContext, state: RunState): void {
@@ -184,6 +178,14 @@ function undoStaleMerges(items: readonly Item[], state: RunState): Result[] {
   return results;
 }
 
+function summary(state: RunState): Result {
+  const fixed = [...state.tally.fixed.values()].reduce((a, b) => a + b, 0);
+  const by = [...state.tally.fixed].map(([strategy, n]) => `${strategy} ${n}`).join(', ');
+  return info(
+    `fix-pod-monitors: ${fixed} PodMonitor(s) fixed${by ? ` (${by})` : ''}, ${state.tally.noFix} needed no fix, ${state.tally.left} left as they were${state.tally.reported > 0 ? `, ${state.tally.reported} reported (strategy report)` : ''}; ${state.wanted.length} resource(s) generated, ${state.removed.size} replaced`,
+  );
+}
+
 const handledKinds = new Set(['PodMonitor', 'ScrapeConfig', 'Probe']);
 
 /** The fix-pod-monitors function. */
@@ -197,8 +199,10 @@ export const fixPodMonitors = defineFunction({
   run(input, config) {
     const restorable = (item: Item): boolean =>
       isSelected(item, config) && strategyFor(item, config) !== 'report';
-    const items = [...input, ...restoreReplaced(input).filter(restorable)];
-    const ctx: FixContext = { inventory: new Inventory(items), config, items };
+    const restored = restoreReplaced(input).filter(restorable);
+    const items = [...input, ...restored];
+    const model = new ScrapeModel(items, { ...config, ignoreExceptionsBy: functionName });
+    const ctx: FixContext = { inventory: model.inventory, model, config, items };
     const state: RunState = {
       results: [],
       wanted: [],
@@ -207,16 +211,34 @@ export const fixPodMonitors = defineFunction({
       classUsers: [],
       merged: new Set(),
       exceptions: { ports: new Map() },
+      tally: { fixed: new Map(), noFix: 0, left: 0, reported: 0 },
     };
     for (const item of items) {
       if (handledKinds.has(item.kind) && isSelected(item, config)) handle(item, ctx, state);
     }
-    for (const [workload, entry] of state.exceptions.ports) {
-      state.wanted.push(peerAuthentication(workload, entry.ports, entry.monitors));
-    }
+    const exceptions = applyExceptions(state.exceptions.ports, ctx, state.handled);
+    state.wanted.push(...exceptions.generated);
+    state.results.push(...exceptions.results);
     if (state.classUsers.length > 0) state.results.push(...scrapeClassPrerequisites(ctx, state.classUsers));
     state.results.push(...undoStaleMerges(items, state));
     const kept = items.filter((item) => !state.removed.has(item));
+    for (const monitor of restored)
+      if (!state.removed.has(monitor))
+        state.results.push(
+          info(
+            'brought back from the copy stored when an earlier run replaced it: this run keeps the PodMonitor',
+            {
+              ref: monitor.ref,
+            },
+          ),
+        );
+    if (model.assumptionUsed)
+      state.results.push(
+        info(
+          `the list has no mesh-wide PeerAuthentication in ${config.rootNamespace}: assumed meshMtls: ${config.meshMtls} where no namespace or workload policy decides`,
+        ),
+      );
+    state.results.push(summary(state));
     return { items: reconcileGenerated(kept, state.wanted, state.handled), results: state.results };
   },
 });

@@ -1,14 +1,49 @@
 /**
  * port-exception: keep the PodMonitor and open only the metrics port of only the selected workloads to plain
- * text, with a workload-scoped PeerAuthentication (STRICT, portLevelMtls PERMISSIVE on the container port number).
+ * text: `portLevelMtls` PERMISSIVE on the container port number, with `mtls.mode: UNSET` so the rest of the
+ * workload keeps the mode its namespace or the mesh gives it (never a tightened one). Where a workload policy with
+ * the workload's own selector exists, the port goes into that policy (Istio honours only the oldest of several),
+ * recorded on it (src/domain/port-exceptions.ts) so a later run can take back exactly that port.
  */
 
+import { isMap, isScalar, type YAMLMap } from 'yaml';
 import { generatedBy, generatedMetadata } from '../../src/domain/generated.js';
 import { matchesSelector, stringMap, toLabelSelector } from '../../src/domain/label-selector.js';
+import { oldest, type PeerPolicy } from '../../src/domain/peer-authentication.js';
 import type { PodSource } from '../../src/domain/pod-sources.js';
-import { asObject, Item, type Result, warning } from '../../src/krm/index.js';
+import {
+  type AddedPort,
+  addedPorts,
+  exceptionPortsAnnotation,
+  exceptionPortsByAnnotation,
+  formatAddedPorts,
+} from '../../src/domain/port-exceptions.js';
+import {
+  asObject,
+  ensureMap,
+  ensureMapPath,
+  fieldPath,
+  Item,
+  info,
+  mapAt,
+  type Result,
+  setScalar,
+  toNode,
+  warning,
+} from '../../src/krm/index.js';
 import { type Analysis, describePort, scrapedWorkloads } from './analysis.js';
 import { type FixContext, functionName } from './context.js';
+
+/** The workload's own pod selector (Deployment spec.selector.matchLabels), else its pod template labels. */
+function workloadSelector(workload: PodSource): Record<string, string> {
+  const matchLabels = stringMap(asObject(asObject(asObject(workload.item.data.spec)?.selector))?.matchLabels);
+  return Object.keys(matchLabels).length > 0 ? matchLabels : workload.labels;
+}
+
+/** The user's workload policy with exactly the workload's selector (the oldest, as Istio honours it), if any. */
+export function existingPolicy(workload: PodSource, ctx: FixContext): PeerPolicy | undefined {
+  return oldest(ctx.model.policies.policiesWithSelector(workload.namespace, workloadSelector(workload)));
+}
 
 /** Container ports per workload that this monitor needs opened, or why not. */
 export function exceptionPorts(
@@ -29,6 +64,12 @@ export function exceptionPorts(
           refusal: `port ${port} of ${workload.item.describe()} also serves other traffic (sharedPorts)`,
         };
       }
+      const own = existingPolicy(workload, ctx);
+      const set = own?.ports.get(port);
+      if (own && set !== undefined)
+        return {
+          refusal: `PeerAuthentication/${own.namespace}/${own.item.name} already sets port ${port} to ${set} itself; change it there`,
+        };
       const numbers = ports.get(workload) ?? [];
       if (!numbers.includes(port)) numbers.push(port);
       ports.set(workload, numbers);
@@ -37,20 +78,17 @@ export function exceptionPorts(
   return { ports };
 }
 
-/** The workload's own pod selector (Deployment spec.selector.matchLabels), else its pod template labels. */
-function workloadSelector(workload: PodSource): Record<string, string> {
-  const matchLabels = stringMap(asObject(asObject(asObject(workload.item.data.spec)?.selector))?.matchLabels);
-  return Object.keys(matchLabels).length > 0 ? matchLabels : workload.labels;
+/** Ports one run opens on one workload, for which monitors, and why. */
+export interface ExceptionEntry {
+  ports: number[];
+  monitors: string[];
+  reasons: string[];
 }
 
-/** One PeerAuthentication per workload, carrying every port any monitor needs opened there. */
-export function peerAuthentication(
-  workload: PodSource,
-  ports: readonly number[],
-  monitors: readonly string[],
-): Item {
+/** A generated PeerAuthentication per workload, carrying every port any monitor needs opened there. */
+export function peerAuthentication(workload: PodSource, entry: ExceptionEntry): Item {
   const portLevelMtls = Object.fromEntries(
-    [...ports].sort((a, b) => a - b).map((p) => [String(p), { mode: 'PERMISSIVE' }]),
+    [...entry.ports].sort((a, b) => a - b).map((p) => [String(p), { mode: 'PERMISSIVE' }]),
   );
   return Item.create({
     apiVersion: 'security.istio.io/v1',
@@ -59,17 +97,129 @@ export function peerAuthentication(
       functionName,
       `${workload.item.name}-metrics-port`,
       workload.namespace,
-      monitors,
+      entry.monitors,
     ),
     spec: {
       selector: { matchLabels: workloadSelector(workload) },
-      mtls: { mode: 'STRICT' },
+      mtls: { mode: 'UNSET' },
       portLevelMtls,
     },
   });
 }
 
-/** Warnings for the plain-text opening, and for user PeerAuthentications that also select the workload. */
+/** The `portLevelMtls` key node for a port (written `8080:` or `"8080":`), if the map has one. */
+function portKey(ports: YAMLMap, port: number): unknown {
+  return ports.items.find((pair) => isScalar(pair.key) && String(pair.key.value) === String(port))?.key;
+}
+
+const at = (item: Item, path?: string) => ({ ref: item.ref, file: item.file, path });
+const portPath = (port: number): string => fieldPath(['spec', 'portLevelMtls', String(port)]);
+
+/** Brings one user policy's added ports to `wanted` (kept entries of monitors this run did not handle included). */
+function reconcilePolicy(
+  item: Item,
+  wanted: readonly AddedPort[],
+  reasons: readonly string[],
+  handled: ReadonlySet<string>,
+): Result[] {
+  const recorded = addedPorts(item, functionName);
+  const final = [...wanted, ...recorded.filter((p) => !handled.has(p.monitor))];
+  const results: Result[] = [];
+  const spec = ensureMapPath(item.node, ['spec']);
+  const ports =
+    spec && (final.length > 0 ? ensureMap(spec, 'portLevelMtls') : mapAt(spec, ['portLevelMtls']));
+  const keep = new Set(final.map((p) => p.port));
+  if (ports) {
+    for (const { port, monitor } of recorded) {
+      if (keep.has(port)) continue;
+      const key = portKey(ports, port);
+      if (key === undefined) continue;
+      ports.delete(key);
+      results.push(
+        info(
+          `removed port ${port} that fix-pod-monitors added for ${monitor}: no longer needed`,
+          at(item, portPath(port)),
+        ),
+      );
+    }
+    for (const port of keep) {
+      const key = portKey(ports, port);
+      const current = key === undefined ? undefined : ports.get(key, true);
+      if (isMap(current) && current.get('mode') === 'PERMISSIVE') continue;
+      ports.set(key ?? String(port), toNode({ mode: 'PERMISSIVE' }));
+      const monitors = final
+        .filter((p) => p.port === port)
+        .map((p) => p.monitor)
+        .join(', ');
+      results.push(
+        info(
+          `added port ${port} (PERMISSIVE) for ${monitors} to this policy, which already selects the workload: a second policy beside it would be ignored (Istio honours only the oldest); ${reasons.join('; ')}`,
+          at(item, portPath(port)),
+        ),
+      );
+    }
+    if (spec && ports.items.length === 0) spec.delete('portLevelMtls');
+  }
+  const metadata = ensureMapPath(item.node, ['metadata']);
+  const annotations =
+    metadata && (final.length > 0 ? ensureMap(metadata, 'annotations') : mapAt(metadata, ['annotations']));
+  if (metadata && annotations) {
+    if (final.length > 0) {
+      setScalar(annotations, exceptionPortsByAnnotation, functionName);
+      setScalar(annotations, exceptionPortsAnnotation, formatAddedPorts(final));
+    } else {
+      annotations.delete(exceptionPortsByAnnotation);
+      annotations.delete(exceptionPortsAnnotation);
+      if (annotations.items.length === 0) metadata.delete('annotations');
+    }
+  }
+  return results;
+}
+
+/**
+ * Turns the run's exceptions into generated PeerAuthentications or ports added to the user's own policy, and
+ * takes back ports added earlier for monitors this run handled that no longer need them.
+ */
+export function applyExceptions(
+  exceptions: ReadonlyMap<PodSource, ExceptionEntry>,
+  ctx: FixContext,
+  handled: ReadonlySet<string>,
+): { generated: Item[]; results: Result[] } {
+  const generated: Item[] = [];
+  const results: Result[] = [];
+  const edits = new Map<Item, { added: AddedPort[]; reasons: string[] }>();
+  for (const [workload, entry] of exceptions) {
+    const why = entry.reasons.join('; ');
+    const own = existingPolicy(workload, ctx);
+    if (own) {
+      const added = entry.ports.flatMap((port) => entry.monitors.map((monitor) => ({ port, monitor })));
+      const edit = edits.get(own.item) ?? { added: [], reasons: [] };
+      edit.added.push(...added);
+      edit.reasons.push(...entry.reasons.filter((r) => !edit.reasons.includes(r)));
+      edits.set(own.item, edit);
+      continue;
+    }
+    const policy = peerAuthentication(workload, entry);
+    generated.push(policy);
+    results.push(
+      info(
+        `generated for ${entry.monitors.join(', ')}: opens port ${entry.ports.join(', ')} to plain text (PERMISSIVE), as ${why}; mtls.mode UNSET leaves the rest of ${workload.item.describe()} as its namespace or the mesh decides`,
+        at(policy, 'spec.portLevelMtls'),
+      ),
+    );
+  }
+  const policies = ctx.items.filter(
+    (item) =>
+      item.kind === 'PeerAuthentication' && (edits.has(item) || addedPorts(item, functionName).length > 0),
+  );
+  for (const item of policies)
+    results.push(
+      ...reconcilePolicy(item, edits.get(item)?.added ?? [], edits.get(item)?.reasons ?? [], handled),
+    );
+  return { generated, results };
+}
+
+/** Warnings for the plain-text opening, and for other user PeerAuthentications that also select the workload. */
 export function exceptionWarnings(
   analysis: Analysis,
   ports: Map<PodSource, number[]>,
@@ -77,14 +227,16 @@ export function exceptionWarnings(
 ): Result[] {
   const results: Result[] = [];
   for (const [workload, numbers] of ports) {
+    const own = existingPolicy(workload, ctx)?.item;
     results.push(
       warning(
-        `port ${numbers.join(', ')} of ${workload.item.describe()} now accepts plain-text callers from anywhere (PERMISSIVE); the rest of the workload stays STRICT`,
+        `port ${numbers.join(', ')} of ${workload.item.describe()} now accepts plain-text callers from anywhere (PERMISSIVE); the rest of the workload keeps its mode`,
         analysis.at(),
       ),
     );
     for (const item of ctx.items) {
       if (
+        item === own ||
         item.kind !== 'PeerAuthentication' ||
         item.namespace !== workload.namespace ||
         generatedBy(item) === functionName

@@ -2,6 +2,7 @@
 import { info, type Result } from '../../src/krm/index.js';
 import type { Analysis } from './analysis.js';
 import type { FixContext } from './context.js';
+import { verdictOf } from './decision.js';
 import { mergePlan } from './merge-metrics.js';
 import { exceptionPorts } from './port-exception.js';
 import { scrapeClassRefusal } from './scrape-class.js';
@@ -10,7 +11,7 @@ import { serviceMonitorPlan } from './service-monitor.js';
 /** One info result listing each strategy with "applies" or the reason it does not. */
 export function report(analysis: Analysis, ctx: FixContext): Result {
   const lines: string[] = [];
-  const scrape = scrapeClassRefusal(analysis);
+  const scrape = scrapeClassRefusal(analysis, ctx);
   lines.push(
     `scrape-class: ${scrape ?? `applies (Prometheus needs scrape class ${ctx.config.scrapeClass.name}, operator v0.74+)`}`,
   );
@@ -36,6 +37,8 @@ export function report(analysis: Analysis, ctx: FixContext): Result {
         : `applies (opens ${[...exception.ports].map(([w, p]) => `${w.item.describe()} port ${p.join(',')}`).join('; ')} to plain text)`
     }`,
   );
-  lines.push(`membership: ${analysis.targets.membership.state} (${analysis.targets.membership.reason})`);
+  const verdict = verdictOf(analysis, ctx);
+  const need = { fix: 'a fix is needed', none: 'no fix needed', leave: 'left as is' }[verdict.need];
+  lines.push(`scrape path: ${need} (${verdict.reason})`);
   return info(lines.join('; '), analysis.at());
 }

@@ -11,8 +11,24 @@ import {
   originalJson,
 } from '../../src/domain/generated.js';
 import { istioTlsConfig } from '../../src/domain/istio-certs.js';
-import { matchesServiceSelector, stringMap } from '../../src/domain/label-selector.js';
-import { asObject, error, Item, type Json } from '../../src/krm/index.js';
+import {
+  asServiceSelector,
+  equalityLabels,
+  matchesServiceSelector,
+  stringMap,
+  toLabelSelector,
+} from '../../src/domain/label-selector.js';
+import { loadsMonitor, type Scraper } from '../../src/domain/scrapers.js';
+import {
+  asObject,
+  error,
+  Item,
+  info,
+  type Json,
+  type Result,
+  type ResultTarget,
+  warning,
+} from '../../src/krm/index.js';
 import { type Analysis, describePort, type EndpointFacts, scrapedWorkloads } from './analysis.js';
 import { type FixContext, functionName, monitorRef, type StrategyOutcome, unchanged } from './context.js';
 
@@ -64,7 +80,12 @@ interface PortPlan {
 type Plan = {
   ports: PortPlan[];
   reuse?: { selector: Record<string, string>; names: string[]; portNames: string[] };
+  /** The Service selector a generated Service gets (the PodMonitor's equality selector). */
+  serviceSelector?: Record<string, string>;
 };
+
+/** Why the strategy cannot apply; `where` points at the field to change when it is not the PodMonitor's. */
+type Refusal = { refusal: string; where?: ResultTarget };
 
 function portPlans(analysis: Analysis): PortPlan[] | string {
   const plans: PortPlan[] = [];
@@ -125,7 +146,7 @@ function reusableServices(analysis: Analysis, ctx: FixContext, ports: PortPlan[]
 }
 
 /** Why the strategy cannot apply, or the plan. */
-export function serviceMonitorPlan(analysis: Analysis, ctx: FixContext): Plan | { refusal: string } {
+export function serviceMonitorPlan(analysis: Analysis, ctx: FixContext): Plan | Refusal {
   if (analysis.appEndpoints.length === 0) return { refusal: 'no endpoint needs a fix' };
   if (analysis.appEndpoints.length !== analysis.endpoints.length) {
     return {
@@ -138,16 +159,16 @@ export function serviceMonitorPlan(analysis: Analysis, ctx: FixContext): Plan | 
   if (typeof ports === 'string') return { refusal: ports };
   const reuse = reusableServices(analysis, ctx, ports);
   if (reuse) return { ports, reuse };
-  if ((analysis.targets.selector.matchExpressions ?? []).length > 0) {
-    return {
-      refusal:
-        'the selector uses matchExpressions, which a Service selector cannot express, and no Service in the list fits',
-    };
-  }
-  if (Object.keys(analysis.targets.selector.matchLabels ?? {}).length === 0) {
+  const serviceSelector = asServiceSelector(analysis.targets.selector);
+  if (!serviceSelector) {
+    if (equalityLabels(analysis.targets.selector).rest.length > 0)
+      return {
+        refusal:
+          'the selector uses matchExpressions other than a single-value In, which a Service selector cannot express, and no Service in the list fits',
+      };
     return { refusal: 'the selector is empty, and a Service needs labels to select pods' };
   }
-  return { ports };
+  return { ports, serviceSelector };
 }
 
 function jobRelabelings(analysis: Analysis): Json[] {
@@ -172,7 +193,12 @@ function jobRelabelings(analysis: Analysis): Json[] {
   return rules;
 }
 
-function generatedService(analysis: Analysis, namespace: string, ports: PortPlan[]): Item {
+function generatedService(
+  analysis: Analysis,
+  namespace: string,
+  ports: PortPlan[],
+  selector: Record<string, string>,
+): Item {
   const monitor = analysis.monitor;
   return Item.create({
     apiVersion: 'v1',
@@ -182,13 +208,18 @@ function generatedService(analysis: Analysis, namespace: string, ports: PortPlan
     }),
     spec: {
       clusterIP: 'None',
-      selector: analysis.targets.selector.matchLabels ?? {},
+      selector,
       ports: ports.map((p) => ({ name: p.name, port: p.number, targetPort: p.target })),
     },
   });
 }
 
-function serviceMonitor(analysis: Analysis, ctx: FixContext, plan: Plan): Item {
+function serviceMonitor(
+  analysis: Analysis,
+  ctx: FixContext,
+  plan: Plan,
+  labels: Record<string, string>,
+): Item {
   const monitor = analysis.monitor;
   const spec = asObject(monitor.data.spec) ?? {};
   const carried = Object.fromEntries(
@@ -198,7 +229,7 @@ function serviceMonitor(analysis: Analysis, ctx: FixContext, plan: Plan): Item {
     apiVersion: monitor.apiVersion,
     kind: 'ServiceMonitor',
     metadata: generatedMetadata(functionName, monitor.name, monitor.namespace ?? '', [monitorRef(monitor)], {
-      labels: stringMap(asObject(monitor.data.metadata)?.labels),
+      labels,
       annotations: { [originalAnnotation]: originalJson(monitor.data) },
     }),
     spec: {
@@ -222,17 +253,123 @@ function serviceMonitor(analysis: Analysis, ctx: FixContext, plan: Plan): Item {
   });
 }
 
-/** Replaces the PodMonitor by a ServiceMonitor (and a headless Service where none fits). */
-export function applyServiceMonitor(analysis: Analysis, ctx: FixContext): StrategyOutcome {
+const selectorField = 'serviceMonitorSelector';
+const namespaceField = 'serviceMonitorNamespaceSelector';
+
+/**
+ * The labels the ServiceMonitor needs so that every Prometheus that loaded the PodMonitor loads it too: the
+ * PodMonitor's, plus what each one's serviceMonitorSelector asks by equality; or the Prometheus and field to change.
+ */
+function monitorLabels(
+  analysis: Analysis,
+  loaders: readonly Scraper[],
+): { labels: Record<string, string> } | Refusal {
+  const labels = stringMap(asObject(analysis.monitor.data.metadata)?.labels);
+  const required: Record<string, [string, Scraper]> = {};
+  for (const scraper of loaders) {
+    const where = { ref: scraper.item.ref, file: scraper.item.file, path: `spec.${selectorField}` };
+    const value = asObject(scraper.item.data.spec)?.[selectorField];
+    if (value === undefined || value === null)
+      return {
+        refusal: `${scraper.label} loads it but has no ${selectorField}, which loads no ServiceMonitor: add spec.${selectorField} (e.g. matchLabels the ServiceMonitor can carry)`,
+        where,
+      };
+    const selector = toLabelSelector(value);
+    if (!selector)
+      return { refusal: `${scraper.label}: ${selectorField} is not a valid label selector`, where };
+    for (const [key, wanted] of Object.entries(equalityLabels(selector).labels)) {
+      const other = required[key];
+      if (other && other[0] !== wanted)
+        return {
+          refusal: `${other[1].label} needs label ${key}: ${other[0]} and ${scraper.label} ${key}: ${wanted} on the ServiceMonitor; align their ${selectorField}`,
+          where,
+        };
+      required[key] = [wanted, scraper];
+      labels[key] = wanted;
+    }
+  }
+  return { labels };
+}
+
+/** Whether each loader loads the generated ServiceMonitor, as the operator would decide. */
+function loadingProblems(ctx: FixContext, loaders: readonly Scraper[], monitor: Item): Refusal | Result[] {
+  const results: Result[] = [];
+  for (const scraper of loaders) {
+    const loading = loadsMonitor(ctx.inventory, scraper, monitor);
+    const field = loading.reason.includes(namespaceField) ? namespaceField : selectorField;
+    const where = { ref: scraper.item.ref, file: scraper.item.file, path: `spec.${field}` };
+    if (loading.loads === false)
+      return {
+        refusal: `${loading.reason}, so it would not load the ServiceMonitor in ${monitor.namespace}: change spec.${field} to cover it`,
+        where,
+      };
+    if (loading.loads === 'unknown')
+      results.push(warning(`may not load ${monitor.describe()}: ${loading.reason}`, where));
+    if (!scraper.mountsCerts)
+      results.push(
+        warning(
+          `loads ${monitor.describe()} (https with Istio's cert files) but does not mount the istio-certs volume: run mount-istio-certs`,
+          { ref: scraper.item.ref, file: scraper.item.file, path: 'spec.volumeMounts' },
+        ),
+      );
+  }
+  return results;
+}
+
+function refused(analysis: Analysis, refusal: Refusal): StrategyOutcome {
+  return unchanged(
+    error(
+      `service-monitor cannot work for ${analysis.monitor.describe()}: ${refusal.refusal}; nothing changed`,
+      refusal.where ?? analysis.at(),
+    ),
+  );
+}
+
+/** Replaces the PodMonitor by a ServiceMonitor (and a headless Service where none fits) that its Prometheus loads. */
+export function applyServiceMonitor(analysis: Analysis, ctx: FixContext, reason: string): StrategyOutcome {
   const plan = serviceMonitorPlan(analysis, ctx);
-  if ('refusal' in plan)
-    return unchanged(
-      error(`service-monitor cannot work here: ${plan.refusal}; nothing changed`, analysis.at()),
+  if ('refusal' in plan) return refused(analysis, plan);
+  const loaders = ctx.model.scrapersOf(analysis.monitor).map((l) => l.scraper);
+  const labels = monitorLabels(analysis, loaders);
+  if ('refusal' in labels) return refused(analysis, labels);
+  const monitor = serviceMonitor(analysis, ctx, plan, labels.labels);
+  const loading = loadingProblems(ctx, loaders, monitor);
+  if (!Array.isArray(loading)) return refused(analysis, loading);
+  const results: Result[] = [...loading];
+  const notLoaded = ctx.model.whyNotLoaded(analysis.monitor);
+  if (notLoaded)
+    results.push(
+      warning(
+        `no Prometheus in the list loads this PodMonitor (${notLoaded}); the ServiceMonitor carries its labels`,
+        analysis.at(),
+      ),
     );
-  const generated = [serviceMonitor(analysis, ctx, plan)];
+  const loadedBy = loaders.length > 0 ? `, loaded by ${loaders.map((s) => s.label).join(', ')}` : '';
+  results.push(
+    info(`generated: https with the cert files in ${ctx.config.certDir} (${reason})${loadedBy}`, {
+      ref: monitor.ref,
+      path: 'spec.endpoints',
+    }),
+  );
+  const generated = [monitor];
   if (!plan.reuse) {
     const namespaces = [...new Set(analysis.targets.workloads.map((w) => w.namespace))];
-    generated.push(...namespaces.map((ns) => generatedService(analysis, ns, plan.ports)));
+    for (const ns of namespaces) {
+      const service = generatedService(analysis, ns, plan.ports, plan.serviceSelector ?? {});
+      generated.push(service);
+      results.push(
+        info(`generated: headless Service selecting the pods of ${analysis.monitor.describe()}`, {
+          ref: service.ref,
+          path: 'spec.selector',
+        }),
+      );
+    }
   }
-  return { results: [], generated, removeMonitor: true };
+  results.push(
+    info(
+      `replaced by ${monitor.describe()}${plan.reuse ? ` through Service ${plan.reuse.names.join(', ')}` : ''}; kept as JSON in its ${originalAnnotation} annotation`,
+      analysis.at(),
+    ),
+  );
+  return { results, generated, removeMonitor: true };
 }

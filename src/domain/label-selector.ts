@@ -77,3 +77,30 @@ export function stringMap(value: unknown): Record<string, string> {
   }
   return out;
 }
+
+/**
+ * The labels a selector asks for by equality: `matchLabels` and `In` expressions with one value. `rest` holds the
+ * expressions that are not equalities, which a plain label map (a Service selector) cannot express.
+ */
+export function equalityLabels(selector: LabelSelector): {
+  labels: Record<string, string>;
+  rest: NonNullable<LabelSelector['matchExpressions']>;
+} {
+  const labels: Record<string, string> = { ...(selector.matchLabels ?? {}) };
+  const rest: NonNullable<LabelSelector['matchExpressions']> = [];
+  for (const expression of selector.matchExpressions ?? []) {
+    const [only, ...more] = expression.values ?? [];
+    const conflicting =
+      only !== undefined && labels[expression.key] !== undefined && labels[expression.key] !== only;
+    if (expression.operator === 'In' && only !== undefined && more.length === 0 && !conflicting)
+      labels[expression.key] = only;
+    else rest.push(expression);
+  }
+  return { labels, rest };
+}
+
+/** The Service selector (a plain label map) that selects exactly what a label selector does, if there is one. */
+export function asServiceSelector(selector: LabelSelector): Record<string, string> | undefined {
+  const { labels, rest } = equalityLabels(selector);
+  return rest.length === 0 && Object.keys(labels).length > 0 ? labels : undefined;
+}

@@ -41,6 +41,8 @@ export interface ScrapeModelOptions {
   rootNamespace: string;
   /** Istio's trust domain, for principals (`cluster.local` unless said). */
   trustDomain?: string;
+  /** Leave out the port exceptions this function made (see `PeerAuthentications`). */
+  ignoreExceptionsBy?: string;
 }
 
 /** One target of an endpoint: a set of pods and the container port the scrape reaches there. */
@@ -86,6 +88,7 @@ export class ScrapeModel {
       items.filter((i) => i.kind === 'PeerAuthentication' && i.group === 'security.istio.io'),
       options.rootNamespace,
       options.meshMtls,
+      options.ignoreExceptionsBy,
     );
     this.authorization = new AuthorizationPolicies(
       items.filter((i) => i.kind === 'AuthorizationPolicy' && i.group === 'security.istio.io'),

@@ -6,7 +6,9 @@ export function inlineAliases(document: Document): void {
   visit(document, {
     Alias(_, alias) {
       const target = alias.resolve(document);
-      return target ? (target.clone() as Node) : alias;
+      // Returning a node replaces this one and visits it again: an unresolved alias returned as itself looped
+      // until the stack ran out. Left in place, it is refused where the item is read.
+      return target ? (target.clone() as Node) : undefined;
     },
   });
   visit(document, {

@@ -5,7 +5,7 @@
  * that the text alone parses to the same data. The others become documents of their own, aliases inlined.
  */
 
-import { Document, isAlias, isMap, type Node, visit, type YAMLMap, type YAMLSeq } from 'yaml';
+import { Document, isAlias, isMap, isNode, type Node, visit, type YAMLMap, type YAMLSeq } from 'yaml';
 import { isTrivia } from '../text/lines.js';
 import { BoundsCheck, exhaustedProblem } from './bounded-parse.js';
 import { inlineAliases } from './inline-aliases.js';
@@ -102,6 +102,15 @@ export function parsedItems(
     (node, index) => !spans[index]?.refusal && !items?.flow && isMap(node) && !node.flow && standsAlone(node),
   );
   inlineAliases(document);
+  // An alias left after inlining names no anchor before it: that item cannot be read, the others can.
+  for (const [index, span] of spans.entries()) {
+    if (span.refusal) continue;
+    // The document's node, not `nodes`: an item that was itself an alias has been replaced by a copy.
+    const dangling = danglingAlias(items?.items[index]);
+    if (dangling === undefined) continue;
+    span.refusal = `the alias *${dangling} names no anchor set before it`;
+    if (items) items.items[index] = null;
+  }
   const out: Item[] = [];
   let previousEnd: number | undefined = itemsStart;
   for (const [index, node] of (items?.items ?? []).entries()) {
@@ -164,4 +173,17 @@ export function streamDocumentItem(text: string, document: Document, isFirst: bo
   if (own.includes('\r')) return undefined;
   // Its bounds were checked (readStream): every alias may be followed.
   return sameAlone(own, 0, contents.toJS(document, { maxAliasCount: -1 }));
+}
+
+/** The source of the first alias still in a node, if any. */
+function danglingAlias(node: unknown): string | undefined {
+  let found: string | undefined;
+  if (!isNode(node)) return undefined;
+  visit(node, {
+    Alias(_, alias) {
+      found = alias.source;
+      return visit.BREAK;
+    },
+  });
+  return found;
 }

@@ -184,7 +184,8 @@ function readIn(
     return values;
   }
   const first = at + 1 < end ? firstContent(lines, at + 1, end) : at;
-  if (lines.code(first, child) === 45) return undefined; // a list where a map was expected
+  // A list where a map was expected (`- ` at the child column; `--- a: b` is a key).
+  if (lines.code(first, child) === 45 && isSpaceOrEnd(lines.code(first, child + 1))) return undefined;
   return readIn(lines, at + 1, end, child, rest, parse);
 }
 

@@ -67,7 +67,7 @@ describe('fix-pod-monitors through kpt fn render in place and kubectl kustomize'
       metadata: { name: 'payments-worker-metrics-port', namespace: 'shop' },
       spec: {
         selector: { matchLabels: { app: 'payments-worker' } },
-        mtls: { mode: 'STRICT' },
+        mtls: { mode: 'UNSET' },
         portLevelMtls: { '9102': { mode: 'PERMISSIVE' } },
       },
     });

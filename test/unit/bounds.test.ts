@@ -91,6 +91,16 @@ describe('reading items', () => {
     expect(read.value?.items[1]?.describe()).toBe('ConfigMap/shop/lol');
   });
 
+  it('an alias without its anchor, on the whole-list path, refuses that item (it looped until the stack ran out)', () => {
+    // A cross-item alias sends the list to the full parser; the second item's alias names no anchor at all.
+    const crossing =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: shop\ndata:\n  k: &x v\n';
+    const dangling =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  namespace: shop\ndata:\n  k: *x\n  j: *nowhere\n';
+    const read = readResourceList(resourceList([crossing, dangling]));
+    expect(read.value?.items.map((item) => item.refusal === undefined)).toEqual([true, false]);
+  });
+
   it(
     'reads a stream with 150 aliases, refuses one with a bomb naming the document',
     { timeout: 20_000 },

@@ -74,8 +74,11 @@ describe('generated Istio resources', () => {
         spec: { mtls: { mode: string }; portLevelMtls: Record<string, { mode: string }> };
       }
     ).spec;
-    // Only the named ports are relaxed; the workload itself stays STRICT.
-    expect(spec.mtls.mode).toBe('STRICT');
+    // Only the named ports are relaxed, and the workload is never tightened: UNSET inherits its namespace's mode.
+    expect(spec.mtls.mode).toBe('UNSET');
+    expect(Object.values(spec.portLevelMtls).map((p) => p.mode)).toEqual(
+      Object.values(spec.portLevelMtls).map(() => 'PERMISSIVE'),
+    );
     expect(resource.metadata.namespace).not.toBe('istio-system');
   });
 

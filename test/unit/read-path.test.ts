@@ -141,4 +141,10 @@ describe('readPath', () => {
       readLines(['spec:', '  endpoints:', '  - >-', '    port: b'], 0, ['spec', 'endpoints', '*', 'port']),
     ).toBe(fallback);
   });
+
+  it('reads a key that starts with dashes as a key, not as a list (found by the oracle test)', () => {
+    const lines = ['spec:', '  --- a: b', '  selector:', '    app: x'];
+    expect(parse(lines.join('\n'))).toEqual({ spec: { '--- a': 'b', selector: { app: 'x' } } });
+    expect(readLines(lines, 0, ['spec', 'selector'])).toEqual({ app: 'x' });
+  });
 });
