@@ -12,20 +12,25 @@ import { defineFunction } from '../../src/krm/krm-function.js';
 import { type Result, warning } from '../../src/krm/results.js';
 import { remoteEndpointWarnings, secureAlertmanagers } from './alerting.js';
 import { type MountIstioCertsConfig, mountIstioCertsSchema } from './config.js';
+import { serverContainers } from './containers.js';
 import { reconcileDestinationRules } from './destination-rules.js';
 import { applyPodRecipe } from './pod-recipe.js';
 
 function processPrometheus(item: Item, inventory: Inventory, config: MountIstioCertsConfig): Result[] {
-  const results = applyPodRecipe(
-    item,
-    {
-      metadata: ['spec', 'podMetadata'],
-      volumesParent: ['spec'],
-      containersParent: ['spec'],
-      mainMountsParent: ['spec'],
-      createMissingContainers: true,
-    },
-    { certDir: config.certDir, inbound: config.inbound, containers: config.containers },
+  const containers = serverContainers(item, config.containers, config.certDir);
+  const results = containers.results;
+  results.push(
+    ...applyPodRecipe(
+      item,
+      {
+        metadata: ['spec', 'podMetadata'],
+        volumesParent: ['spec'],
+        containersParent: ['spec'],
+        mainMountsParent: ['spec'],
+        createMissingContainers: true,
+      },
+      { certDir: config.certDir, inbound: config.inbound, containers: containers.names },
+    ),
   );
   if (config.scrapeClass) results.push(...addScrapeClass(item, config.scrapeClass, config.certDir));
   // PrometheusAgent has no alerting section; both kinds can remote-write.
@@ -64,7 +69,12 @@ function processWorkloads(items: readonly Item[], config: MountIstioCertsConfig)
             containersParent: [...template, 'spec'],
             createMissingContainers: false,
           },
-          { certDir: config.certDir, inbound: config.inbound, containers: wanted.containers },
+          {
+            certDir: config.certDir,
+            inbound: config.inbound,
+            containers: wanted.containers,
+            containersField: `workloads[${index}].containers`,
+          },
         ),
       );
     }
