@@ -8,8 +8,10 @@
  * policy in the root namespace is ignored.
  */
 import { asObject, type Item } from '../krm/item.js';
+import { generatedBy } from './generated.js';
 import type { Labels } from './label-selector.js';
 import { stringMap } from './label-selector.js';
+import { addedPorts } from './port-exceptions.js';
 
 /** A mode a port ends up with. */
 export type MtlsMode = 'STRICT' | 'PERMISSIVE' | 'DISABLE';
@@ -62,6 +64,14 @@ export function peerPolicyOf(item: Item): PeerPolicy {
   };
 }
 
+function withoutAddedPorts(policy: PeerPolicy, fn: string | undefined): PeerPolicy {
+  const added = fn === undefined ? [] : addedPorts(policy.item, fn);
+  if (added.length === 0) return policy;
+  const ports = new Map(policy.ports);
+  for (const { port } of added) ports.delete(port);
+  return { ...policy, ports };
+}
+
 /** Istio's order: older first; a policy without a creation time (a render) sorts by name, then namespace. */
 function older(a: PeerPolicy, b: PeerPolicy): boolean {
   const time =
@@ -77,7 +87,8 @@ function older(a: PeerPolicy, b: PeerPolicy): boolean {
   return a.namespace < b.namespace;
 }
 
-function oldest(policies: readonly PeerPolicy[]): PeerPolicy | undefined {
+/** The policy Istio honours among several at one level: the oldest. */
+export function oldest(policies: readonly PeerPolicy[]): PeerPolicy | undefined {
   let best: PeerPolicy | undefined;
   for (const policy of policies) if (!best || older(policy, best)) best = policy;
   return best;
@@ -95,9 +106,15 @@ export class PeerAuthentications {
     private readonly rootNamespace: string,
     /** The mesh-wide mode assumed when the list has no mesh-wide policy (`meshMtls`). */
     private readonly assumedMeshMode: MtlsMode,
+    /**
+     * A function whose own port exceptions are left out (the policies it generated, the ports it added to others),
+     * so it decides from the policies as the user wrote them and its earlier fix does not hide the need for it.
+     */
+    ignoreExceptionsBy?: string,
   ) {
     for (const item of items) {
-      const policy = peerPolicyOf(item);
+      if (ignoreExceptionsBy !== undefined && generatedBy(item) === ignoreExceptionsBy) continue;
+      const policy = withoutAddedPorts(peerPolicyOf(item), ignoreExceptionsBy);
       const list = this.byNamespace.get(policy.namespace);
       if (list) list.push(policy);
       else this.byNamespace.set(policy.namespace, [policy]);

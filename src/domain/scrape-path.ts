@@ -31,6 +31,8 @@ export const rootNamespaceField = z
 export interface ScrapeModelOptions {
   meshMtls: MtlsMode;
   rootNamespace: string;
+  /** Leave out the port exceptions this function made (see `PeerAuthentications`). */
+  ignoreExceptionsBy?: string;
 }
 
 /** One target of an endpoint: a set of pods and the container port the scrape reaches there. */
@@ -73,6 +75,7 @@ export class ScrapeModel {
       items.filter((i) => i.kind === 'PeerAuthentication' && i.group === 'security.istio.io'),
       options.rootNamespace,
       options.meshMtls,
+      options.ignoreExceptionsBy,
     );
   }
 
