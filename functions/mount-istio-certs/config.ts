@@ -6,6 +6,7 @@ import {
   scrapeClassField,
   unknownTargetsField,
 } from '../../src/domain/istio-certs.js';
+import { meshMtlsField, rootNamespaceField } from '../../src/domain/scrape-path.js';
 import { selectionFields } from '../../src/domain/selection.js';
 
 /** A plain workload that scrapes (a self-managed Prometheus, the ama-metrics collector). */
@@ -37,6 +38,15 @@ export const mountIstioCertsSchema = z.strictObject({
     .optional()
     .describe('add a scrape class carrying the cert files: {name, default}'),
   unknownTargets: unknownTargetsField,
+  meshMtls: meshMtlsField,
+  rootNamespace: rootNamespaceField,
+  clusterDomain: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, 'must be a DNS domain')
+    .default('cluster.local')
+    .describe(
+      'the cluster DNS domain in generated DestinationRule hosts (<service>.<namespace>.svc.<clusterDomain>)',
+    ),
   ...selectionFields,
 });
 

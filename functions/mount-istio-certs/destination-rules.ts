@@ -1,95 +1,86 @@
 /**
- * With `inbound: bypass` Prometheus' ports leave the mesh, but in-mesh clients such as Grafana still send mTLS to
- * any pod labelled for Istio. A DestinationRule with `tls.mode: DISABLE` for each Prometheus Service fixes that.
+ * With `inbound: bypass` a scraper's ports leave the mesh, but in-mesh clients such as Grafana or Kiali still send
+ * mTLS to any pod labelled for Istio. A DestinationRule with `tls.mode: DISABLE` for each Service that selects the
+ * scraper's pods fixes that: operator-managed servers and plain workloads (Istio's samples/addons/prometheus.yaml)
+ * alike, plus the governing Service the operator creates for a Prometheus or PrometheusAgent StatefulSet.
  */
-
-import { generatedBy, generatedByAnnotation } from '../../src/domain/generated.js';
+import { generatedMetadata } from '../../src/domain/generated.js';
 import type { Inventory } from '../../src/domain/inventory.js';
-import { podSourceOf } from '../../src/domain/pod-sources.js';
-import { asObject, error, Item, type Result } from '../../src/krm/index.js';
+import { isPrometheusServer } from '../../src/domain/kinds.js';
+import { asObject, Item } from '../../src/krm/index.js';
+import { functionName, type Wanted } from './reconcile.js';
 
-const functionName = 'mount-istio-certs';
+/** How a scraper is named in `generated-for` and results: `Prometheus/monitoring/k8s`. */
+export const scraperKey = (item: Item): string => `${item.kind}/${item.namespace ?? ''}/${item.name}`;
 
-/** The Services that select a Prometheus' pods, plus the operator's own `prometheus-operated`. */
-function prometheusServices(prometheus: Item, inventory: Inventory): string[] {
-  const pods = podSourceOf(prometheus);
-  const names = inventory
-    .servicesIn(prometheus.namespace ?? '')
-    .filter((service) => pods && inventory.podsOfService(service).some((p) => p.item === prometheus))
-    .map((service) => service.name);
-  if (prometheus.kind === 'Prometheus') names.push('prometheus-operated');
-  return [...new Set(names)];
+/**
+ * The governing Service the operator creates (or ensures, when `spec.serviceName` names one) for a server's
+ * StatefulSet: `prometheus-operated` / `prometheus-agent-operated` (operator pkg/prometheus/server/statefulset.go,
+ * agent/statefulset.go `governingServiceName`); an agent in DaemonSet mode has none.
+ */
+function governingService(server: Item): string | undefined {
+  const spec = asObject(server.data.spec);
+  if (typeof spec?.serviceName === 'string' && spec.serviceName !== '') return spec.serviceName;
+  if (server.kind === 'PrometheusAgent')
+    return spec?.mode === 'DaemonSet' ? undefined : 'prometheus-agent-operated';
+  return 'prometheus-operated';
 }
 
-function destinationRule(service: string, namespace: string): Item {
+/** The Services whose selector picks the scraper's pods, with why, by name. */
+function scraperServices(scraper: Item, inventory: Inventory): Map<string, string> {
+  const services = new Map<string, string>();
+  for (const service of inventory.servicesIn(scraper.namespace ?? '')) {
+    if (inventory.podsOfService(service).some((p) => p.item === scraper))
+      services.set(service.name, `its selector picks the pods of ${scraper.describe()}`);
+  }
+  if (isPrometheusServer(scraper)) {
+    const governing = governingService(scraper);
+    if (governing && !services.has(governing))
+      services.set(governing, `prometheus-operator creates it for ${scraper.describe()}`);
+  }
+  return services;
+}
+
+function destinationRule(
+  service: string,
+  namespace: string,
+  clusterDomain: string,
+  scrapers: string[],
+): Item {
   return Item.create({
     apiVersion: 'networking.istio.io/v1',
     kind: 'DestinationRule',
-    metadata: {
-      name: `${service}-plaintext`,
-      namespace,
-      annotations: { [generatedByAnnotation]: functionName },
-    },
+    metadata: generatedMetadata(functionName, `${service}-plaintext`, namespace, scrapers),
     spec: {
-      host: `${service}.${namespace}.svc.cluster.local`,
+      host: `${service}.${namespace}.svc.${clusterDomain}`,
       trafficPolicy: { tls: { mode: 'DISABLE' } },
     },
   });
 }
 
-const isDestinationRule = (item: Item): boolean =>
-  item.kind === 'DestinationRule' && item.group === 'networking.istio.io';
-
-/**
- * Makes the generated DestinationRules match what the config asks: one per Service of each bypassing Prometheus,
- * none otherwise. A same-named DestinationRule not made by this function is an error, never overwritten.
- */
-export function reconcileDestinationRules(
-  items: Item[],
+/** The DestinationRules the bypassing scrapers need: one per Service of their pods. */
+export function wantedDestinationRules(
   bypassing: readonly Item[],
-  managedNamespaces: ReadonlySet<string>,
   inventory: Inventory,
-): { items: Item[]; results: Result[] } {
-  const results: Result[] = [];
-  const wanted = new Map<string, Item>();
-  for (const prometheus of bypassing) {
-    for (const service of prometheusServices(prometheus, inventory)) {
-      const rule = destinationRule(service, prometheus.namespace ?? '');
-      wanted.set(`${rule.namespace}/${rule.name}`, rule);
+  clusterDomain: string,
+): Wanted[] {
+  const byService = new Map<
+    string,
+    { namespace: string; service: string; scrapers: string[]; why: string[] }
+  >();
+  for (const scraper of bypassing) {
+    const namespace = scraper.namespace ?? '';
+    for (const [service, why] of scraperServices(scraper, inventory)) {
+      const id = `${namespace}/${service}`;
+      const entry = byService.get(id) ?? { namespace, service, scrapers: [], why: [] };
+      entry.scrapers.push(scraperKey(scraper));
+      entry.why.push(why);
+      byService.set(id, entry);
     }
   }
-  const kept: Item[] = [];
-  for (const item of items) {
-    if (!isDestinationRule(item)) {
-      kept.push(item);
-      continue;
-    }
-    const key = `${item.namespace ?? ''}/${item.name}`;
-    const mine = generatedBy(item) === functionName;
-    const rule = wanted.get(key);
-    if (rule) {
-      wanted.delete(key);
-      if (!mine) {
-        results.push(
-          error(
-            `a DestinationRule of this name exists and was not generated by ${functionName}; rename or remove it`,
-            {
-              ref: item.ref,
-              file: item.file,
-            },
-          ),
-        );
-      } else if (JSON.stringify(asObject(item.data.spec)) !== JSON.stringify(rule.data.spec)) {
-        kept.push(rule);
-        continue;
-      }
-      kept.push(item);
-      continue;
-    }
-    // Generated earlier for a Prometheus that no longer bypasses: remove it so the output converges.
-    if (mine && managedNamespaces.has(item.namespace ?? '')) continue;
-    kept.push(item);
-  }
-  kept.push(...wanted.values());
-  return { items: kept, results };
+  return [...byService.values()].map(({ namespace, service, scrapers, why }) => ({
+    item: destinationRule(service, namespace, clusterDomain, scrapers),
+    path: 'spec.trafficPolicy.tls.mode',
+    reason: `tls.mode DISABLE for Service ${namespace}/${service} (${why.join('; ')}): its pods take their ports out of inbound capture (inbound: bypass) and serve plain http, so in-mesh clients such as Grafana or Kiali must not send mTLS there`,
+  }));
 }

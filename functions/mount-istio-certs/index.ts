@@ -3,27 +3,53 @@
  * to a memory volume the scraper mounts, per Istio's Prometheus integration doc.
  */
 
-import { Inventory } from '../../src/domain/inventory.js';
+import type { Inventory } from '../../src/domain/inventory.js';
+import { certVolumeName } from '../../src/domain/istio-certs.js';
 import { isPrometheusServer, podTemplatePaths } from '../../src/domain/kinds.js';
 import { addScrapeClass } from '../../src/domain/scrape-class.js';
+import { ScrapeModel } from '../../src/domain/scrape-path.js';
 import { isSelected } from '../../src/domain/selection.js';
-import { defineFunction, type Item, type Result, warning } from '../../src/krm/index.js';
+import { defineFunction, type Item, info, type Result, warning } from '../../src/krm/index.js';
 import { remoteEndpointWarnings, secureAlertmanagers } from './alerting.js';
 import { type MountIstioCertsConfig, mountIstioCertsSchema } from './config.js';
-import { reconcileDestinationRules } from './destination-rules.js';
+import { serverContainers } from './containers.js';
+import { scraperKey, wantedDestinationRules } from './destination-rules.js';
+import { withEditResults } from './edit-results.js';
 import { applyPodRecipe } from './pod-recipe.js';
+import { functionName, generatedKinds, reconcileGenerated } from './reconcile.js';
+import { selfScrapeExceptions } from './self-scrape.js';
+
+/** The fields the pod recipe edits. */
+function recipePaths(metadata: string[], podSpec: string[], mainMounts: boolean): string[][] {
+  return [
+    [...metadata, 'annotations'],
+    [...metadata, 'labels'],
+    [...podSpec, 'volumes'],
+    ...(mainMounts ? [[...podSpec, 'volumeMounts']] : []),
+    [...podSpec, 'containers'],
+  ];
+}
+
+const recipeReason = (config: MountIstioCertsConfig): string =>
+  `Istio's cert-mount recipe: the sidecar writes the workload certificates to the ${certVolumeName} memory volume, mounted at ${config.certDir}, and all outbound traffic bypasses the sidecar${config.inbound === 'bypass' ? ', as does inbound (inbound: bypass)' : ' (inbound: mesh keeps inbound capture)'}`;
 
 function processPrometheus(item: Item, inventory: Inventory, config: MountIstioCertsConfig): Result[] {
-  const results = applyPodRecipe(
-    item,
-    {
-      metadata: ['spec', 'podMetadata'],
-      volumesParent: ['spec'],
-      containersParent: ['spec'],
-      mainMountsParent: ['spec'],
-      createMissingContainers: true,
-    },
-    { certDir: config.certDir, inbound: config.inbound, containers: config.containers },
+  const containers = serverContainers(item, config.containers, config.certDir);
+  const results = containers.results;
+  results.push(
+    ...withEditResults(item, recipePaths(['spec', 'podMetadata'], ['spec'], true), recipeReason(config), () =>
+      applyPodRecipe(
+        item,
+        {
+          metadata: ['spec', 'podMetadata'],
+          volumesParent: ['spec'],
+          containersParent: ['spec'],
+          mainMountsParent: ['spec'],
+          createMissingContainers: true,
+        },
+        { certDir: config.certDir, inbound: config.inbound, containers: containers.names },
+      ),
+    ),
   );
   if (config.scrapeClass) results.push(...addScrapeClass(item, config.scrapeClass, config.certDir));
   // PrometheusAgent has no alerting section; both kinds can remote-write.
@@ -32,8 +58,12 @@ function processPrometheus(item: Item, inventory: Inventory, config: MountIstioC
   return results;
 }
 
-function processWorkloads(items: readonly Item[], config: MountIstioCertsConfig): Result[] {
+function processWorkloads(
+  items: readonly Item[],
+  config: MountIstioCertsConfig,
+): { processed: Item[]; results: Result[] } {
   const results: Result[] = [];
+  const processed: Item[] = [];
   for (const [index, wanted] of config.workloads.entries()) {
     const matches = items.filter(
       (item) =>
@@ -53,43 +83,81 @@ function processWorkloads(items: readonly Item[], config: MountIstioCertsConfig)
     }
     for (const item of matches) {
       const template = podTemplatePaths[item.kind] ?? [];
+      processed.push(item);
+      const paths = recipePaths([...template, 'metadata'], [...template, 'spec'], false);
       results.push(
-        ...applyPodRecipe(
-          item,
-          {
-            metadata: [...template, 'metadata'],
-            volumesParent: [...template, 'spec'],
-            containersParent: [...template, 'spec'],
-            createMissingContainers: false,
-          },
-          { certDir: config.certDir, inbound: config.inbound, containers: wanted.containers },
+        ...withEditResults(item, paths, recipeReason(config), () =>
+          applyPodRecipe(
+            item,
+            {
+              metadata: [...template, 'metadata'],
+              volumesParent: [...template, 'spec'],
+              containersParent: [...template, 'spec'],
+              createMissingContainers: false,
+            },
+            {
+              certDir: config.certDir,
+              inbound: config.inbound,
+              containers: wanted.containers,
+              containersField: `workloads[${index}].containers`,
+            },
+          ),
         ),
       );
     }
   }
-  return results;
+  return { processed, results };
 }
 
 /** The mount-istio-certs function. */
 export const mountIstioCerts = defineFunction({
-  name: 'mount-istio-certs',
-  generates: ['DestinationRule'],
+  name: functionName,
+  generates: Object.keys(generatedKinds),
   kind: 'MountIstioCerts',
   summary: "Mounts Istio's workload certificates into Prometheus, PrometheusAgent and other scrapers.",
   schema: mountIstioCertsSchema,
   run(items, config) {
-    const inventory = new Inventory(items);
+    // Its own exceptions left out, the model shows the policies as the user wrote them.
+    const model = new ScrapeModel(items, { ...config, ignoreExceptionsBy: functionName });
     const results: Result[] = [];
-    const processed: Item[] = [];
+    const servers: Item[] = [];
     for (const item of items) {
       if (!isPrometheusServer(item) || !isSelected(item, config)) continue;
-      results.push(...processPrometheus(item, inventory, config));
-      processed.push(item);
+      results.push(...processPrometheus(item, model.inventory, config));
+      servers.push(item);
     }
-    results.push(...processWorkloads(items, config));
-    const bypassing = config.inbound === 'bypass' ? processed : [];
-    const namespaces = new Set(processed.map((p) => p.namespace ?? ''));
-    const reconciled = reconcileDestinationRules(items, bypassing, namespaces, inventory);
-    return { items: reconciled.items, results: [...results, ...reconciled.results] };
+    const workloads = processWorkloads(items, config);
+    results.push(...workloads.results);
+    const scrapers = [...servers, ...workloads.processed];
+    const bypass = config.inbound === 'bypass';
+    const exceptions = selfScrapeExceptions(items, servers, model, !bypass);
+    results.push(...exceptions.results);
+    const wanted = [
+      ...(bypass ? wantedDestinationRules(scrapers, model.inventory, config.clusterDomain) : []),
+      ...exceptions.wanted,
+    ];
+    const reconciled = reconcileGenerated(
+      items,
+      wanted,
+      new Set(scrapers.map(scraperKey)),
+      new Set(scrapers.map((s) => s.namespace ?? '')),
+    );
+    results.push(...reconciled.results);
+    const edited = results.filter(
+      (r) => r.severity === 'info' && r.message.includes("Istio's cert-mount recipe"),
+    );
+    const editedRefs = new Set(edited.map((r) => JSON.stringify(r.resourceRef)));
+    const kept = new Set(reconciled.items);
+    const removed = items.filter((i) => !kept.has(i) && generatedKinds[i.kind] === i.group).length;
+    const generated = reconciled.results.filter((r) => r.severity === 'info').length;
+    const summary = `mount-istio-certs: ${servers.length} Prometheus / PrometheusAgent and ${workloads.processed.length} workload(s) handled, ${editedRefs.size} of them changed; ${generated} resource(s) generated or updated, ${removed} removed (inbound: ${config.inbound})`;
+    if (model.assumptionUsed)
+      results.push(
+        info(
+          `the list has no mesh-wide PeerAuthentication in ${config.rootNamespace}: assumed meshMtls: ${config.meshMtls} where no namespace or workload policy decides`,
+        ),
+      );
+    results.push(info(summary));
+    return { items: reconciled.items, results };
   },
 });

@@ -48,7 +48,13 @@ function conflict(item: Item, path: readonly string[], what: string): Result {
 export function applyPodRecipe(
   item: Item,
   layout: PodLayout,
-  settings: { certDir: string; inbound: InboundMode; containers: readonly string[] },
+  settings: {
+    certDir: string;
+    inbound: InboundMode;
+    containers: readonly string[];
+    /** The config field listing the containers, for results (`workloads[0].containers`). */
+    containersField?: string;
+  },
 ): Result[] {
   const root = item.node;
   const results: Result[] = [];
@@ -100,7 +106,15 @@ export function applyPodRecipe(
     const found = findByKey(containers, 'name', name);
     if (!found) {
       if (!layout.createMissingContainers) {
-        results.push(error(`no container named ${name}`, at(containersPath.join('.'))));
+        const present = containers.items
+          .map((c) => (isMap(c) ? plain(c.get('name', true)) : undefined))
+          .filter((n) => typeof n === 'string');
+        results.push(
+          error(
+            `config ${settings.containersField ?? 'containers'} names ${name}, but ${item.describe()} has no container of that name (it has ${present.join(', ') || 'none'}); nothing was mounted there`,
+            at(containersPath.join('.')),
+          ),
+        );
         continue;
       }
       containers.items.push(containerEntry(name));

@@ -82,6 +82,18 @@ function operatorLabels(item: Item): Record<string, string> {
 }
 
 /**
+ * The labels that pick the pods of one Prometheus or PrometheusAgent and nothing else (the operator's selector
+ * labels `app.kubernetes.io/name` and `operator.prometheus.io/name`), for a workload-scoped policy.
+ */
+export function operatorSelectorLabels(item: Item): Record<string, string> {
+  const labels = operatorLabels(item);
+  return {
+    'app.kubernetes.io/name': labels['app.kubernetes.io/name'] as string,
+    'operator.prometheus.io/name': item.name,
+  };
+}
+
+/**
  * The container ports the operator declares on the pods it creates: web, the config reloader's `reloader-web`
  * and, with `spec.thanos`, the Thanos sidecar's `http` and `grpc` (operator `prometheus/statefulset.go`).
  */

@@ -104,10 +104,20 @@ describe.skipIf(!existsSync(manifests))('kube-prometheus manifests through kubec
     );
   });
 
-  it('loses no resource', () => {
-    expect(output.map((r) => `${r.kind}/${r.metadata.name}`).sort()).toEqual(
-      input.map((r) => `${r.kind}/${r.metadata.name}`).sort(),
-    );
+  it('loses no resource, and adds only the self-scrape exception of the two-replica Prometheus', () => {
+    const generatedHere = (r: Resource): boolean =>
+      (r.metadata as { annotations?: Record<string, string> }).annotations?.[
+        'meshscrape.dev/generated-by'
+      ] === 'mount-istio-certs';
+    expect(
+      output
+        .filter((r) => !generatedHere(r))
+        .map((r) => `${r.kind}/${r.metadata.name}`)
+        .sort(),
+    ).toEqual(input.map((r) => `${r.kind}/${r.metadata.name}`).sort());
+    expect(output.filter(generatedHere).map((r) => `${r.kind}/${r.metadata.name}`)).toEqual([
+      'PeerAuthentication/prometheus-k8s-self-scrape',
+    ]);
   });
 
   it('puts in-mesh endpoints on https with the cert files and leaves endpoints with their own TLS untouched', () => {

@@ -34,7 +34,7 @@ const destinationRule = z.strictObject({
   kind: z.literal('DestinationRule'),
   metadata: z.object({ name: z.string().min(1).max(63), namespace: z.string().min(1) }),
   spec: z.strictObject({
-    host: z.string().regex(/^[a-z0-9-]+\.[a-z0-9-]+\.svc\.cluster\.local$/),
+    host: z.string().regex(/^[a-z0-9-]+\.[a-z0-9-]+\.svc\.[a-z0-9-]+(\.[a-z0-9-]+)*$/),
     trafficPolicy: z.strictObject({
       tls: z.strictObject({ mode: z.enum(['DISABLE', 'SIMPLE', 'MUTUAL', 'ISTIO_MUTUAL']) }),
     }),
@@ -58,6 +58,9 @@ const generated: Resource[] = readdirSync(functionsDir).flatMap((fn) => {
   });
 });
 
+const generator = (r: Resource): string | undefined =>
+  r.metadata.annotations?.['meshscrape.dev/generated-by'];
+
 describe('generated Istio resources', () => {
   it('include PeerAuthentications and DestinationRules to check', () => {
     expect(generated.filter((r) => r.kind === 'PeerAuthentication').length).toBeGreaterThan(0);
@@ -65,7 +68,9 @@ describe('generated Istio resources', () => {
   });
 
   it.each(
-    generated.filter((r) => r.kind === 'PeerAuthentication').map((r) => [r.metadata.name, r]),
+    generated
+      .filter((r) => r.kind === 'PeerAuthentication' && generator(r) !== 'mount-istio-certs')
+      .map((r) => [r.metadata.name, r]),
   )('PeerAuthentication %s', (_, resource) => {
     const parsed = peerAuthentication.safeParse(resource);
     expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
@@ -78,6 +83,22 @@ describe('generated Istio resources', () => {
     expect(spec.mtls.mode).toBe('UNSET');
     expect(Object.values(spec.portLevelMtls).map((p) => p.mode)).toEqual(
       Object.values(spec.portLevelMtls).map(() => 'PERMISSIVE'),
+    );
+    expect(resource.metadata.namespace).not.toBe('istio-system');
+  });
+
+  it.each(
+    generated
+      .filter((r) => r.kind === 'PeerAuthentication' && generator(r) === 'mount-istio-certs')
+      .map((r) => [r.metadata.name, r]),
+  )('self-scrape exception %s', (_, resource) => {
+    const parsed = peerAuthentication.safeParse(resource);
+    expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
+    const spec = (resource as unknown as { spec: { mtls: { mode: string }; portLevelMtls: object } }).spec;
+    // Never tightens the pods: UNSET inherits the namespace's mode; only the named ports are relaxed.
+    expect(spec.mtls.mode).toBe('UNSET');
+    expect(Object.values(spec.portLevelMtls)).toEqual(
+      Object.values(spec.portLevelMtls).map(() => ({ mode: 'PERMISSIVE' })),
     );
     expect(resource.metadata.namespace).not.toBe('istio-system');
   });

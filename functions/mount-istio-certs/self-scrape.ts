@@ -1,0 +1,133 @@
+/**
+ * The self-scrape exception (domain.md section 0, step 7): with inbound capture on (`inbound: mesh`) and more than
+ * one pod, each replica reaches its own web, reloader-web (and Thanos sidecar http) port directly in plain text,
+ * the other replicas' through their sidecars, where STRICT refuses plain text. A port-level PERMISSIVE exception for
+ * those ports on the server's pods lets the http self-scrape reach every replica; `mtls.mode: UNSET` leaves the rest
+ * of the pod as its namespace or the mesh decides. Where a workload policy with the same selector exists, the ports
+ * go into it (a second policy would be ignored).
+ */
+import { reconcileAddedPorts } from '../../src/domain/added-ports.js';
+import { generatedMetadata } from '../../src/domain/generated.js';
+import { oldest } from '../../src/domain/peer-authentication.js';
+import { operatorSelectorLabels, podSourceOf } from '../../src/domain/pod-sources.js';
+import { type AddedPort, addedPorts } from '../../src/domain/port-exceptions.js';
+import type { ScrapeModel } from '../../src/domain/scrape-path.js';
+import { scraperOf } from '../../src/domain/scrapers.js';
+import { Item, info, type Result, warning } from '../../src/krm/index.js';
+import { scraperKey } from './destination-rules.js';
+import { functionName, type Wanted } from './reconcile.js';
+
+/** The operator's container ports a replica scrapes itself on: web, the reloader's, the Thanos sidecar's http. */
+const selfPortNames = ['web', 'reloader-web', 'http'];
+
+function exceptionPolicy(server: Item, selector: Record<string, string>, ports: readonly number[]): Item {
+  const prefix = server.kind === 'PrometheusAgent' ? 'prom-agent' : 'prometheus';
+  return Item.create({
+    apiVersion: 'security.istio.io/v1',
+    kind: 'PeerAuthentication',
+    metadata: generatedMetadata(
+      functionName,
+      `${prefix}-${server.name}-self-scrape`,
+      server.namespace ?? '',
+      [scraperKey(server)],
+    ),
+    spec: {
+      selector: { matchLabels: selector },
+      mtls: { mode: 'UNSET' },
+      portLevelMtls: Object.fromEntries(
+        [...ports].sort((a, b) => a - b).map((p) => [String(p), { mode: 'PERMISSIVE' }]),
+      ),
+    },
+  });
+}
+
+/**
+ * The exceptions the servers of this run need in `inbound: mesh`: generated PeerAuthentications (to reconcile)
+ * and ports written into user policies (done here), with a result for each decision.
+ */
+export function selfScrapeExceptions(
+  items: readonly Item[],
+  servers: readonly Item[],
+  model: ScrapeModel,
+  meshInbound: boolean,
+): { wanted: Wanted[]; results: Result[] } {
+  const wanted: Wanted[] = [];
+  const results: Result[] = [];
+  const edits = new Map<Item, AddedPort[]>();
+  const handled = new Set(servers.map(scraperKey));
+  for (const server of meshInbound ? servers : []) {
+    const pods = podSourceOf(server);
+    if (!pods) continue;
+    const at = { ref: server.ref, file: server.file };
+    const count = scraperOf(server).pods;
+    if (count < 2) continue;
+    const ports = selfPortNames.flatMap((name) => {
+      const port = pods.ports.byName.get(name);
+      return port === undefined ? [] : [port];
+    });
+    const strict: number[] = [];
+    const bySource = new Map<string, number[]>();
+    for (const port of [...ports].sort((a, b) => a - b)) {
+      const decision = model.policies.modeAt(pods.namespace, pods.labels, port);
+      if (decision.assumed) model.assumptionUsed = true;
+      if (decision.mode === 'STRICT') strict.push(port);
+      const said = `${decision.mode} per ${decision.source}`;
+      bySource.set(said, [...(bySource.get(said) ?? []), port]);
+    }
+    const modes = [...bySource]
+      .map(([said, numbers]) => `port ${numbers.join(', ')} ${numbers.length > 1 ? 'are' : 'is'} ${said}`)
+      .join('; ');
+    const why = `it keeps inbound capture (inbound: mesh) and runs ${count} pods, each scraping its own pod directly in plain text and the others through their sidecars; ${modes}`;
+    if (strict.length === 0) {
+      results.push(
+        info(
+          `no self-scrape exception needed on ${server.describe()}: ${why}, where plain http is accepted`,
+          at,
+        ),
+      );
+      continue;
+    }
+    const selector = operatorSelectorLabels(server);
+    const own = oldest(model.policies.policiesWithSelector(pods.namespace, selector));
+    if (own) {
+      const ownPorts = own.ports;
+      const explicit = strict.filter((p) => ownPorts.get(p) === 'STRICT');
+      if (explicit.length > 0)
+        results.push(
+          warning(
+            `${own.item.describe()} sets port ${explicit.join(', ')} STRICT itself, but the http self-scrape of ${server.describe()} needs it PERMISSIVE (${why}): it fails on the other replicas there; set it PERMISSIVE or use inbound: bypass. Left as is`,
+            { ref: own.item.ref, file: own.item.file, path: 'spec.portLevelMtls' },
+          ),
+        );
+      const add = strict.filter((p) => !explicit.includes(p));
+      edits.set(
+        own.item,
+        add.map((port) => ({ port, monitor: scraperKey(server) })),
+      );
+      continue;
+    }
+    const other = model.policies.workloadPolicy(pods.namespace, pods.labels);
+    if (other)
+      results.push(
+        warning(
+          `${other.item.describe()} also selects the pods of ${server.describe()}; Istio honours only the oldest workload policy, so the generated self-scrape exception may be ignored: add ports ${strict.join(', ')} (PERMISSIVE) to it, or give it the selector ${JSON.stringify(selector)} so the ports go into it`,
+          at,
+        ),
+      );
+    const policy = exceptionPolicy(server, selector, strict);
+    wanted.push({
+      item: policy,
+      path: 'spec.portLevelMtls',
+      reason: `opens port ${strict.join(', ')} of ${server.describe()} to plain text (PERMISSIVE) so its http self-scrape reaches every replica: ${why}; mtls.mode UNSET leaves its other ports as its namespace or the mesh decides`,
+    });
+  }
+  const policies = items.filter(
+    (item) =>
+      item.kind === 'PeerAuthentication' &&
+      item.group === 'security.istio.io' &&
+      (edits.has(item) || addedPorts(item, functionName).length > 0),
+  );
+  for (const item of policies)
+    results.push(...reconcileAddedPorts(item, functionName, edits.get(item) ?? [], handled));
+  return { wanted, results };
+}
