@@ -213,10 +213,14 @@ function monitorRows(model: ScrapeModel, report: MonitorReport): ReportRow[] {
   });
 }
 
-/** Every monitor of the list, its endpoints followed to their targets. */
+const monitorKey = (item: Item): string => `${item.namespace ?? ''}\0${item.name}\0${item.kind}`;
+
+/** Every monitor of the list, its endpoints followed to their targets; by namespace and name, whatever the input order. */
 export function scrapeReport(model: ScrapeModel, items: readonly Item[]): ReportRow[] {
   const rows: ReportRow[] = [];
-  for (const item of items) {
+  const monitors = items.filter((i) => monitorKinds.includes(i.kind));
+  monitors.sort((a, b) => (monitorKey(a) < monitorKey(b) ? -1 : monitorKey(a) > monitorKey(b) ? 1 : 0));
+  for (const item of monitors) {
     if (!monitorKinds.includes(item.kind) || !monitoringGroups.includes(item.group)) continue;
     const report = new MonitorReport(model, item);
     if (item.kind in endpointField) rows.push(...monitorRows(model, report));
