@@ -11,10 +11,11 @@ import { ScrapeModel } from '../domain/scrape-path.js';
 import { scrapeReport } from '../domain/scrape-report.js';
 import type { DecodedInput } from '../krm/decode.js';
 import type { Item } from '../krm/item.js';
+import { readResourceList, readStream } from '../krm/resource-list.js';
 import type { Result } from '../krm/results.js';
 import { renderAppDirectory } from './app-manifests.js';
 import { explainJson, explainTable } from './explain-output.js';
-import { readResourceStream } from './flatten-lists.js';
+import { flattenLists, readResourceStream } from './flatten-lists.js';
 import { inputLimits } from './input-limits.js';
 import type { ModeOutput } from './krm-mode.js';
 import { manifestItems } from './manifest-file.js';
@@ -95,6 +96,24 @@ function parseArgs(args: readonly string[]): ExplainArgs | { error: string } | '
   return parsed;
 }
 
+/**
+ * The resources of stdin. A ResourceList goes through the KRM reader, which splits its items by lines: read as a
+ * List by the stream reader it would be parsed whole by the full YAML parser (20 s and 1.2 GB at 6,000 items).
+ */
+function streamItems(input: DecodedInput): { items: Item[] } | { problems: Result[] } {
+  return resourceListItems(input) ?? readResourceStream(input);
+}
+
+/** The items of a text that is one ResourceList, Lists among them flattened; undefined for any other text. */
+function resourceListItems(input: DecodedInput): { items: Item[] } | { problems: Result[] } | undefined {
+  const stream = readStream(input.text).value;
+  if (input.invalid || stream?.length !== 1 || stream[0]?.kind !== 'ResourceList') return undefined;
+  const list = readResourceList(input.text);
+  if (!list.value) return { problems: list.problems };
+  const flat = flattenLists(list.value.items, (index) => ({ label: `items[${index}] of the ResourceList` }));
+  return flat.problems.length > 0 ? { problems: flat.problems } : { items: flat.items };
+}
+
 /** One manifest file, under the per-file cap. */
 function fileItems(path: string, env: NodeJS.ProcessEnv): { items: Item[] } | { problems: Result[] } {
   const caps = inputLimits(env);
@@ -114,7 +133,9 @@ function fileItems(path: string, env: NodeJS.ProcessEnv): { items: Item[] } | { 
           },
         ],
       };
-    return manifestItems({ path, text: readFileSync(fd).toString('utf8') });
+    const text = readFileSync(fd).toString('utf8');
+    const list = path.endsWith('.json') ? undefined : resourceListItems({ text, bom: false });
+    return list ?? manifestItems({ path, text });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why =
@@ -137,7 +158,7 @@ function readInput(
 ): { items: Item[] } | { problems: Result[] } | 'tty' {
   if (path === undefined || path === '-') {
     const input = readStdin();
-    return input === 'tty' ? 'tty' : readResourceStream(input);
+    return input === 'tty' ? 'tty' : streamItems(input);
   }
   let directory = false;
   try {
