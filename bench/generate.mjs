@@ -376,6 +376,26 @@ export function resources(count) {
   return { items: out, monitors, endpoints };
 }
 
+/**
+ * `count` ServiceMonitor / Service / Deployment triples in one injected namespace (issue #8's growth case: every
+ * monitor's selector is looked up among all Services and pods of that namespace). Returns the resources, how many
+ * monitors and monitor endpoints there are.
+ */
+export function oneNamespaceTriples(count) {
+  const r = rng(20240502);
+  const ns = 'crowded';
+  const out = [namespaceResource(ns)];
+  let endpoints = 0;
+  for (let a = 0; a < count; a++) {
+    const app = `${pick(r, stems)}-${String(a).padStart(5, '0')}`;
+    const path = `${ns}/${app}.yaml`;
+    const monitor = serviceMonitor(r, ns, app, 'crowded', path, 2);
+    endpoints += monitor.spec.endpoints.length;
+    out.push(deployment(r, ns, app, 'crowded', path, 0), service(ns, app, 'crowded', path, 1), monitor);
+  }
+  return { items: out, monitors: count, endpoints };
+}
+
 const functionConfig = {
   apiVersion: 'meshscrape.dev/v1alpha1',
   kind: 'SetMonitorTLS',

@@ -3,7 +3,9 @@
  * Benchmark of set-monitor-tls on a large generated ResourceList, against two baselines (see bench/README.md).
  *
  *   npm run bench                          # builds, then: node bench/run.mjs
- *   node bench/run.mjs [count] [--runs=N]  # count resources (default 10000), N runs per case (default 5)
+ *   node bench/run.mjs [count] [--runs=N] [--growth=2000,4000,8000]
+ *     count resources (default 10000), N runs per case (default 5); the growth case runs set-monitor-tls on that
+ *     many ServiceMonitor / Service / Deployment triples in one namespace (--growth= with nothing skips it)
  *
  * Each case runs as a child process with the input file on stdin and stdout to a file. Wall time is measured
  * around the child (node start-up included, the same for every case); peak memory is the child's max RSS,
@@ -16,7 +18,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { resources, toJson, toYaml } from './generate.mjs';
+import { oneNamespaceTriples, resources, toJson, toYaml } from './generate.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const root = dirname(benchDir);
@@ -29,15 +31,23 @@ const targetRatio = 3;
 function options(argv) {
   let count = 10000;
   let runs = 5;
+  let growth = [2000, 4000, 8000];
   for (const arg of argv) {
     if (arg.startsWith('--runs=')) runs = Number(arg.slice('--runs='.length));
+    else if (arg.startsWith('--growth='))
+      growth = arg
+        .slice('--growth='.length)
+        .split(',')
+        .filter((n) => n !== '')
+        .map(Number);
     else count = Number(arg);
   }
-  if (!Number.isInteger(count) || count < 1 || !Number.isInteger(runs) || runs < 1) {
-    process.stderr.write('usage: node bench/run.mjs [count] [--runs=N]\n');
+  const bad = !Number.isInteger(count) || count < 1 || !Number.isInteger(runs) || runs < 1;
+  if (bad || growth.some((n) => !Number.isInteger(n) || n < 1)) {
+    process.stderr.write('usage: node bench/run.mjs [count] [--runs=N] [--growth=2000,4000,8000]\n');
     process.exit(2);
   }
-  return { count, runs };
+  return { count, runs, growth };
 }
 
 const median = (values) => {
@@ -98,8 +108,73 @@ function checkOutput(input, output, expected) {
   return problems;
 }
 
+/**
+ * set-monitor-tls on `sizes` triples in one namespace, to read how its time grows with the list (issue #8 measured
+ * 6.6 s, 19 s and 63 s at 2k, 4k and 8k before the inventory was label-indexed). Returns false when a run failed.
+ */
+function growth(sizes, runs) {
+  if (sizes.length === 0) return true;
+  const rows = [];
+  let ok = true;
+  for (const size of sizes) {
+    const generated = oneNamespaceTriples(size);
+    const input = join(workDir, `triples-${size}.yaml`);
+    writeFileSync(input, toYaml(generated.items));
+    const output = join(workDir, `triples-${size}.out`);
+    const samples = [];
+    for (let i = 0; i < runs; i++) {
+      process.stderr.write(`growth ${size} triples: run ${i + 1}/${runs}\r`);
+      const sample = measure(join(root, 'bin', 'meshscrape'), ['set-monitor-tls'], input, output);
+      if (sample.status !== 0) {
+        process.stderr.write(
+          `\nset-monitor-tls on ${size} triples exited with ${sample.status}\n${sample.stderr}`,
+        );
+        ok = false;
+        break;
+      }
+      samples.push(sample);
+    }
+    process.stderr.write('\n');
+    if (samples.length === 0) continue;
+    const https = readFileSync(output, 'utf8').match(/^ {4}(?: {2}|- )scheme: https$/gm)?.length ?? 0;
+    if (https !== generated.endpoints) {
+      process.stderr.write(
+        `${size} triples: ${https} endpoints with scheme: https, expected ${generated.endpoints}\n`,
+      );
+      ok = false;
+    }
+    rows.push({
+      size,
+      seconds: median(samples.map((s) => s.seconds)),
+      mib: median(samples.map((s) => s.mib)),
+    });
+  }
+  const table = [['triples', 'resources', 'wall s', 'peak MB', 's / 1k triples', 'x time / x size']];
+  for (const [i, r] of rows.entries()) {
+    const previous = rows[i - 1];
+    const growthCell = previous ? (r.seconds / previous.seconds / (r.size / previous.size)).toFixed(2) : '-';
+    table.push([
+      String(r.size),
+      String(3 * r.size + 1),
+      r.seconds.toFixed(2),
+      r.mib.toFixed(0),
+      ((r.seconds / r.size) * 1000).toFixed(2),
+      growthCell,
+    ]);
+  }
+  const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
+  console.log(
+    `\ngrowth: set-monitor-tls on ServiceMonitor/Service/Deployment triples in one namespace (${runs} run(s) each)`,
+  );
+  for (const row of table) console.log(row.map((cell, i) => cell.padStart(widths[i])).join('  '));
+  console.log(
+    '(x time / x size near 1: linear; near 2: quadratic. Node start-up is in every run, so small lists read high)',
+  );
+  return ok;
+}
+
 function main() {
-  const { count, runs } = options(process.argv.slice(2));
+  const { count, runs, growth: growthSizes } = options(process.argv.slice(2));
   if (!existsSync(join(root, 'dist', 'src', 'cli', 'main.js'))) {
     process.stderr.write('dist/ is missing: run npm run build (npm run bench does)\n');
     process.exit(2);
@@ -223,6 +298,7 @@ function main() {
       );
     }
   }
+  if (!growth(growthSizes, Math.min(runs, 2))) failed = true;
   process.exit(failed ? 1 : 0);
 }
 

@@ -182,7 +182,7 @@ function summary(state: RunState): Result {
   const fixed = [...state.tally.fixed.values()].reduce((a, b) => a + b, 0);
   const by = [...state.tally.fixed].map(([strategy, n]) => `${strategy} ${n}`).join(', ');
   return info(
-    `fix-pod-monitors: ${fixed} PodMonitor(s) fixed${by ? ` (${by})` : ''}, ${state.tally.noFix} needed no fix, ${state.tally.left} left as they were${state.tally.reported > 0 ? `, ${state.tally.reported} reported (strategy report)` : ''}; ${state.wanted.length} resource(s) generated, ${state.removed.size} replaced`,
+    `summary: ${fixed} PodMonitor(s) fixed${by ? ` (${by})` : ''}, ${state.tally.noFix} needed no fix, ${state.tally.left} left as they were${state.tally.reported > 0 ? `, ${state.tally.reported} reported (strategy report)` : ''}; ${state.wanted.length} resource(s) generated, ${state.removed.size} replaced`,
   );
 }
 

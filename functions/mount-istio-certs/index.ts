@@ -150,7 +150,7 @@ export const mountIstioCerts = defineFunction({
     const kept = new Set(reconciled.items);
     const removed = items.filter((i) => !kept.has(i) && generatedKinds[i.kind] === i.group).length;
     const generated = reconciled.results.filter((r) => r.severity === 'info').length;
-    const summary = `mount-istio-certs: ${servers.length} Prometheus / PrometheusAgent and ${workloads.processed.length} workload(s) handled, ${editedRefs.size} of them changed; ${generated} resource(s) generated or updated, ${removed} removed (inbound: ${config.inbound})`;
+    const summary = `summary: ${servers.length} Prometheus / PrometheusAgent and ${workloads.processed.length} workload(s) handled, ${editedRefs.size} of them changed; ${generated} resource(s) generated or updated, ${removed} removed (inbound: ${config.inbound})`;
     if (model.assumptionUsed)
       results.push(
         info(

@@ -295,7 +295,7 @@ export const setMonitorTls = defineFunction({
       );
     results.push(
       info(
-        `set-monitor-tls: ${tally.https} endpoint(s) set to https with the cert files, ${tally.plain} returned to plain http, ${tally.unchanged} left as they were`,
+        `summary: ${tally.https} endpoint(s) set to https with the cert files, ${tally.plain} returned to plain http, ${tally.unchanged} left as they were`,
       ),
     );
     return { items, results };

@@ -11,47 +11,14 @@
  * auto-prune, it deletes them all): every problem, and an empty result, fails the generate step with stderr and
  * nothing on stdout.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { error, type Item, type Result } from '../krm/index.js';
-import { readAppFiles } from './app-files.js';
+import { error } from '../krm/index.js';
+import { pipelineFile, renderAppDirectory } from './app-manifests.js';
 import { parameterSteps } from './argocd-parameters.js';
-import { readResourceStream } from './flatten-lists.js';
-import { inputLimits } from './input-limits.js';
 import type { ModeOutput } from './krm-mode.js';
-import { manifestItems } from './manifest-file.js';
 import { runSteps, type Step, stepsFromFile } from './pipeline.js';
 import { streamFailure, streamSuccess } from './stream-output.js';
-
-/** The pipeline file an application directory may hold (and the plugin's discovery file). */
-export const pipelineFile = 'meshscrape.yaml';
-const kustomizationFiles = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
-
-/** The resources of a plain application directory, file by file, or every problem found in them. */
-function plainManifests(dir: string): { items: Item[] } | { problems: Result[] } {
-  const read = readAppFiles(dir, inputLimits(), (path) => path === pipelineFile);
-  if ('problems' in read) return read;
-  const items: Item[] = [];
-  const problems: Result[] = [];
-  for (const file of read.files) {
-    const manifests = manifestItems(file);
-    if ('problems' in manifests) problems.push(...manifests.problems);
-    else items.push(...manifests.items);
-  }
-  return problems.length > 0 ? { problems } : { items };
-}
-
-/** The rendered resources of the directory, or why they could not be rendered. */
-function render(dir: string, env: NodeJS.ProcessEnv): { items: Item[] } | { problems: Result[] } {
-  if (!kustomizationFiles.some((name) => existsSync(join(dir, name)))) return plainManifests(dir);
-  const build = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8', env, maxBuffer: 1 << 30 });
-  if (build.error || build.status !== 0) {
-    const why = build.error ? build.error.message : build.stderr.trim();
-    return { problems: [error(`kubectl kustomize ${dir} failed: ${why}`)] };
-  }
-  return readResourceStream(build.stdout);
-}
 
 /** Renders the application in `dir` and runs its pipeline. */
 export function runArgoGenerate(dir: string, env: NodeJS.ProcessEnv): ModeOutput {
@@ -73,7 +40,7 @@ export function runArgoGenerate(dir: string, env: NodeJS.ProcessEnv): ModeOutput
       ),
     ]);
   }
-  const rendered = render(dir, env);
+  const rendered = renderAppDirectory(dir, env);
   if ('problems' in rendered) return streamFailure(rendered.problems);
   if (rendered.items.length === 0) {
     return streamFailure([

@@ -81,10 +81,13 @@ Usage:
   meshscrape install-kustomize-plugins DIR     write legacy plugin wrappers under DIR (KUSTOMIZE_PLUGIN_HOME)
   meshscrape post-render PIPELINE...           Helm post-renderer: run the configs in the files on a YAML stream
   meshscrape argocd-generate                   Argo CD plugin: render the current directory and run its pipeline
+  meshscrape explain [--json] [FILE|DIR]       the scrape path of every monitor endpoint and whether it works
+                                               (exit 1 when one is broken; explain --help for its options)
   meshscrape schema FUNCTION                   the config's JSON Schema
   meshscrape --version
 
-Exit status: 0, or 1 when any result has severity error (the resources are still written).
+Exit status: 0, or 1 when any result has severity error (the resources are still written); explain: 0, or 1
+when a scrape is broken; 2 for usage errors.
 
 Functions:
 ${list}

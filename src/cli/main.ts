@@ -4,6 +4,7 @@ import { isatty } from 'node:tty';
 import { fileURLToPath } from 'node:url';
 import { currentLimits, type DecodedInput, decodeInput, limitsFrom, setLimits } from '../krm/index.js';
 import { runArgoGenerate } from './argocd.js';
+import { explainHelp, runExplain } from './explain.js';
 import { configJsonSchema, functionHelp, usage } from './help.js';
 import { type ModeOutput, runKrm } from './krm-mode.js';
 import { installKustomizePlugins, runKustomizePlugin } from './kustomize-plugin.js';
@@ -19,7 +20,7 @@ let inputHadBom = false;
 let inputHadCrlf = false;
 
 /** All of stdin, decoded; refuses input over the cap before parsing any of it. */
-function readStdin(): DecodedInput {
+function readStdinInput(): DecodedInput {
   const max = currentLimits().maxInputBytes;
   const read = readStdinBytes(max);
   if ('tooLarge' in read) {
@@ -27,7 +28,12 @@ function readStdin(): DecodedInput {
       `the input is over ${max} bytes (MESHSCRAPE_MAX_INPUT_BYTES); nothing was read as YAML. Raise the limit if the input is meant to be this large`,
     );
   }
-  const input = decodeInput(read.bytes);
+  return decodeInput(read.bytes);
+}
+
+/** stdin for the modes that write resources back: they keep its byte order mark and line ends. */
+function readStdin(): DecodedInput {
+  const input = readStdinInput();
   inputHadBom = input.bom;
   inputHadCrlf = input.crlf === true;
   return input;
@@ -58,6 +64,7 @@ function dispatch(args: readonly string[], executable: string): ModeOutput {
     return runKrm(readStdin(), undefined);
   }
   if (isHelp(first)) {
+    if (second === 'explain') return text(explainHelp());
     const fn = second ? byName(second) : undefined;
     return text(fn ? functionHelp(fn) : usage());
   }
@@ -66,6 +73,9 @@ function dispatch(args: readonly string[], executable: string): ModeOutput {
   if (first === 'install-kustomize-plugins') return installKustomizePlugins(second, executable);
   if (first === 'post-render') return runPostRender(args.slice(1), readStdin());
   if (first === 'argocd-generate') return runArgoGenerate(process.cwd(), process.env);
+  // A report, not resources: no byte order mark or CR LF carried over from the input.
+  if (first === 'explain')
+    return runExplain(args.slice(1), () => (isatty(0) ? 'tty' : readStdinInput()), process.env);
   if (first === 'schema') {
     const fn = byName(second ?? '');
     if (!fn)

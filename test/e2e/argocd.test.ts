@@ -100,7 +100,9 @@ describe('Argo CD plugin', () => {
     expect(parameterSteps(JSON.stringify(parameters))).not.toHaveProperty('problems');
     const generated = generate(makePackage('argocd-params', example), parameters);
     expect(generated.code, generated.stderr).toBe(0);
-    expect(generated.stderr).toMatch(/set-monitor-tls: .*unknownTargets: skip/);
+    // Each step ran with its parameters: mount-istio-certs' inbound mode shows in its summary.
+    expect(generated.stderr).toMatch(/mount-istio-certs: summary: .*\(inbound: mesh\)/);
+    expect(generated.stderr).toMatch(/set-monitor-tls: summary: 1 endpoint\(s\) set to https/);
     const monitor = findResource(streamResources(generated.stdout), 'ServiceMonitor', 'checkout');
     expect(monitor).toMatchObject({ spec: { endpoints: [{ scheme: 'https' }] } });
   });

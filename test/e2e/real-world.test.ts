@@ -94,10 +94,12 @@ describe.skipIf(!existsSync(manifests))('kube-prometheus manifests through kubec
       expect(line, name).toMatch(/excludeInboundPorts/);
       expect(line, name).toMatch(/port-level PERMISSIVE exception/);
     }
+    // mount-istio-certs opened the self-scrape ports (PERMISSIVE), so set-monitor-tls has nothing to ask for.
+    expect(stderr).not.toMatch(/keeps inbound capture \(inbound: mesh\) and runs 2 pods/);
     expect(stderr).toMatch(
-      /Prometheus monitoring\/k8s keeps inbound capture \(inbound: mesh\) and runs 2 pods/,
+      /ServiceMonitor\/monitoring\/prometheus-k8s \(spec\.endpoints\[0\]\): left as is: port 9090 of Prometheus\/monitoring\/k8s is the scraper's own/,
     );
-    expect(stderr).toMatch(/set-monitor-tls: 3 endpoint\(s\) set to https/);
+    expect(stderr).toMatch(/summary: 3 endpoint\(s\) set to https/);
     // prometheus-adapter is also the metrics APIService backend: the kube-apiserver has no mesh identity.
     expect(stderr).toMatch(
       /^\[warning\] APIService\/v1beta1\.metrics\.k8s\.io \(spec\.service\): the kube-apiserver calls/m,

@@ -17,6 +17,7 @@ import { findResource, normalize, repoRoot, streamResources } from '../support/o
 const example = join(repoRoot, 'pipelines', 'example');
 const helmPipeline = join(repoRoot, 'pipelines', 'helm', 'meshscrape.yaml');
 const tlsConfig = join(repoRoot, 'pipelines', 'kustomize', 'set-monitor-tls.yaml');
+const certsConfig = join(repoRoot, 'pipelines', 'kustomize', 'mount-istio-certs.yaml');
 
 /** The example app's resources as one plain stream. */
 const stream = ['namespaces.yaml', 'monitoring.yaml', 'shop.yaml']
@@ -45,10 +46,20 @@ describe('List documents', () => {
   it('the kustomize plugin flattens kube-prometheus style *List kinds, between other documents', () => {
     const roles = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'r' } };
     const input = `${asList('ConfigMapList', [])}---\n${stream}---\n${asList('RoleList', [roles, roles])}`;
-    const output = runKustomizePlugin('set-monitor-tls', tlsConfig, input);
+    const mounted = runKustomizePlugin('mount-istio-certs', certsConfig, input);
+    expect(mounted.code, mounted.stderr).toBe(0);
+    const output = runKustomizePlugin('set-monitor-tls', tlsConfig, mounted.stdout);
     expect(output.code, output.stderr).toBe(0);
     const out = streamResources(output.stdout);
-    expect(out.map((r) => r.kind)).toEqual([...resources.map((r) => r.kind), 'Role', 'Role']);
+    const generated = out.filter(
+      (r) =>
+        (r.metadata as { annotations?: Record<string, string> }).annotations?.['meshscrape.dev/generated-by'],
+    );
+    expect(out.filter((r) => !generated.includes(r)).map((r) => r.kind)).toEqual([
+      ...resources.map((r) => r.kind),
+      'Role',
+      'Role',
+    ]);
     expect(findResource(out, 'ServiceMonitor', 'checkout')).toMatchObject({
       spec: { endpoints: [{ scheme: 'https' }] },
     });

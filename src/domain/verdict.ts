@@ -1,0 +1,225 @@
+/**
+ * Whether a scrape works: what a monitor endpoint sends now, held against what its target port needs (a
+ * `Requirement` of the scrape-path model, domain.md section 0 steps 5-7). `explain` prints it; the validator reports
+ * from it. Istio's mTLS needs https with the cert files; a PERMISSIVE, DISABLE or uncaptured port and the scraper's
+ * own pods need plain http, except that an app's own TLS passes where no sidecar terminates it; an app's own TLS on
+ * a captured STRICT port fails either way, and the two fixes are named.
+ */
+import { asObject, type Json } from '../krm/index.js';
+import type { Requirement } from './scrape-path.js';
+import type { Scraper } from './scrapers.js';
+
+/** What an endpoint sends: plain text, https with client cert files (Istio's, presumably), or https of its own. */
+export type TlsSent = 'none' | 'cert-files' | 'own';
+
+/** What an endpoint sends now, read from the endpoint and the scrape class it gets. */
+export interface Sending {
+  scheme: 'http' | 'https';
+  tls: TlsSent;
+  /** The client cert file, when one is sent. */
+  certFile: string | undefined;
+  /** Where the cert files come from: `endpoint`, or `scrape class NAME` of a scraper. */
+  certsFrom: 'endpoint' | `scrape class ${string}` | undefined;
+}
+
+/** A fix a verdict names; `fix` is stable for tools (the `ownTls` values of the policy work use the first two). */
+export interface Fix {
+  fix:
+    | 'exclude-port'
+    | 'permissive-port'
+    | 'set-monitor-tls'
+    | 'fix-pod-monitors'
+    | 'mount-istio-certs'
+    | 'inbound-bypass'
+    | 'allow-fs-access';
+  detail: string;
+}
+
+/** The outcome of one endpoint toward one target. */
+export interface Verdict {
+  verdict: 'works' | 'broken' | 'unknown';
+  reason: string;
+  fixes: Fix[];
+}
+
+/** What the verdict needs to know about the target beyond the requirement. */
+export interface VerdictContext {
+  monitorKind: string;
+  /** Scrapers in the list that load the monitor. */
+  loaders: readonly Scraper[];
+  /** `Kind/namespace/name` of the target workload, when the list shows it. */
+  workload: string | undefined;
+  containerPort: number | undefined;
+  /** The Service port declares HTTP: Istio's PERMISSIVE chains then pass no plain TLS through. */
+  declaredHttp: boolean;
+}
+
+const text = (value: Json | undefined): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
+
+/** The cert files a scraper's scrape class hands a monitor: the one it names, else the scraper's default class. */
+function classCertFile(
+  scraper: Scraper,
+  className: string | undefined,
+): { name: string; certFile: string } | undefined {
+  const classes = asObject(scraper.item.data.spec)?.scrapeClasses;
+  if (!Array.isArray(classes)) return undefined;
+  const chosen = classes
+    .map((c) => asObject(c))
+    .find((c) => (className === undefined ? c?.default === true : c?.name === className));
+  const tls = asObject(chosen?.tlsConfig);
+  const certFile = text(tls?.certFile);
+  return certFile && text(tls?.keyFile) ? { name: String(chosen?.name), certFile } : undefined;
+}
+
+/**
+ * What an endpoint sends. A ServiceMonitor endpoint may name the cert files itself; a PodMonitor's tlsConfig holds
+ * only Secret references (SafeTLSConfig), so its client cert files can come only from a scrape class.
+ */
+export function sendingOf(
+  endpoint: { [key: string]: Json },
+  monitor: { kind: string; spec: { [key: string]: Json } | undefined },
+  loaders: readonly Scraper[],
+): Sending {
+  const scheme =
+    typeof endpoint.scheme === 'string' && endpoint.scheme.toLowerCase() === 'https' ? 'https' : 'http';
+  const tls = asObject(endpoint.tlsConfig);
+  const own = monitor.kind === 'ServiceMonitor' && text(tls?.keyFile) ? text(tls?.certFile) : undefined;
+  const className = text(monitor.spec?.scrapeClass);
+  const fromClass = own ? undefined : loaders.map((s) => classCertFile(s, className)).find((c) => c);
+  const certFile = own ?? fromClass?.certFile;
+  const certsFrom = own ? 'endpoint' : fromClass ? (`scrape class ${fromClass.name}` as const) : undefined;
+  if (scheme === 'http') return { scheme, tls: 'none', certFile: undefined, certsFrom: undefined };
+  return { scheme, tls: certFile ? 'cert-files' : 'own', certFile, certsFrom };
+}
+
+/** A short form for tables: `http`, `https+certs`, `https (own TLS)`. */
+export function describeSending(sending: Sending): string {
+  if (sending.tls === 'none') return 'http';
+  return sending.tls === 'cert-files' ? 'https+certs' : 'https (own TLS)';
+}
+
+const works = (reason: string): Verdict => ({ verdict: 'works', reason, fixes: [] });
+const broken = (reason: string, fixes: Fix[]): Verdict => ({ verdict: 'broken', reason, fixes });
+const unknown = (reason: string): Verdict => ({ verdict: 'unknown', reason, fixes: [] });
+
+/** The function that puts the endpoint right: set-monitor-tls for ServiceMonitors, fix-pod-monitors for PodMonitors. */
+function rewrite(context: VerdictContext, what: string): Fix {
+  return context.monitorKind === 'PodMonitor'
+    ? {
+        fix: 'fix-pod-monitors',
+        detail: `run fix-pod-monitors (a PodMonitor cannot name cert files): ${what}`,
+      }
+    : { fix: 'set-monitor-tls', detail: `run set-monitor-tls: ${what}` };
+}
+
+/** The two fixes for an app's own TLS on a captured STRICT port (domain.md section 0, step 6). */
+export function ownTlsFixes(context: VerdictContext): Fix[] {
+  const port = context.containerPort === undefined ? 'the port' : `port ${context.containerPort}`;
+  const on = context.workload ?? 'the target workload';
+  const permissive = context.declaredHttp
+    ? `a port-level PERMISSIVE exception for ${port} on ${on}, after declaring the Service port TCP or TLS (it is declared HTTP now, where Istio matches only mTLS and plain text)`
+    : `a port-level PERMISSIVE exception for ${port} on ${on} (mtls UNSET, portLevelMtls PERMISSIVE: Istio passes a plain TLS handshake through to the app)`;
+  return [
+    {
+      fix: 'exclude-port',
+      detail: `exclude ${port} from inbound capture on ${on} (traffic.sidecar.istio.io/excludeInboundPorts)`,
+    },
+    { fix: 'permissive-port', detail: permissive },
+  ];
+}
+
+/** Why https with the cert files still fails for these scrapers, if it does. */
+function certProblems(sending: Sending, context: VerdictContext): Verdict | undefined {
+  const unmounted = context.loaders.filter((s) => !s.mountsCerts);
+  if (unmounted.length > 0)
+    return broken(
+      `https with the cert files, but ${unmounted.map((s) => s.label).join(', ')} does not mount them (no istio-certs volume mount)`,
+      [{ fix: 'mount-istio-certs', detail: 'run mount-istio-certs on the scraper' }],
+    );
+  const denying = context.loaders.filter(
+    (s) => asObject(asObject(s.item.data.spec)?.arbitraryFSAccessThroughSMs)?.deny === true,
+  );
+  if (sending.certsFrom === 'endpoint' && denying.length > 0)
+    return broken(
+      `${denying.map((s) => s.label).join(', ')} sets arbitraryFSAccessThroughSMs.deny: true and rejects a ServiceMonitor naming cert files`,
+      [
+        {
+          fix: 'allow-fs-access',
+          detail: 'set arbitraryFSAccessThroughSMs.deny: false, or hand the files over a scrape class',
+        },
+      ],
+    );
+  return undefined;
+}
+
+function selfVerdict(requirement: Extract<Requirement, { send: 'self' }>, sending: Sending): Verdict {
+  const { scraper } = requirement;
+  if (sending.scheme === 'https')
+    return broken(`${requirement.reason}, so https fails there`, [
+      { fix: 'set-monitor-tls', detail: 'run set-monitor-tls: the self-scrape goes back to plain http' },
+    ]);
+  if (requirement.meshInbound && requirement.strict && scraper.pods > 1)
+    return broken(
+      `${requirement.reason} (a self-scrape), but ${scraper.label} keeps inbound capture and runs ${scraper.pods} pods: the other replicas reach this one through its STRICT sidecar, which refuses plain text`,
+      [
+        {
+          fix: 'permissive-port',
+          detail: `a port-level PERMISSIVE exception for the scraper's own ports (web 9090, reloader-web 8080) on the pods of ${scraper.label}`,
+        },
+        {
+          fix: 'inbound-bypass',
+          detail: `take ${scraper.label}'s ports out of the mesh (mount-istio-certs inbound: bypass)`,
+        },
+      ],
+    );
+  return works(`${requirement.reason}: plain http`);
+}
+
+/** The verdict of what an endpoint sends toward a target with this requirement. */
+export function verdictOf(requirement: Requirement, sending: Sending, context: VerdictContext): Verdict {
+  switch (requirement.send) {
+    case 'istio-mtls':
+      if (sending.tls === 'cert-files')
+        return certProblems(sending, context) ?? works(`https with the cert files: ${requirement.reason}`);
+      if (sending.tls === 'own')
+        return broken(
+          `its own TLS on a port Istio captures under STRICT (${requirement.reason}): the sidecar wants Istio's mTLS, and would hand the app plain text on its TLS port`,
+          ownTlsFixes(context),
+        );
+      return broken(`plain http, but ${requirement.reason}: the sidecar refuses plain text`, [
+        rewrite(context, 'https with the cert files'),
+      ]);
+    case 'plain':
+      if (sending.tls === 'none') return works(requirement.reason);
+      if (sending.tls === 'own')
+        return context.declaredHttp
+          ? broken(
+              `its own TLS toward a port the Service declares HTTP (${requirement.reason.replace(/: Prometheus cannot.*$/, '')}): Istio matches only mTLS and plain text there`,
+              [
+                {
+                  fix: 'exclude-port',
+                  detail: `exclude port ${context.containerPort ?? ''} from inbound capture on ${context.workload ?? 'the target workload'} (traffic.sidecar.istio.io/excludeInboundPorts)`,
+                },
+              ],
+            )
+          : works(
+              `its own TLS passes: ${requirement.reason.replace(/: Prometheus cannot.*$/, '')}, so Envoy hands the connection to the app as it is`,
+            );
+      return broken(`https with the cert files, but ${requirement.reason}`, [rewrite(context, 'plain http')]);
+    case 'app':
+      if (sending.tls !== 'cert-files') return works(`${requirement.reason}: the app answers itself`);
+      return broken(
+        `https with Istio's cert files, but ${requirement.reason}: the app answers itself, and Istio's certs are for its sidecar (an app with TLS of its own would take the scheme without them)`,
+        [rewrite(context, 'plain http')],
+      );
+    case 'self':
+      return selfVerdict(requirement, sending);
+    case 'ambient':
+      return unknown(`${requirement.reason}: ambient mode has no sidecar to check against`);
+    case 'mixed':
+      return unknown(`the targets need different things (${requirement.reason})`);
+    case 'unknown':
+      return unknown(requirement.reason);
+  }
+}
