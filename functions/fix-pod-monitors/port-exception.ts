@@ -6,33 +6,17 @@
  * recorded on it (src/domain/port-exceptions.ts) so a later run can take back exactly that port.
  */
 
-import { isMap, isScalar, type YAMLMap } from 'yaml';
+import { reconcileAddedPorts } from '../../src/domain/added-ports.js';
 import { generatedBy, generatedMetadata } from '../../src/domain/generated.js';
 import { matchesSelector, stringMap, toLabelSelector } from '../../src/domain/label-selector.js';
 import { oldest, type PeerPolicy } from '../../src/domain/peer-authentication.js';
 import type { PodSource } from '../../src/domain/pod-sources.js';
-import {
-  type AddedPort,
-  addedPorts,
-  exceptionPortsAnnotation,
-  exceptionPortsByAnnotation,
-  formatAddedPorts,
-} from '../../src/domain/port-exceptions.js';
-import {
-  asObject,
-  ensureMap,
-  ensureMapPath,
-  fieldPath,
-  Item,
-  info,
-  mapAt,
-  type Result,
-  setScalar,
-  toNode,
-  warning,
-} from '../../src/krm/index.js';
+import { type AddedPort, addedPorts } from '../../src/domain/port-exceptions.js';
+import { asObject, Item, info, type Result, warning } from '../../src/krm/index.js';
 import { type Analysis, describePort, scrapedWorkloads } from './analysis.js';
 import { type FixContext, functionName } from './context.js';
+
+const at = (item: Item, path?: string) => ({ ref: item.ref, file: item.file, path });
 
 /** The workload's own pod selector (Deployment spec.selector.matchLabels), else its pod template labels. */
 function workloadSelector(workload: PodSource): Record<string, string> {
@@ -107,75 +91,6 @@ export function peerAuthentication(workload: PodSource, entry: ExceptionEntry): 
   });
 }
 
-/** The `portLevelMtls` key node for a port (written `8080:` or `"8080":`), if the map has one. */
-function portKey(ports: YAMLMap, port: number): unknown {
-  return ports.items.find((pair) => isScalar(pair.key) && String(pair.key.value) === String(port))?.key;
-}
-
-const at = (item: Item, path?: string) => ({ ref: item.ref, file: item.file, path });
-const portPath = (port: number): string => fieldPath(['spec', 'portLevelMtls', String(port)]);
-
-/** Brings one user policy's added ports to `wanted` (kept entries of monitors this run did not handle included). */
-function reconcilePolicy(
-  item: Item,
-  wanted: readonly AddedPort[],
-  reasons: readonly string[],
-  handled: ReadonlySet<string>,
-): Result[] {
-  const recorded = addedPorts(item, functionName);
-  const final = [...wanted, ...recorded.filter((p) => !handled.has(p.monitor))];
-  const results: Result[] = [];
-  const spec = ensureMapPath(item.node, ['spec']);
-  const ports =
-    spec && (final.length > 0 ? ensureMap(spec, 'portLevelMtls') : mapAt(spec, ['portLevelMtls']));
-  const keep = new Set(final.map((p) => p.port));
-  if (ports) {
-    for (const { port, monitor } of recorded) {
-      if (keep.has(port)) continue;
-      const key = portKey(ports, port);
-      if (key === undefined) continue;
-      ports.delete(key);
-      results.push(
-        info(
-          `removed port ${port} that fix-pod-monitors added for ${monitor}: no longer needed`,
-          at(item, portPath(port)),
-        ),
-      );
-    }
-    for (const port of keep) {
-      const key = portKey(ports, port);
-      const current = key === undefined ? undefined : ports.get(key, true);
-      if (isMap(current) && current.get('mode') === 'PERMISSIVE') continue;
-      ports.set(key ?? String(port), toNode({ mode: 'PERMISSIVE' }));
-      const monitors = final
-        .filter((p) => p.port === port)
-        .map((p) => p.monitor)
-        .join(', ');
-      results.push(
-        info(
-          `added port ${port} (PERMISSIVE) for ${monitors} to this policy, which already selects the workload: a second policy beside it would be ignored (Istio honours only the oldest); ${reasons.join('; ')}`,
-          at(item, portPath(port)),
-        ),
-      );
-    }
-    if (spec && ports.items.length === 0) spec.delete('portLevelMtls');
-  }
-  const metadata = ensureMapPath(item.node, ['metadata']);
-  const annotations =
-    metadata && (final.length > 0 ? ensureMap(metadata, 'annotations') : mapAt(metadata, ['annotations']));
-  if (metadata && annotations) {
-    if (final.length > 0) {
-      setScalar(annotations, exceptionPortsByAnnotation, functionName);
-      setScalar(annotations, exceptionPortsAnnotation, formatAddedPorts(final));
-    } else {
-      annotations.delete(exceptionPortsByAnnotation);
-      annotations.delete(exceptionPortsAnnotation);
-      if (annotations.items.length === 0) metadata.delete('annotations');
-    }
-  }
-  return results;
-}
-
 /**
  * Turns the run's exceptions into generated PeerAuthentications or ports added to the user's own policy, and
  * takes back ports added earlier for monitors this run handled that no longer need them.
@@ -214,7 +129,13 @@ export function applyExceptions(
   );
   for (const item of policies)
     results.push(
-      ...reconcilePolicy(item, edits.get(item)?.added ?? [], edits.get(item)?.reasons ?? [], handled),
+      ...reconcileAddedPorts(
+        item,
+        functionName,
+        edits.get(item)?.added ?? [],
+        handled,
+        edits.get(item)?.reasons ?? [],
+      ),
     );
   return { generated, results };
 }

@@ -40,6 +40,7 @@ export function reconcileAddedPorts(
   fn: string,
   wanted: readonly AddedPort[],
   handled: ReadonlySet<string>,
+  reasons: readonly string[] = [],
 ): Result[] {
   const recorded = addedPorts(item, fn);
   const final = [...wanted, ...recorded.filter((p) => !handled.has(p.monitor))];
@@ -69,7 +70,7 @@ export function reconcileAddedPorts(
       const owners = [...new Set(final.filter((p) => p.port === port).map((p) => p.monitor))].join(', ');
       results.push(
         info(
-          `added port ${port} (PERMISSIVE) for ${owners} to this policy, which already selects those pods: a second policy beside it would be ignored (Istio honours only the oldest)`,
+          `added port ${port} (PERMISSIVE) for ${owners} to this policy, which already selects those pods: a second policy beside it would be ignored (Istio honours only the oldest)${reasons.length > 0 ? `; ${reasons.join('; ')}` : ''}`,
           at(item, portPath(port)),
         ),
       );
