@@ -50,6 +50,8 @@ function applyTls(endpoint: YAMLMap, wanted: Record<string, string | boolean>, r
   for (const [key, value] of Object.entries(wanted)) setScalar(tls, key, value);
 }
 
+const sameDir = (a: string, b: string): boolean => a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+
 /** Counts for the run's summary. */
 interface Tally {
   https: number;
@@ -224,9 +226,23 @@ function processMonitor(
     const missing = loaders.filter((s) => !s.mountsCerts);
     if (missing.length > 0) {
       tally.unchanged++;
+      // Where the list does not even show the targets in the mesh, a missing mount is worth a warning, not a failure.
+      results.push(
+        (requirement.send === 'unknown' ? warning : error)(
+          `needs https with the cert files (${requirement.reason}), but ${missing.map((s) => s.label).join(', ')} does not mount them (no istio-certs volume mount): run mount-istio-certs first; left as is`,
+          at(path),
+        ),
+      );
+      continue;
+    }
+    const elsewhere = loaders.filter(
+      (s) => s.certMountPath !== undefined && !sameDir(s.certMountPath, config.certDir),
+    );
+    if (elsewhere.length > 0) {
+      tally.unchanged++;
       results.push(
         error(
-          `needs https with the cert files (${requirement.reason}), but ${missing.map((s) => s.label).join(', ')} does not mount them (no istio-certs volume mount): run mount-istio-certs first; left as is`,
+          `needs https with the cert files (${requirement.reason}), but ${elsewhere.map((s) => `${s.label} mounts them at ${s.certMountPath}`).join(', ')}, not at certDir ${config.certDir}; left as is`,
           at(path),
         ),
       );

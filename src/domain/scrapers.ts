@@ -27,6 +27,8 @@ export interface Scraper {
   inbound: InboundMode;
   /** The Prometheus container mounts the istio-certs volume. */
   mountsCerts: boolean;
+  /** Where it mounts it, when it does. */
+  certMountPath: string | undefined;
   /** Pods the server runs: replicas times shards (agents in DaemonSet mode: one per node, so many). */
   pods: number;
   /** `describe()` form, e.g. `Prometheus monitoring/k8s`. */
@@ -54,9 +56,15 @@ export function scraperOf(item: Item): Scraper {
     serviceAccount: typeof spec.serviceAccountName === 'string' ? spec.serviceAccountName : 'default',
     inbound: inboundModeOf(annotations),
     mountsCerts: mounts.some((m) => asObject(m)?.name === certVolumeName),
+    certMountPath: certMountPathOf(mounts),
     pods: daemonSet ? 2 : numberOr(spec.replicas, 1) * numberOr(spec.shards, 1),
     label: `${item.kind} ${item.namespace ? `${item.namespace}/` : ''}${item.name}`,
   };
+}
+
+function certMountPathOf(mounts: readonly Json[]): string | undefined {
+  const path = mounts.map((m) => asObject(m)).find((m) => m?.name === certVolumeName)?.mountPath;
+  return typeof path === 'string' ? path : undefined;
 }
 
 /** Whether a server's namespace selector covers a namespace, as far as the list shows. */

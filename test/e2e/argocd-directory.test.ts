@@ -82,7 +82,9 @@ describe('Argo CD plugin on a plain directory', () => {
     const out = streamResources(generated.stdout);
     const id = (r: Record<string, unknown>) => `${String(r.kind)}/${(r.metadata as { name: string }).name}`;
     const added = ['ConfigMap/from-configmaplist', 'ConfigMap/from-json-list', 'ConfigMap/from-yml'];
-    const expected = [...exampleResources().map(id), ...added, 'ServiceMonitor/json-cart'];
+    // mount-istio-certs opens the two-replica example Prometheus' self-scrape ports.
+    const generatedHere = ['PeerAuthentication/prometheus-k8s-self-scrape'];
+    const expected = [...exampleResources().map(id), ...added, ...generatedHere, 'ServiceMonitor/json-cart'];
     expect(out.map(id).sort()).toEqual(expected.sort());
     expect(findResource(out, 'ConfigMap', 'from-json-list')).toMatchObject({ data: { n: 1000 } });
     expect(findResource(out, 'ServiceMonitor', 'json-cart')).toMatchObject({

@@ -23,7 +23,12 @@ const example = join(repoRoot, 'pipelines', 'example');
 function kptfile(dir: string): void {
   writeFileSync(
     join(dir, 'Kptfile'),
-    `apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: pkg\n  annotations:\n    config.kubernetes.io/local-config: "true"\npipeline:\n  mutators:\n  - exec: ${meshscrape}\n    configPath: fix.yaml\n`,
+    `apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: pkg\n  annotations:\n    config.kubernetes.io/local-config: "true"\npipeline:\n  mutators:\n  - exec: ${meshscrape}\n    configPath: certs.yaml\n  - exec: ${meshscrape}\n    configPath: fix.yaml\n`,
+  );
+  // The scrape class needs a Prometheus that mounts the cert files: mount-istio-certs runs first, as in the pipelines.
+  writeFileSync(
+    join(dir, 'certs.yaml'),
+    'apiVersion: meshscrape.dev/v1alpha1\nkind: MountIstioCerts\nmetadata:\n  name: certs\n  annotations:\n    config.kubernetes.io/local-config: "true"\n',
   );
 }
 
@@ -63,7 +68,7 @@ describe('fix-pod-monitors through kpt fn render in place and kubectl kustomize'
     expect(
       excepted.find((r) => (r.metadata as { name: string }).name === 'payments-worker-metrics'),
     ).toBeUndefined();
-    expect(excepted.find((r) => r.kind === 'PeerAuthentication')).toMatchObject({
+    expect(findResource(excepted, 'PeerAuthentication', 'payments-worker-metrics-port')).toMatchObject({
       metadata: { name: 'payments-worker-metrics-port', namespace: 'shop' },
       spec: {
         selector: { matchLabels: { app: 'payments-worker' } },
@@ -111,10 +116,11 @@ describe('fix-pod-monitors through kpt fn render in place and kubectl kustomize'
     config(pkg, 'service-monitor');
     expect(run('kpt', ['fn', 'render', pkg, '--allow-exec']).code).toBe(0);
     const dir = makePackage('fix-kustomize', example);
+    kptfile(dir);
     config(dir, 'service-monitor');
     writeFileSync(
       join(dir, 'kustomization.yaml'),
-      'resources:\n- namespaces.yaml\n- shop.yaml\n- monitoring.yaml\ntransformers:\n- fix.yaml\n',
+      'resources:\n- namespaces.yaml\n- shop.yaml\n- monitoring.yaml\ntransformers:\n- certs.yaml\n- fix.yaml\n',
     );
     const build = kustomizeWithPlugins(dir);
     expect(build.code, build.stderr).toBe(0);

@@ -121,6 +121,16 @@ describe('the bundled example through every path', () => {
 
   it('kpt fn eval --exec "meshscrape FUNCTION" -- key=value runs the named function with a ConfigMap config', () => {
     const pkg = makePackage('eval-kv', example);
+    const mount = run('kpt', [
+      'fn',
+      'eval',
+      pkg,
+      '--exec',
+      `${meshscrape} mount-istio-certs`,
+      '--',
+      'certDir=/etc/other-certs/',
+    ]);
+    expect(mount.code, mount.stderr).toBe(0);
     const result = run('kpt', [
       'fn',
       'eval',
