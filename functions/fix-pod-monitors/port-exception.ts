@@ -7,12 +7,12 @@
  */
 
 import { reconcileAddedPorts } from '../../src/domain/added-ports.js';
-import { generatedBy, generatedMetadata } from '../../src/domain/generated.js';
+import { generatedBy } from '../../src/domain/generated.js';
 import { matchesSelector, stringMap, toLabelSelector } from '../../src/domain/label-selector.js';
 import { oldest, type PeerPolicy } from '../../src/domain/peer-authentication.js';
 import type { PodSource } from '../../src/domain/pod-sources.js';
-import { type AddedPort, addedPorts } from '../../src/domain/port-exceptions.js';
-import { asObject, Item, info, type Result, warning } from '../../src/krm/index.js';
+import { type AddedPort, addedPorts, portExceptionPolicy } from '../../src/domain/port-exceptions.js';
+import { asObject, type Item, info, type Result, warning } from '../../src/krm/index.js';
 import { type Analysis, describePort, scrapedWorkloads } from './analysis.js';
 import { type FixContext, functionName } from './context.js';
 
@@ -71,23 +71,13 @@ export interface ExceptionEntry {
 
 /** A generated PeerAuthentication per workload, carrying every port any monitor needs opened there. */
 export function peerAuthentication(workload: PodSource, entry: ExceptionEntry): Item {
-  const portLevelMtls = Object.fromEntries(
-    [...entry.ports].sort((a, b) => a - b).map((p) => [String(p), { mode: 'PERMISSIVE' }]),
-  );
-  return Item.create({
-    apiVersion: 'security.istio.io/v1',
-    kind: 'PeerAuthentication',
-    metadata: generatedMetadata(
-      functionName,
-      `${workload.item.name}-metrics-port`,
-      workload.namespace,
-      entry.monitors,
-    ),
-    spec: {
-      selector: { matchLabels: workloadSelector(workload) },
-      mtls: { mode: 'UNSET' },
-      portLevelMtls,
-    },
+  return portExceptionPolicy({
+    generator: functionName,
+    name: `${workload.item.name}-metrics-port`,
+    namespace: workload.namespace,
+    selector: workloadSelector(workload),
+    ports: entry.ports,
+    generatedFor: entry.monitors,
   });
 }
 

@@ -7,13 +7,12 @@
  * go into it (a second policy would be ignored).
  */
 import { reconcileAddedPorts } from '../../src/domain/added-ports.js';
-import { generatedMetadata } from '../../src/domain/generated.js';
 import { oldest } from '../../src/domain/peer-authentication.js';
 import { operatorSelectorLabels, podSourceOf } from '../../src/domain/pod-sources.js';
-import { type AddedPort, addedPorts } from '../../src/domain/port-exceptions.js';
+import { type AddedPort, addedPorts, portExceptionPolicy } from '../../src/domain/port-exceptions.js';
 import type { ScrapeModel } from '../../src/domain/scrape-path.js';
 import { scraperOf } from '../../src/domain/scrapers.js';
-import { Item, info, type Result, warning } from '../../src/krm/index.js';
+import { type Item, info, type Result, warning } from '../../src/krm/index.js';
 import { scraperKey } from './destination-rules.js';
 import { functionName, type Wanted } from './reconcile.js';
 
@@ -22,22 +21,13 @@ const selfPortNames = ['web', 'reloader-web', 'http'];
 
 function exceptionPolicy(server: Item, selector: Record<string, string>, ports: readonly number[]): Item {
   const prefix = server.kind === 'PrometheusAgent' ? 'prom-agent' : 'prometheus';
-  return Item.create({
-    apiVersion: 'security.istio.io/v1',
-    kind: 'PeerAuthentication',
-    metadata: generatedMetadata(
-      functionName,
-      `${prefix}-${server.name}-self-scrape`,
-      server.namespace ?? '',
-      [scraperKey(server)],
-    ),
-    spec: {
-      selector: { matchLabels: selector },
-      mtls: { mode: 'UNSET' },
-      portLevelMtls: Object.fromEntries(
-        [...ports].sort((a, b) => a - b).map((p) => [String(p), { mode: 'PERMISSIVE' }]),
-      ),
-    },
+  return portExceptionPolicy({
+    generator: functionName,
+    name: `${prefix}-${server.name}-self-scrape`,
+    namespace: server.namespace ?? '',
+    selector,
+    ports,
+    generatedFor: [scraperKey(server)],
   });
 }
 

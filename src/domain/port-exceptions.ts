@@ -3,7 +3,8 @@
  * added which `portLevelMtls` ports for which monitor, so a later run can tell the user's ports from its own (the
  * scrape-path model then decides as if they were not there) and take back exactly those.
  */
-import type { Item } from '../krm/index.js';
+import { Item } from '../krm/index.js';
+import { generatedMetadata } from './generated.js';
 
 /** The function that added ports to this policy. */
 export const exceptionPortsByAnnotation = 'meshscrape.dev/exception-ports-by';
@@ -32,4 +33,33 @@ export function formatAddedPorts(ports: readonly AddedPort[]): string {
   return [...new Set(ports.map((p) => `${p.port}=${p.monitor}`))]
     .sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10) || a.localeCompare(b))
     .join(',');
+}
+
+/**
+ * A generated port exception: `mtls.mode: UNSET` (the pods keep the mode their namespace or the mesh gives them,
+ * never a tightened one) and PERMISSIVE on exactly these container ports (domain.md section 3: `portLevelMtls` is
+ * keyed by container port and needs a selector).
+ */
+export function portExceptionPolicy(exception: {
+  generator: string;
+  name: string;
+  namespace: string;
+  selector: Readonly<Record<string, string>>;
+  ports: readonly number[];
+  generatedFor: readonly string[];
+}): Item {
+  return Item.create({
+    apiVersion: 'security.istio.io/v1',
+    kind: 'PeerAuthentication',
+    metadata: generatedMetadata(exception.generator, exception.name, exception.namespace, [
+      ...exception.generatedFor,
+    ]),
+    spec: {
+      selector: { matchLabels: { ...exception.selector } },
+      mtls: { mode: 'UNSET' },
+      portLevelMtls: Object.fromEntries(
+        [...new Set(exception.ports)].sort((a, b) => a - b).map((p) => [String(p), { mode: 'PERMISSIVE' }]),
+      ),
+    },
+  });
 }
