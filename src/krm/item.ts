@@ -3,7 +3,7 @@ import { Document, isMap, parseDocument, type YAMLError, type YAMLMap } from 'ya
 import { type ItemLines, itemLines } from '../text/item-lines.js';
 import type { Json, Resource } from '../text/json.js';
 import { isTrivia } from '../text/lines.js';
-import { readHeader } from '../text/read-header.js';
+import { headerLabel, readHeader } from '../text/read-header.js';
 import { digPath, fallback, readPath } from '../text/read-path.js';
 import { dedent, indentAsEntry } from '../text/reindent.js';
 import { boundsProblem } from './bounded-parse.js';
@@ -314,11 +314,7 @@ export class Item {
 
   /** `Kind/namespace/name` from the header lines of a refused item, when they show it; '' otherwise. */
   private textLabel(): string {
-    const source = this.source;
-    if (!source) return '';
-    const h = readHeader(source.text, source.indent);
-    if (h.kind === undefined || h.name === undefined) return '';
-    return `${h.kind}/${h.namespace ? `${h.namespace}/` : ''}${h.name}`;
+    return this.source ? headerLabel(this.source.text, this.source.indent) : '';
   }
 
   /** The reference a result about this item carries. */

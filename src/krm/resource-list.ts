@@ -54,7 +54,7 @@ export function readResourceList(text: string): ReadOutcome<ResourceList> {
     return { value: undefined, problems: [error('no input: expected a ResourceList on stdin')] };
   }
   const split = splitResourceList(text);
-  if (split) return fromSplit(split, text.includes('\t'));
+  if (split) return fromSplit(split);
   return fromParsed(text);
 }
 
@@ -67,7 +67,7 @@ function parseSection(section: Section): { value: unknown; errors: string[] } {
   return { value: document.toJS({ maxAliasCount: -1 }) as unknown, errors };
 }
 
-function fromSplit(split: Split, hasTabs: boolean): ReadOutcome<ResourceList> {
+function fromSplit(split: Split): ReadOutcome<ResourceList> {
   const repeated = repeatedKey(split.sections.map((s) => s.key));
   if (repeated !== undefined) return { value: undefined, problems: [duplicateKeyProblem(repeated)] };
   const head: Record<string, unknown> = {};
@@ -88,9 +88,8 @@ function fromSplit(split: Split, hasTabs: boolean): ReadOutcome<ResourceList> {
   if ('problem' in results) return { value: undefined, problems: [results.problem] };
   const items = split.items.map((entry) => {
     // The header and block readers assume space-separated lines: an item holding a tab is read by the parser.
-    // One look at the whole input spares a scan of every item in the usual case, a list without tabs.
     const item =
-      entry.anchored || (hasTabs && entry.text.includes('\t'))
+      entry.anchored || entry.tabbed
         ? Item.fromParsedText(entry.text, entry.indent)
         : Item.fromText(entry.text, entry.indent);
     item.leading = entry.leading;
@@ -100,7 +99,7 @@ function fromSplit(split: Split, hasTabs: boolean): ReadOutcome<ResourceList> {
   });
   const malformed = items.flatMap((item, index) => {
     const entry = split.items[index] as Split['items'][number];
-    return malformedTextProblem(item, entry.text, entry.indent, `items[${index}]`) ?? [];
+    return malformedTextProblem(item, entry.text, entry.indent, `items[${index}]`, entry.tabbed) ?? [];
   });
   if (malformed.length > 0) return { value: undefined, problems: malformed };
   return {
@@ -241,13 +240,15 @@ export function readStream(text: string): ReadOutcome<Item[]> {
   const split = splitStream(text);
   if (split) {
     const items = split.documents.map((d) => {
-      const item = Item.fromText(d.lines.join('\n'), 0);
+      const text = d.lines.join('\n');
+      const item = d.tabbed ? Item.fromParsedText(text, 0) : Item.fromText(text, 0);
       item.leading = d.leading;
       return item;
     });
-    const problems = items.flatMap(
-      (item, index) => malformedTextProblem(item, item.inputText ?? '', 0, `document ${index}`) ?? [],
-    );
+    const problems = items.flatMap((item, index) => {
+      const tabbed = split.documents[index]?.tabbed === true;
+      return malformedTextProblem(item, item.inputText ?? '', 0, `document ${index}`, tabbed) ?? [];
+    });
     return problems.length > 0 ? { value: undefined, problems } : { value: items, problems };
   }
   const problems: Result[] = [];
