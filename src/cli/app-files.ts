@@ -21,7 +21,7 @@ import {
   statSync,
 } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { error, type Result } from '../krm/index.js';
+import { error, failure, type Outcome, type Result, success } from '../krm/index.js';
 import { type InputLimits, limitVariables } from './input-limits.js';
 
 /** A manifest file: its path relative to the application directory, and its text. */
@@ -155,14 +155,14 @@ export function readAppFiles(
   dir: string,
   limits: InputLimits,
   skip: (path: string) => boolean,
-): { files: AppFile[] } | { problems: Result[] } {
+): Outcome<AppFile[]> {
   let root: string;
   try {
     root = realpathSync(dir);
   } catch (e) {
-    return { problems: [error(`cannot read the application directory ${dir}: ${reason(e)}`)] };
+    return failure([error(`cannot read the application directory ${dir}: ${reason(e)}`)]);
   }
   const walk = new Walk(root, limits, skip);
   walk.folder(root, '', new Set([root]));
-  return walk.problems.length > 0 ? { problems: walk.problems } : { files: walk.files };
+  return walk.problems.length > 0 ? failure(walk.problems) : success(walk.files);
 }

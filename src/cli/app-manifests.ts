@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { error, type Item, type Result } from '../krm/index.js';
+import { error, failure, type Item, type Outcome, type Result, success } from '../krm/index.js';
 import { readAppFiles } from './app-files.js';
 import { readResourceStream } from './flatten-lists.js';
 import { inputLimits } from './input-limits.js';
@@ -17,29 +17,26 @@ export const pipelineFile = 'meshscrape.yaml';
 const kustomizationFiles = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
 /** The resources of a plain application directory, file by file, or every problem found in them. */
-function plainManifests(dir: string): { items: Item[] } | { problems: Result[] } {
+function plainManifests(dir: string): Outcome<Item[]> {
   const read = readAppFiles(dir, inputLimits(), (path) => path === pipelineFile);
-  if ('problems' in read) return read;
+  if (!read.ok) return read;
   const items: Item[] = [];
   const problems: Result[] = [];
-  for (const file of read.files) {
+  for (const file of read.value) {
     const manifests = manifestItems(file);
-    if ('problems' in manifests) problems.push(...manifests.problems);
-    else items.push(...manifests.items);
+    if (manifests.ok) items.push(...manifests.value);
+    else problems.push(...manifests.problems);
   }
-  return problems.length > 0 ? { problems } : { items };
+  return problems.length > 0 ? failure(problems) : success(items);
 }
 
 /** The rendered resources of the directory, or why they could not be rendered. */
-export function renderAppDirectory(
-  dir: string,
-  env: NodeJS.ProcessEnv,
-): { items: Item[] } | { problems: Result[] } {
+export function renderAppDirectory(dir: string, env: NodeJS.ProcessEnv): Outcome<Item[]> {
   if (!kustomizationFiles.some((name) => existsSync(join(dir, name)))) return plainManifests(dir);
   const build = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8', env, maxBuffer: 1 << 30 });
   if (build.error || build.status !== 0) {
     const why = build.error ? build.error.message : build.stderr.trim();
-    return { problems: [error(`kubectl kustomize ${dir} failed: ${why}`)] };
+    return failure([error(`kubectl kustomize ${dir} failed: ${why}`)]);
   }
   return readResourceStream(build.stdout);
 }

@@ -3,7 +3,7 @@
  * function names in order, and per function a map parameter named after it holding its config in the ConfigMap
  * encoding (scalars as text, lists comma-separated, maps as JSON).
  */
-import { error, type Result } from '../krm/index.js';
+import { error, failure, type Outcome, type Result, success } from '../krm/index.js';
 import type { Step } from './pipeline.js';
 import { byName, functions, pipelineOrder } from './registry.js';
 
@@ -33,44 +33,42 @@ function unusedMap(name: string, order: readonly string[], pipeline: PipelineSte
   );
 }
 
-/** What one entry gives: the function order, one function's config, or the problem with it. */
-type Read = { order: string[] } | { name: string; config: Record<string, string> } | { problem: Result };
+/** What one entry gives: the function order, or one function's config. */
+type Read = { order: string[] } | { name: string; config: Record<string, string> };
 
-function readParameter(entry: Parameter, name: string): Read {
+function readParameter(entry: Parameter, name: string): Outcome<Read> {
   const at = { path: `parameters.${name || '?'}` };
   if (name === 'functions') {
     const list = Array.isArray(entry.array) ? entry.array : undefined;
-    if (list?.every((fn) => typeof fn === 'string' && byName(fn))) return { order: list as string[] };
+    if (list?.every((fn) => typeof fn === 'string' && byName(fn)))
+      return success({ order: list as string[] });
     const known = functions.map((f) => f.name).join(', ');
     const got = JSON.stringify(entry.array ?? entry.string);
-    return { problem: error(`functions must be an array of function names (${known}); got ${got}`, at) };
+    return failure([error(`functions must be an array of function names (${known}); got ${got}`, at)]);
   }
   if (!byName(name)) {
     const message = `unknown parameter ${JSON.stringify(name)}: expected functions or a function name`;
-    return { problem: error(message, at) };
+    return failure([error(message, at)]);
   }
   const map = entry.map;
   if (typeof map !== 'object' || map === null || Array.isArray(map))
-    return { problem: error(`parameter ${name} must be a map of config fields (ConfigMap encoding)`, at) };
-  return { name, config: Object.fromEntries(Object.entries(map).map(([k, v]) => [k, String(v)])) };
+    return failure([error(`parameter ${name} must be a map of config fields (ConfigMap encoding)`, at)]);
+  return success({ name, config: Object.fromEntries(Object.entries(map).map(([k, v]) => [k, String(v)])) });
 }
 
 /**
  * The steps the application's parameters ask for, or the problems with them; `pipeline` (what the pipeline file
  * runs) only shapes messages.
  */
-export function parameterSteps(
-  json: string | undefined,
-  pipeline?: PipelineSteps,
-): { steps: Step[] } | { problems: Result[] } {
-  if (json === undefined || json.trim() === '') return { steps: [] };
+export function parameterSteps(json: string | undefined, pipeline?: PipelineSteps): Outcome<Step[]> {
+  if (json === undefined || json.trim() === '') return success([]);
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);
   } catch (e) {
-    return { problems: [error(`ARGOCD_APP_PARAMETERS is not JSON: ${(e as Error).message}`)] };
+    return failure([error(`ARGOCD_APP_PARAMETERS is not JSON: ${(e as Error).message}`)]);
   }
-  if (!Array.isArray(parsed)) return { problems: [error('ARGOCD_APP_PARAMETERS is not a JSON array')] };
+  if (!Array.isArray(parsed)) return failure([error('ARGOCD_APP_PARAMETERS is not a JSON array')]);
   const problems: Result[] = [];
   let order: string[] | undefined;
   const configs = new Map<string, Record<string, string>>();
@@ -86,13 +84,13 @@ export function parameterSteps(
     }
     seen.add(name);
     const read = readParameter(entry ?? {}, name);
-    if ('problem' in read) problems.push(read.problem);
-    else if ('order' in read) order = read.order;
-    else configs.set(read.name, read.config);
+    if (!read.ok) problems.push(...read.problems);
+    else if ('order' in read.value) order = read.value.order;
+    else configs.set(read.value.name, read.value.config);
   }
   for (const name of configs.keys())
     if (order && !order.includes(name)) problems.push(unusedMap(name, order, pipeline));
-  if (problems.length > 0) return { problems };
+  if (problems.length > 0) return failure(problems);
   const names = order ?? pipelineOrder.filter((name) => configs.has(name));
   const steps = names.map((name) => ({
     fn: byName(name) as Step['fn'],
@@ -104,5 +102,5 @@ export function parameterSteps(
     },
     configMap: true,
   }));
-  return { steps };
+  return success(steps);
 }

@@ -26,13 +26,13 @@ export function runArgoGenerate(dir: string, env: NodeJS.ProcessEnv): ModeOutput
   const pipelinePath = join(dir, pipelineFile);
   if (existsSync(pipelinePath)) {
     const read = stepsFromFile(pipelinePath);
-    if ('problem' in read) return streamFailure([read.problem]);
-    steps.push(...read.steps);
+    if (!read.ok) return streamFailure(read.problems);
+    steps.push(...read.value);
   }
   const pipeline = { file: pipelineFile, functions: steps.map((step) => step.fn.name) };
   const fromParameters = parameterSteps(env.ARGOCD_APP_PARAMETERS, pipeline);
-  if ('problems' in fromParameters) return streamFailure(fromParameters.problems);
-  steps.push(...fromParameters.steps);
+  if (!fromParameters.ok) return streamFailure(fromParameters.problems);
+  steps.push(...fromParameters.value);
   if (steps.length === 0) {
     return streamFailure([
       error(
@@ -41,13 +41,13 @@ export function runArgoGenerate(dir: string, env: NodeJS.ProcessEnv): ModeOutput
     ]);
   }
   const rendered = renderAppDirectory(dir, env);
-  if ('problems' in rendered) return streamFailure(rendered.problems);
-  if (rendered.items.length === 0) {
+  if (!rendered.ok) return streamFailure(rendered.problems);
+  if (rendered.value.length === 0) {
     return streamFailure([
       error(`no resources in ${dir}: refusing to print an empty list, which Argo CD would prune`),
     ]);
   }
-  const { items, results, failed } = runSteps(steps, rendered.items);
+  const { items, results, failed } = runSteps(steps, rendered.value);
   if (failed) return streamFailure(results);
   return streamSuccess(items, results);
 }

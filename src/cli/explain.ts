@@ -9,7 +9,15 @@ import { closeSync, constants, fstatSync, openSync, readFileSync, statSync } fro
 import type { MtlsMode } from '../domain/peer-authentication.js';
 import { ScrapeModel } from '../domain/scrape-path.js';
 import { scrapeReport } from '../domain/scrape-report.js';
-import { type DecodedInput, type Item, type Result, readResourceList, readStream } from '../krm/index.js';
+import {
+  type DecodedInput,
+  failure,
+  type Item,
+  type Outcome,
+  readResourceList,
+  readStream,
+  success,
+} from '../krm/index.js';
 import { renderAppDirectory } from './app-manifests.js';
 import { explainJson, explainTable } from './explain-output.js';
 import { flattenLists, readResourceStream } from './flatten-lists.js';
@@ -97,38 +105,36 @@ function parseArgs(args: readonly string[]): ExplainArgs | { error: string } | '
  * The resources of stdin. A ResourceList goes through the KRM reader, which splits its items by lines: read as a
  * List by the stream reader it would be parsed whole by the full YAML parser (20 s and 1.2 GB at 6,000 items).
  */
-function streamItems(input: DecodedInput): { items: Item[] } | { problems: Result[] } {
+function streamItems(input: DecodedInput): Outcome<Item[]> {
   return resourceListItems(input) ?? readResourceStream(input);
 }
 
 /** The items of a text that is one ResourceList, Lists among them flattened; undefined for any other text. */
-function resourceListItems(input: DecodedInput): { items: Item[] } | { problems: Result[] } | undefined {
+function resourceListItems(input: DecodedInput): Outcome<Item[]> | undefined {
   const stream = readStream(input.text).value;
   if (input.invalid || stream?.length !== 1 || stream[0]?.kind !== 'ResourceList') return undefined;
   const list = readResourceList(input.text);
-  if (!list.value) return { problems: list.problems };
+  if (!list.ok) return failure(list.problems);
   const flat = flattenLists(list.value.items, (index) => ({ label: `items[${index}] of the ResourceList` }));
-  return flat.problems.length > 0 ? { problems: flat.problems } : { items: flat.items };
+  return flat.problems.length > 0 ? failure(flat.problems) : success(flat.items);
 }
 
 /** One manifest file, under the per-file cap. */
-function fileItems(path: string): { items: Item[] } | { problems: Result[] } {
+function fileItems(path: string): Outcome<Item[]> {
   const limits = inputLimits();
   let fd: number | undefined;
   try {
     // Non-blocking: a FIFO named on the command line must not hang the open.
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
     const stats = fstatSync(fd);
-    if (!stats.isFile()) return { problems: [{ severity: 'error', message: `${path}: not a regular file` }] };
+    if (!stats.isFile()) return failure([{ severity: 'error', message: `${path}: not a regular file` }]);
     if (stats.size > limits.perFile)
-      return {
-        problems: [
-          {
-            severity: 'error',
-            message: `${path}: ${stats.size} bytes, over the cap of ${limits.perFile} bytes a file (MESHSCRAPE_MAX_FILE_BYTES)`,
-          },
-        ],
-      };
+      return failure([
+        {
+          severity: 'error',
+          message: `${path}: ${stats.size} bytes, over the cap of ${limits.perFile} bytes a file (MESHSCRAPE_MAX_FILE_BYTES)`,
+        },
+      ]);
     const text = readFileSync(fd).toString('utf8');
     const list = path.endsWith('.json') ? undefined : resourceListItems({ text, bom: false });
     return list ?? manifestItems({ path, text });
@@ -140,7 +146,7 @@ function fileItems(path: string): { items: Item[] } | { problems: Result[] } {
         : code === 'EACCES'
           ? 'permission denied'
           : (e as Error).message;
-    return { problems: [{ severity: 'error', message: `cannot read ${path}: ${why}` }] };
+    return failure([{ severity: 'error', message: `cannot read ${path}: ${why}` }]);
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
@@ -151,7 +157,7 @@ function readInput(
   path: string | undefined,
   readStdin: () => DecodedInput | 'tty',
   env: NodeJS.ProcessEnv,
-): { items: Item[] } | { problems: Result[] } | 'tty' {
+): Outcome<Item[]> | 'tty' {
   if (path === undefined || path === '-') {
     const input = readStdin();
     return input === 'tty' ? 'tty' : streamItems(input);
@@ -176,7 +182,7 @@ export function runExplain(
   if ('error' in parsed) return usageError(parsed.error);
   const input = readInput(parsed.path, readStdin, env);
   if (input === 'tty') return usageError('give a FILE or DIR, or pipe the resources in');
-  if ('problems' in input) {
+  if (!input.ok) {
     // A stream that does not parse can repeat one problem per document: the first few say enough.
     const shown = [...new Set(input.problems.map((p) => p.message))];
     const more = shown.length > 10 ? [`... and ${shown.length - 10} more problem(s)`] : [];
@@ -184,8 +190,8 @@ export function runExplain(
     return { stdout: '', stderr: `${lines.join('\n')}\nnothing was analysed\n`, code: 2 };
   }
   const options = { meshMtls: parsed.meshMtls, rootNamespace: parsed.rootNamespace };
-  const model = new ScrapeModel(input.items, options);
-  const rows = scrapeReport(model, input.items);
+  const model = new ScrapeModel(input.value, options);
+  const rows = scrapeReport(model, input.value);
   const report = { rows, options, assumptionUsed: model.assumptionUsed, scrapers: model.scrapers.length };
   const stdout = parsed.json ? explainJson(report) : explainTable(report);
   return { stdout, stderr: '', code: rows.some((r) => r.verdict.verdict === 'broken') ? 1 : 0 };

@@ -9,13 +9,16 @@ import {
   asDecoded,
   type DecodedInput,
   error,
+  failure,
   type Item,
   invalidUtf8Problem,
   isTrivia,
+  type Outcome,
   parsedItems,
   parseOptions,
   type Result,
   readStream,
+  success,
 } from '../krm/index.js';
 
 /** Where a document came from, for messages: its label and, from a file, the file and document index. */
@@ -52,8 +55,8 @@ function itemsOf(value: Node | null | undefined, kind: string, document: Documen
  * The resources of a List item (Lists inside it flattened too), each a plain input item written as its own text
  * where that text stands alone; the item itself when it is not a List.
  */
-export function flattenList(item: Item, origin: Origin): { items: Item[] } | { problem: Result } {
-  if (!isList(item)) return { items: [item] };
+export function flattenList(item: Item, origin: Origin): Outcome<Item[]> {
+  if (!isList(item)) return success([item]);
   const text = item.toDocument();
   const document = parseDocument(text, parseOptions);
   const root = document.contents;
@@ -61,9 +64,9 @@ export function flattenList(item: Item, origin: Origin): { items: Item[] } | { p
   const seq = itemsOf(pair?.value as Node | null | undefined, item.kind, document);
   if (typeof seq === 'string') {
     const where = origin.file ? { file: origin.file } : {};
-    return { problem: error(`${origin.label}: ${seq}`, { ...where, path: 'items' }) };
+    return failure([error(`${origin.label}: ${seq}`, { ...where, path: 'items' })]);
   }
-  if (seq === null) return { items: [] };
+  if (seq === null) return success([]);
   const keyEnd = (pair?.key as Node | undefined)?.range?.[1] ?? 0;
   const entries = parsedItems(text, document, seq, nextLine(text, keyEnd)).items;
   // Comments go where the resources now stand: the List's heading above its first resource, all at column 0.
@@ -77,10 +80,10 @@ export function flattenList(item: Item, origin: Origin): { items: Item[] } | { p
   const items: Item[] = [];
   for (const [index, entry] of entries.entries()) {
     const inner = flattenList(entry, { ...origin, label: `${origin.label} items[${index}]` });
-    if ('problem' in inner) return inner;
-    items.push(...inner.items);
+    if (!inner.ok) return inner;
+    items.push(...inner.value);
   }
-  return { items };
+  return success(items);
 }
 
 /** Every item with its Lists flattened; `origin` names the document at an index, for messages. */
@@ -92,19 +95,18 @@ export function flattenLists(
   const problems: Result[] = [];
   for (const [index, item] of items.entries()) {
     const flat = flattenList(item, origin(index));
-    if ('problem' in flat) problems.push(flat.problem);
-    else out.push(...flat.items);
+    if (flat.ok) out.push(...flat.value);
+    else problems.push(...flat.problems);
   }
   return { items: out, problems };
 }
 
 /** A plain YAML stream (stdin of the stream modes) read as resources, its Lists flattened. */
-export function readResourceStream(input: string | DecodedInput): { items: Item[] } | { problems: Result[] } {
+export function readResourceStream(input: string | DecodedInput): Outcome<Item[]> {
   const decoded = asDecoded(input);
   const read = readStream(decoded.text);
-  if (decoded.invalid)
-    return { problems: [invalidUtf8Problem(decoded.text, decoded.invalid, read.value ?? [])] };
-  if (!read.value) return { problems: read.problems };
+  if (decoded.invalid) return failure([invalidUtf8Problem(decoded.text, decoded.invalid, read.value ?? [])]);
+  if (!read.ok) return read;
   const flat = flattenLists(read.value, (index) => ({ label: `document ${index} of the input` }));
-  return flat.problems.length > 0 ? { problems: flat.problems } : { items: flat.items };
+  return flat.problems.length > 0 ? failure(flat.problems) : success(flat.items);
 }

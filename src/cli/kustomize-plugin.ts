@@ -30,10 +30,10 @@ export function runKustomizePlugin(
   if (!configPath)
     return { stdout: '', stderr: 'meshscrape: kustomize-plugin needs the config file path\n', code: 1 };
   const config = readConfigFile(configPath);
-  if ('problem' in config) return streamFailure([config.problem]);
+  if (!config.ok) return streamFailure(config.problems);
   const read = readResourceStream(input);
-  if ('problems' in read) return streamFailure(read.problems);
-  const output = runFunction(fn, read.items, config.configs[0], false);
+  if (!read.ok) return streamFailure(read.problems);
+  const output = runFunction(fn, read.value, config.value[0], false);
   // On failure kustomize discards stdout; printing nothing keeps a half-done stream from looking like success.
   if (hasError(output.results)) return streamFailure(output.results);
   return streamSuccess(output.items, output.results, {

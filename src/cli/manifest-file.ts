@@ -8,34 +8,44 @@
  * malformed one is reported here, with its file, rather than by the first function that parses it.
  */
 import { Document, isMap, LineCounter, parseAllDocuments } from 'yaml';
-import { error, type Item, parseOptions, type Result, readStream, stringifyOptions } from '../krm/index.js';
+import {
+  error,
+  failure,
+  type Item,
+  type Outcome,
+  parseOptions,
+  type Result,
+  readStream,
+  stringifyOptions,
+  success,
+} from '../krm/index.js';
 import type { AppFile } from './app-files.js';
 import { flattenList, type Origin } from './flatten-lists.js';
 
 /** A JSON file's object as YAML text, or the problem with it. */
-function jsonAsYaml(file: AppFile): { text: string } | { problem: Result } {
+function jsonAsYaml(file: AppFile): Outcome<string> {
   let value: unknown;
   try {
     value = JSON.parse(file.text);
   } catch (e) {
-    return {
+    return failure([
       // V8 quotes the text around the error, line breaks included: one line keeps the message whole.
-      problem: error(`${file.path}: not valid JSON: ${(e as Error).message.replace(/\s+/g, ' ')}`, {
+      error(`${file.path}: not valid JSON: ${(e as Error).message.replace(/\s+/g, ' ')}`, {
         file: { path: file.path },
       }),
-    };
+    ]);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
-    return {
-      problem: error(`${file.path}: a .json manifest must hold one JSON object (a resource or a List)`, {
+    return failure([
+      error(`${file.path}: a .json manifest must hold one JSON object (a resource or a List)`, {
         file: { path: file.path },
       }),
-    };
-  return { text: new Document(value, parseOptions).toString(stringifyOptions(false)) };
+    ]);
+  return success(new Document(value, parseOptions).toString(stringifyOptions(false)));
 }
 
 /** The origins of the file's resource documents (empty documents have none), or the parse problems. */
-function documentOrigins(path: string, text: string): { origins: Origin[] } | { problems: Result[] } {
+function documentOrigins(path: string, text: string): Outcome<Origin[]> {
   const origins: Origin[] = [];
   const problems: Result[] = [];
   const lines = new LineCounter();
@@ -52,25 +62,24 @@ function documentOrigins(path: string, text: string): { origins: Origin[] } | { 
     if (!isMap(document.contents)) problems.push(error(`${label}: not a resource (a YAML mapping)`, file));
     origins.push({ label, file: { path, index } });
   }
-  return problems.length > 0 ? { problems } : { origins };
+  return problems.length > 0 ? failure(problems) : success(origins);
 }
 
 /** The resources of one manifest file, Lists flattened, or every problem found in it. */
-export function manifestItems(file: AppFile): { items: Item[] } | { problems: Result[] } {
+export function manifestItems(file: AppFile): Outcome<Item[]> {
   // Kubernetes tools skip a UTF-8 byte order mark; JSON.parse and the header reader would not.
   const input = { ...file, text: file.text.replace(/^\uFEFF/, '') };
-  const json = file.path.endsWith('.json') ? jsonAsYaml(input) : { text: input.text };
-  if ('problem' in json) return { problems: [json.problem] };
-  const checked = documentOrigins(file.path, json.text);
-  if ('problems' in checked) return checked;
-  const read = readStream(json.text);
-  if (!read.value)
-    return { problems: read.problems.map((p) => ({ ...p, message: `${file.path}: ${p.message}` })) };
+  const json = file.path.endsWith('.json') ? jsonAsYaml(input) : success(input.text);
+  if (!json.ok) return json;
+  const checked = documentOrigins(file.path, json.value);
+  if (!checked.ok) return checked;
+  const read = readStream(json.value);
+  if (!read.ok) return failure(read.problems.map((p) => ({ ...p, message: `${file.path}: ${p.message}` })));
   const problems: Result[] = [];
   const items: Item[] = [];
   for (const [index, item] of read.value.entries()) {
     // Both readers skip empty documents: the n-th item is the n-th resource document.
-    const origin = checked.origins[index] ?? { label: `${file.path} resource ${index}` };
+    const origin = checked.value[index] ?? { label: `${file.path} resource ${index}` };
     if (item.apiVersion === '' || item.kind === '') {
       const missing = item.kind === '' ? 'kind' : 'apiVersion';
       problems.push(
@@ -82,8 +91,8 @@ export function manifestItems(file: AppFile): { items: Item[] } | { problems: Re
       continue;
     }
     const flat = flattenList(item, origin);
-    if ('problem' in flat) problems.push(flat.problem);
-    else items.push(...flat.items);
+    if (flat.ok) items.push(...flat.value);
+    else problems.push(...flat.problems);
   }
-  return problems.length > 0 ? { problems } : { items };
+  return problems.length > 0 ? failure(problems) : success(items);
 }

@@ -1,13 +1,16 @@
 /** Several functions in a row on one list of items, as a kustomize transformer list or a kpt pipeline runs them. */
 import {
   error,
+  failure,
   handOff,
   hasError,
   type Item,
   type KrmFunction,
+  type Outcome,
   type Resource,
   type Result,
   runFunction,
+  success,
 } from '../krm/index.js';
 import { readConfigFile } from './config-files.js';
 import { byKind, functions } from './registry.js';
@@ -38,23 +41,20 @@ export function runSteps(
 }
 
 /** The steps of a pipeline file: function configs (typed kinds), one YAML document per step. */
-export function stepsFromFile(path: string): { steps: Step[] } | { problem: Result } {
+export function stepsFromFile(path: string): Outcome<Step[]> {
   const read = readConfigFile(path);
-  if ('problem' in read) return read;
+  if (!read.ok) return read;
   const steps: Step[] = [];
-  for (const [index, config] of read.configs.entries()) {
+  for (const [index, config] of read.value.entries()) {
     const fn = typeof config.kind === 'string' ? byKind(config.kind) : undefined;
     if (!fn) {
       const known = functions.map((f) => f.kind).join(', ');
       const kind = JSON.stringify(config.kind ?? null);
-      return {
-        problem: error(`unknown kind ${kind}; known kinds: ${known}`, {
-          file: { path, index },
-          path: 'kind',
-        }),
-      };
+      return failure([
+        error(`unknown kind ${kind}; known kinds: ${known}`, { file: { path, index }, path: 'kind' }),
+      ]);
     }
     steps.push({ fn, config, configMap: false });
   }
-  return { steps };
+  return success(steps);
 }

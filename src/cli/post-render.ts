@@ -22,13 +22,13 @@ export function runPostRender(pipelinePaths: readonly string[], input: string | 
   const steps: Step[] = [];
   for (const path of pipelinePaths) {
     const read = stepsFromFile(path);
-    if ('problem' in read) return streamFailure([read.problem]);
-    steps.push(...read.steps);
+    if (!read.ok) return streamFailure(read.problems);
+    steps.push(...read.value);
   }
   if (steps.length === 0) return streamFailure([error(`no function config in ${pipelinePaths.join(', ')}`)]);
   const read = readResourceStream(input);
-  if ('problems' in read) return streamFailure(read.problems);
-  const { items, results, failed } = runSteps(steps, read.items);
+  if (!read.ok) return streamFailure(read.problems);
+  const { items, results, failed } = runSteps(steps, read.value);
   if (failed) return streamFailure(results);
   return streamSuccess(items, results, {
     marker: startsWithMarker(asDecoded(input).text),

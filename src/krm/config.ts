@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { fieldPath } from './field-path.js';
 import { asObject, type Resource } from './item.js';
+import { failure, type Outcome, success } from './outcome.js';
 import { error, type Result } from './results.js';
 
 /** The API version of every meshscrape config kind. */
@@ -20,15 +21,6 @@ const orchestratorPrefixes = [
 ];
 
 type ObjectSchema = z.ZodObject<z.ZodRawShape>;
-
-/** How config arrived, for messages and for whether ConfigMaps are allowed. */
-export type ConfigForm = 'typed' | 'configmap' | 'none';
-
-/** Decoded and validated config, or the problems that stopped it. */
-export interface ConfigOutcome<T> {
-  config: T | undefined;
-  problems: Result[];
-}
 
 const metadataSchema = z.strictObject({
   name: z.string().optional(),
@@ -68,7 +60,7 @@ function refOf(config: Resource): Result['resourceRef'] {
 }
 
 /** Validates a typed config of `kind`: apiVersion, kind, metadata, then the function's own fields. */
-function readTyped<S extends ObjectSchema>(schema: S, config: Resource): ConfigOutcome<z.output<S>> {
+function readTyped<S extends ObjectSchema>(schema: S, config: Resource): Outcome<z.output<S>> {
   const { apiVersion: _a, kind: _k, metadata, ...fields } = config;
   const problems: Result[] = [];
   const meta = metadataSchema.safeParse(metadata ?? {});
@@ -81,9 +73,7 @@ function readTyped<S extends ObjectSchema>(schema: S, config: Resource): ConfigO
   }
   const parsed = schema.safeParse(fields);
   if (!parsed.success) problems.push(...issuesToResults(parsed.error.issues, [], config));
-  return problems.length > 0 || !parsed.success
-    ? { config: undefined, problems }
-    : { config: parsed.data, problems };
+  return problems.length > 0 || !parsed.success ? failure(problems) : success(parsed.data);
 }
 
 /** The schema under optional/default/nullable wrappers, to know how a `data:` string should be read. */
@@ -97,52 +87,49 @@ function baseType(schema: z.ZodType): string {
 }
 
 /** Reads a `data:` string by the field's type: scalars as text, lists comma-separated, objects as JSON. */
-export function decodeDataString(schema: z.ZodType, text: string): { value: unknown } | { problem: string } {
+export function decodeDataString(schema: z.ZodType, text: string): Outcome<unknown, string> {
   const type = baseType(schema);
   switch (type) {
     case 'boolean':
-      if (text === 'true' || text === 'false') return { value: text === 'true' };
-      return { problem: `expected true or false, got "${text}"` };
+      if (text === 'true' || text === 'false') return success(text === 'true');
+      return failure([`expected true or false, got "${text}"`]);
     case 'number':
     case 'int': {
       const n = Number(text);
       return text.trim() !== '' && Number.isFinite(n)
-        ? { value: n }
-        : { problem: `expected a number, got "${text}"` };
+        ? success(n)
+        : failure([`expected a number, got "${text}"`]);
     }
     case 'array': {
       if (text.trim().startsWith('[')) return parseJson(text);
       const parts = text.trim() === '' ? [] : text.split(',').map((p) => p.trim());
-      return { value: parts.map((p) => (/^-?\d+$/.test(p) ? Number(p) : p)) };
+      return success(parts.map((p) => (/^-?\d+$/.test(p) ? Number(p) : p)));
     }
     case 'object':
     case 'record':
       return parseJson(text);
     case 'union':
-      return /^\s*[[{]/.test(text) ? parseJson(text) : { value: text };
+      return /^\s*[[{]/.test(text) ? parseJson(text) : success(text);
     default:
-      return { value: text };
+      return success(text);
   }
 }
 
-function parseJson(text: string): { value: unknown } | { problem: string } {
+function parseJson(text: string): Outcome<unknown, string> {
   try {
-    return { value: JSON.parse(text) as unknown };
+    return success(JSON.parse(text) as unknown);
   } catch (e) {
-    return { problem: `expected JSON: ${(e as Error).message}` };
+    return failure([`expected JSON: ${(e as Error).message}`]);
   }
 }
 
 /** Decodes a ConfigMap's `data:` into the function's fields, then validates them. */
-function readConfigMap<S extends ObjectSchema>(schema: S, config: Resource): ConfigOutcome<z.output<S>> {
+function readConfigMap<S extends ObjectSchema>(schema: S, config: Resource): Outcome<z.output<S>> {
   const problems: Result[] = [];
   const data = config.data ?? {};
   const dataObject = asObject(data);
   if (!dataObject) {
-    return {
-      config: undefined,
-      problems: [error('ConfigMap data must be a map of strings', { path: 'data' })],
-    };
+    return failure([error('ConfigMap data must be a map of strings', { path: 'data' })]);
   }
   const fields: Record<string, unknown> = {};
   for (const [key, raw] of Object.entries(dataObject)) {
@@ -154,9 +141,9 @@ function readConfigMap<S extends ObjectSchema>(schema: S, config: Resource): Con
     }
     const text = typeof raw === 'string' ? raw : JSON.stringify(raw);
     const decoded = decodeDataString(field, text);
-    if ('problem' in decoded)
-      problems.push(error(`config field ${path}: ${decoded.problem}`, { ref: refOf(config), path }));
-    else fields[key] = decoded.value;
+    if (decoded.ok) fields[key] = decoded.value;
+    for (const why of decoded.problems)
+      problems.push(error(`config field ${path}: ${why}`, { ref: refOf(config), path }));
   }
   const parsed = schema.safeParse(fields);
   if (!parsed.success) {
@@ -167,9 +154,7 @@ function readConfigMap<S extends ObjectSchema>(schema: S, config: Resource): Con
       problems.push(error(`config field ${path}${inner}: ${issue.message}`, { ref: refOf(config), path }));
     }
   }
-  return problems.length > 0 || !parsed.success
-    ? { config: undefined, problems }
-    : { config: parsed.data, problems };
+  return problems.length > 0 || !parsed.success ? failure(problems) : success(parsed.data);
 }
 
 /** What a function declares about its config. */
@@ -186,30 +171,20 @@ export function readConfig<S extends ObjectSchema>(
   spec: ConfigSpec<S>,
   functionConfig: Resource | undefined,
   allowConfigMap: boolean,
-): ConfigOutcome<z.output<S>> & { form: ConfigForm } {
+): Outcome<z.output<S>> {
   if (!functionConfig || Object.keys(functionConfig).length === 0) {
     if (!allowConfigMap) {
-      return {
-        config: undefined,
-        problems: [error(`no functionConfig: expected kind ${spec.kind}`)],
-        form: 'none',
-      };
+      return failure([error(`no functionConfig: expected kind ${spec.kind}`)]);
     }
     const parsed = spec.schema.safeParse({});
-    return parsed.success
-      ? { config: parsed.data, problems: [], form: 'none' }
-      : { config: undefined, problems: issuesToResults(parsed.error.issues, [], {}), form: 'none' };
+    return parsed.success ? success(parsed.data) : failure(issuesToResults(parsed.error.issues, [], {}));
   }
   const { apiVersion, kind } = functionConfig;
   if (kind === 'ConfigMap' && apiVersion === 'v1') {
-    if (allowConfigMap) return { ...readConfigMap(spec.schema, functionConfig), form: 'configmap' };
-    return {
-      config: undefined,
-      problems: [
-        error(`a ConfigMap config needs the function named: meshscrape <function>`, { path: 'kind' }),
-      ],
-      form: 'configmap',
-    };
+    if (allowConfigMap) return readConfigMap(spec.schema, functionConfig);
+    return failure([
+      error(`a ConfigMap config needs the function named: meshscrape <function>`, { path: 'kind' }),
+    ]);
   }
   const problems: Result[] = [];
   if (kind !== spec.kind) {
@@ -228,6 +203,6 @@ export function readConfig<S extends ObjectSchema>(
       }),
     );
   }
-  if (problems.length > 0) return { config: undefined, problems, form: 'typed' };
-  return { ...readTyped(spec.schema, functionConfig), form: 'typed' };
+  if (problems.length > 0) return failure(problems);
+  return readTyped(spec.schema, functionConfig);
 }

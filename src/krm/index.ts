@@ -12,6 +12,7 @@ export { fieldPath } from './field-path.js';
 export { asObject, Item } from './item.js';
 export { defineFunction, type KrmFunction } from './krm-function.js';
 export { currentLimits, environmentNames, limitsFrom, setLimits } from './limits.js';
+export { failure, type Outcome, success } from './outcome.js';
 export { parsedItems } from './parsed-items.js';
 export { pathString } from './path-field.js';
 export {

@@ -3,7 +3,7 @@ import { Document, isMap, parseDocument, type YAMLError, type YAMLMap } from 'ya
 import { type ItemLines, itemLines } from '../text/item-lines.js';
 import type { Json, Resource } from '../text/json.js';
 import { isTrivia } from '../text/lines.js';
-import { readHeader } from '../text/read-header.js';
+import { headerLabel, readHeader } from '../text/read-header.js';
 import { digPath, fallback, readPath } from '../text/read-path.js';
 import { dedent, indentAsEntry } from '../text/reindent.js';
 import { boundsProblem } from './bounded-parse.js';
@@ -21,6 +21,8 @@ interface Source {
   text: string;
   /** Column of the item's keys (2 for `- apiVersion: ...` at column 0, 0 in a plain stream). */
   indent: number;
+  /** Whether header and block reads may scan the text lines (only for text the line splitter vetted). */
+  lineReads: boolean;
   /** The text cut into lines, once something needs them (most items are only passed through). */
   lines?: readonly string[];
   /** The text prepared for reads by path, once the first read comes. */
@@ -38,6 +40,52 @@ function readableOf(source: Source): ItemLines {
 }
 
 const identityAnnotations = ['config.kubernetes.io/path', 'internal.config.kubernetes.io/path'];
+
+/**
+ * Where an item stands between its input text and an edited Document. Every change of state is one of the
+ * transitions in the "State" section of `Item`:
+ *
+ *   text --parse--> parsed --release--> released --parse--> parsed
+ *   parsed --expose--> exposed;  text | parsed | released | exposed --revert--> text (text-backed items only)
+ *   text | released --parse--> refused (a bound crossed, or an alias that cannot be followed)
+ *
+ * An item from a Document (`fromDocument`, `create`) starts exposed; `refused` starts refused.
+ */
+type ItemState =
+  /** Not parsed: reads go to the text (or to the parser when the source may not be read by lines). */
+  | { readonly kind: 'text' }
+  /** Parsed, not handed out: the content is the input's. `isResource`: the parsed input is a mapping. */
+  | {
+      readonly kind: 'parsed';
+      readonly document: Document;
+      readonly snapshot: Resource;
+      readonly isResource: boolean;
+    }
+  /** Read through `data`, its Document let go (parsed again if `node` is asked for). */
+  | { readonly kind: 'released'; readonly snapshot: Resource }
+  /**
+   * The Document may have been edited: `node` was handed out, or it came from outside. `original` is the JSON of
+   * the input state, for `changed`; undefined for a created item (always changed).
+   */
+  | {
+      readonly kind: 'exposed';
+      readonly document: Document;
+      readonly snapshot: Resource;
+      readonly original: string | undefined;
+    }
+  /** Content crossing a bound (README, "Limits"): passed through as its text, read as an empty Document. */
+  | {
+      readonly kind: 'refused';
+      readonly reason: string;
+      readonly document: Document;
+      readonly snapshot: Resource;
+    };
+
+/** The state of every item not parsed yet: one object for all of them, so an untouched item costs nothing more. */
+const unparsed: ItemState = Object.freeze({ kind: 'text' });
+
+type Identity = { apiVersion: string; kind: string; name: string; namespace: string | undefined };
+const noIdentity: Identity = Object.freeze({ apiVersion: '', kind: '', name: '', namespace: undefined });
 
 /**
  * Thrown by `Item.node` for an item that cannot be edited: the run sets the item aside (passed through unchanged,
@@ -62,43 +110,25 @@ export class MalformedItem extends Error {
  * `data` does not keep its Document (it is parsed again if `node` is asked for later).
  */
 export class Item {
-  private source: Source | undefined;
-  private document: Document | undefined;
-  /** JSON of the input state, for `changed`; undefined for a created item (always changed). */
-  private original: string | undefined;
-  private snapshot: Resource | undefined;
+  private readonly source: Source | undefined;
+  private state: ItemState;
   /** Values read by path before the item was parsed. */
   private reads: { path: readonly string[]; value: Json | undefined }[] | undefined;
-  /** True once the Document may have been edited: `node` was handed out, or the document came from outside. */
-  private exposed = false;
-  /** Whether the parsed input is a mapping (its plain data an object); `data` is `{}` when it is not. */
-  private inputIsResource = true;
-  private header:
-    | { apiVersion: string; kind: string; name: string; namespace: string | undefined }
-    | undefined;
-  /** Why the item's content is refused (a bound of README's "Limits"): it is then passed through unread. */
-  private refusalReason: string | undefined;
-  /** Whether header and block reads may scan the text lines (only for text the line splitter vetted). */
-  private lineReads = true;
+  private header: Identity | undefined;
   /** Text lines (comments, blank lines) that stood before this item in the input, written back before it. */
   leading: readonly string[] = [];
   /** True for resources a function created in this run. */
   readonly generated: boolean;
 
-  private constructor(source: Source | undefined, document: Document | undefined, generated: boolean) {
+  private constructor(source: Source | undefined, state: ItemState, generated: boolean) {
     this.source = source;
-    this.document = document;
+    this.state = state;
     this.generated = generated;
-    if (document) {
-      this.snapshot = snapshotOf(document);
-      this.original = JSON.stringify(this.snapshot);
-      this.exposed = true;
-    }
   }
 
   /** An item backed by input text (its lines joined); nothing is parsed yet. */
   static fromText(text: string, indent: number): Item {
-    return new Item({ text, indent }, undefined, false);
+    return new Item({ text, indent, lineReads: true }, unparsed, false);
   }
 
   /**
@@ -106,9 +136,7 @@ export class Item {
    * may hold what the line readers do not handle (tabs as separators, say), which is why the parser ran.
    */
   static fromParsedText(text: string, indent: number): Item {
-    const item = new Item({ text, indent }, undefined, false);
-    item.lineReads = false;
-    return item;
+    return new Item({ text, indent, lineReads: false }, unparsed, false);
   }
 
   /**
@@ -116,67 +144,88 @@ export class Item {
    * Functions see no kind or name (so none edits it); `describe` and `ref` still name it from its header lines.
    */
   static refused(text: string, indent: number, reason: string): Item {
-    const item = new Item({ text, indent }, undefined, false);
-    item.refuse(reason);
-    return item;
-  }
-
-  /** Why the item is refused, or undefined when it is not. */
-  get refusal(): string | undefined {
-    return this.refusalReason;
-  }
-
-  private refuse(reason: string): void {
-    this.refusalReason = reason;
-    this.document = new Document(null, parseOptions);
-    this.snapshot = {};
-    this.inputIsResource = true;
-    this.exposed = false;
-    this.header = { apiVersion: '', kind: '', name: '', namespace: undefined };
+    return new Item({ text, indent, lineReads: true }, refusedState(reason), false);
   }
 
   /** An item backed by an already parsed document (the slow path, or a stream document). */
   static fromDocument(document: Document): Item {
-    return new Item(undefined, document, false);
+    const snapshot = snapshotOf(document);
+    return new Item(
+      undefined,
+      { kind: 'exposed', document, snapshot, original: JSON.stringify(snapshot) },
+      false,
+    );
   }
 
   /** A resource created by a function. */
   static create(resource: Resource): Item {
     const document = new Document(resource, parseOptions);
-    const item = new Item(undefined, document, true);
-    item.original = undefined;
-    return item;
+    const snapshot = snapshotOf(document);
+    return new Item(undefined, { kind: 'exposed', document, snapshot, original: undefined }, true);
   }
 
-  private parse(): Document {
-    return this.document ?? this.parseSource().document;
+  /** Why the item is refused, or undefined when it is not. */
+  get refusal(): string | undefined {
+    return this.state.kind === 'refused' ? this.state.reason : undefined;
   }
 
-  /** Parses the source text into the item's Document; gives the plain data of that input state too. */
+  // State: every transition of `state` is here.
+
+  /** text | released -> parsed | refused: parses the source text; gives the plain data of that input state too. */
   private parseSource(): { document: Document; data: Resource } {
     const source = this.source as Source;
     const text = dedent(linesOf(source), source.indent);
     const document = parseDocument(text, parseOptions);
     // Bounds before toJS: an alias bomb would expand here.
     const problem = boundsProblem(document, text.length);
-    if (problem) {
-      this.refuse(problem);
-      return { document: this.document as Document, data: {} };
-    }
+    if (problem) return this.refuse(problem);
     let data: unknown;
     try {
       data = document.toJS({ maxAliasCount: -1 }) as unknown;
     } catch (e) {
       // An alias whose anchor is not where the parser looks (inside a scalar, or in another item).
-      this.refuse(`its YAML cannot be read: ${(e as Error).message}`);
-      return { document: this.document as Document, data: {} };
+      return this.refuse(`its YAML cannot be read: ${(e as Error).message}`);
     }
-    this.document = document;
-    this.inputIsResource = isResource(data);
-    const resource = isResource(data) ? data : {};
+    const isResource = isResourceValue(data);
+    const resource: Resource = isResource ? (data as Resource) : {};
     // Parsing the same text again (after a release) gives the same data: keep the snapshot callers may hold.
-    if (!this.snapshot) this.snapshot = resource;
+    const snapshot = this.state.kind === 'released' ? this.state.snapshot : resource;
+    this.state = { kind: 'parsed', document, snapshot, isResource };
     return { document, data: resource };
+  }
+
+  /** -> refused. */
+  private refuse(reason: string): { document: Document; data: Resource } {
+    const state = refusedState(reason);
+    this.state = state;
+    return { document: state.document, data: state.snapshot };
+  }
+
+  /** parsed -> released: nothing can have edited the Document, and the snapshot is all `data` needs. */
+  private release(): void {
+    // A non-mapping input counts as changed (see `changed`) and is rendered from its Document: that one is kept.
+    if (this.state.kind === 'parsed' && this.state.isResource && this.source)
+      this.state = { kind: 'released', snapshot: this.state.snapshot };
+  }
+
+  /** parsed -> exposed: the Document is handed out for editing; `data` is the input state's plain data. */
+  private expose(document: Document, snapshot: Resource, data: Resource): void {
+    // An edit may delete the node an alias points at (an annotation holding the anchor, say): the Document
+    // handed out for editing has its aliases inlined. The data is the same, so an unedited item keeps its text.
+    if (this.source?.text.includes('*')) inlineAliases(document);
+    this.state = { kind: 'exposed', document, snapshot, original: JSON.stringify(data) };
+  }
+
+  /** Forgets edits of a text-backed item, so it is written as it came in: -> text. */
+  revert(): void {
+    if (!this.source || this.state.kind === 'refused') return;
+    this.state = unparsed;
+  }
+
+  /** The item's Document, parsed now if it is not yet (or no longer). */
+  private parse(): Document {
+    const state = this.state;
+    return state.kind === 'text' || state.kind === 'released' ? this.parseSource().document : state.document;
   }
 
   /**
@@ -184,8 +233,8 @@ export class Item {
    * checks of what a function hands back.
    */
   readNow(path: readonly string[]): Json | undefined {
-    if (!this.document || !this.exposed) return this.read(path);
-    const value = this.document.getIn(path, false) as unknown;
+    if (this.state.kind !== 'exposed') return this.read(path);
+    const value = this.state.document.getIn(path, false) as unknown;
     return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
       ? value
       : undefined;
@@ -204,34 +253,22 @@ export class Item {
   /** The resource's root mapping, for editing; parses the item on first use. */
   get node(): YAMLMap<unknown, unknown> {
     // Parsed just now, its data has not been handed to anyone yet: its JSON is the input state's (no second toJS).
-    const fresh = this.document ? undefined : this.parseSource();
+    const before = this.state.kind;
+    const fresh = before === 'text' || before === 'released' ? this.parseSource() : undefined;
     const document = fresh?.document ?? this.parse();
+    const state = this.state;
     const contents = document.contents;
-    if (this.refusalReason) throw new MalformedItem(this, this.refusalReason, 'REFUSED');
+    if (state.kind === 'refused') throw new MalformedItem(this, state.reason, 'REFUSED');
     if (document.errors.length > 0) {
       const first = document.errors[0] as YAMLError;
       const text = this.source ? dedent(linesOf(this.source), this.source.indent) : document.toString();
       throw new MalformedItem(this, yamlErrorMessage(first, text, 'the resource'), first.code);
     }
     if (!isMap(contents)) throw new MalformedItem(this, 'not a YAML mapping', undefined);
-    if (!this.exposed) {
-      // An edit may delete the node an alias points at (an annotation holding the anchor, say): the Document
-      // handed out for editing has its aliases inlined. The data is the same, so an unedited item keeps its text.
-      if (this.source?.text.includes('*')) inlineAliases(document);
-      // Not edited yet (only `node` allows that): this is the input state.
-      this.original = JSON.stringify(fresh ? fresh.data : snapshotOf(document));
-      this.exposed = true;
-    }
+    // Not edited yet (only `node` allows that): this is the input state.
+    if (state.kind === 'parsed')
+      this.expose(document, state.snapshot, fresh ? fresh.data : snapshotOf(document));
     return contents;
-  }
-
-  /** Forgets edits of a text-backed item, so it is written as it came in. */
-  revert(): void {
-    if (!this.source || this.refusalReason) return;
-    this.document = undefined;
-    this.snapshot = undefined;
-    this.original = undefined;
-    this.exposed = false;
   }
 
   /** True when the item is a YAML mapping, as every Kubernetes resource is. */
@@ -242,13 +279,11 @@ export class Item {
 
   /** A plain snapshot of the resource as it came in (edits through `node` do not show here). */
   get data(): Resource {
-    if (!this.snapshot) {
-      this.parse();
-      // Nothing can have edited the Document: let it go, the snapshot is all `data` needs. (A non-mapping
-      // input counts as changed, see `changed`, and is rendered from its Document: that one is kept.)
-      if (this.source && !this.exposed && this.inputIsResource) this.document = undefined;
+    if (this.state.kind === 'text') {
+      this.parseSource();
+      this.release();
     }
-    return this.snapshot as Resource;
+    return (this.state as Exclude<ItemState, { kind: 'text' }>).snapshot;
   }
 
   /**
@@ -256,7 +291,7 @@ export class Item {
    * that block while the item is unparsed: the Inventory reads labels and selectors of many large resources.
    */
   read(path: readonly string[]): Json | undefined {
-    if (this.snapshot || !this.source || !this.lineReads) return digPath(this.data, path);
+    if (this.state.kind !== 'text' || !this.source?.lineReads) return digPath(this.data, path);
     // An item is read at a few paths, many times over (labels of a Service, once per monitor): a short list
     // compared step by step costs less than building and hashing a key each time.
     this.reads ??= [];
@@ -267,10 +302,11 @@ export class Item {
     return result;
   }
 
-  private identity(): { apiVersion: string; kind: string; name: string; namespace: string | undefined } {
+  private identity(): Identity {
+    if (this.state.kind === 'refused') return noIdentity;
     if (this.header) return this.header;
     // Headers are read from text only before the item is parsed (a released Document still counts as parsed).
-    if (this.source && !this.snapshot && this.lineReads) {
+    if (this.state.kind === 'text' && this.source?.lineReads) {
       const h = readHeader(this.source.text, this.source.indent);
       if (h.simple && h.kind !== undefined) {
         this.header = {
@@ -314,11 +350,7 @@ export class Item {
 
   /** `Kind/namespace/name` from the header lines of a refused item, when they show it; '' otherwise. */
   private textLabel(): string {
-    const source = this.source;
-    if (!source) return '';
-    const h = readHeader(source.text, source.indent);
-    if (h.kind === undefined || h.name === undefined) return '';
-    return `${h.kind}/${h.namespace ? `${h.namespace}/` : ''}${h.name}`;
+    return this.source ? headerLabel(this.source.text, this.source.indent) : '';
   }
 
   /** The reference a result about this item carries. */
@@ -345,22 +377,22 @@ export class Item {
 
   /** `Kind/namespace/name`, for messages. */
   describe(): string {
-    if (this.refusalReason) return this.textLabel();
+    if (this.state.kind === 'refused') return this.textLabel();
     return `${this.kind}/${this.namespace ? `${this.namespace}/` : ''}${this.name}`;
   }
 
   /** True when the item was parsed and its content differs from the input. */
   get changed(): boolean {
-    if (!this.document || this.refusalReason) return false;
+    const state = this.state;
     // Not edited: the content is the input's, which differs from its snapshot only when that is not a mapping.
-    if (!this.exposed) return !this.inputIsResource;
-    if (this.original === undefined) return true;
-    return JSON.stringify(this.document.toJS({ maxAliasCount: -1 })) !== this.original;
+    if (state.kind === 'parsed') return !state.isResource;
+    if (state.kind !== 'exposed') return false;
+    if (state.original === undefined) return true;
+    return JSON.stringify(state.document.toJS({ maxAliasCount: -1 })) !== state.original;
   }
 
   private render(): string {
-    const document = this.document as Document;
-    return document.toString(stringifyOptions(this.indentSeq()));
+    return this.parse().toString(stringifyOptions(this.indentSeq()));
   }
 
   /** Keeps the sequence style the item was written in (kpt and kustomize write `- ` at the key's column). */
@@ -412,16 +444,21 @@ function samePath(a: readonly string[], b: readonly string[]): boolean {
 /** The document as plain data; `{}` when it is not a mapping. */
 function snapshotOf(document: Document): Resource {
   const data = document.toJS({ maxAliasCount: -1 }) as unknown;
-  return isResource(data) ? data : {};
+  return isResourceValue(data) ? data : {};
 }
 
-function isResource(value: unknown): value is Resource {
+/** The state of a refused item: its content read as an empty Document, its data `{}`. */
+function refusedState(reason: string): Extract<ItemState, { kind: 'refused' }> {
+  return { kind: 'refused', reason, document: new Document(null, parseOptions), snapshot: {} };
+}
+
+function isResourceValue(value: unknown): value is Resource {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The value as an object, or undefined when it is not one. */
 export function asObject(value: unknown): { [key: string]: Json } | undefined {
-  return isResource(value) ? value : undefined;
+  return isResourceValue(value) ? value : undefined;
 }
 
 function str(value: unknown): string {

@@ -3,6 +3,7 @@
  * input: a list the function misreads would be written back wrong with exit 0, so every doubt is an error.
  */
 import { asObject } from './item.js';
+import { failure, type Outcome, success } from './outcome.js';
 import { error, type Result } from './results.js';
 
 /** The apiVersion this package writes, and the one kpt emits. */
@@ -44,17 +45,17 @@ export function checkHead(head: Record<string, unknown>, hasItems: boolean): Res
 }
 
 /** Results a previous function wrote: a list of mappings, or absent; anything else is an error naming it. */
-export function readResults(value: unknown): { results: Result[] } | { problem: Result } {
-  if (value === undefined || value === null) return { results: [] };
+export function readResults(value: unknown): Outcome<Result[]> {
+  if (value === undefined || value === null) return success([]);
   if (!Array.isArray(value)) {
     const problem = `results must be a list of result mappings, not ${JSON.stringify(value)}`;
-    return { problem: error(problem, { path: 'results' }) };
+    return failure([error(problem, { path: 'results' })]);
   }
   const index = value.findIndex((entry) => !asObject(entry));
   if (index >= 0) {
     const path = `results[${index}]`;
     const problem = `${path} must be a result mapping (message, severity), not ${JSON.stringify(value[index])}`;
-    return { problem: error(problem, { path }) };
+    return failure([error(problem, { path })]);
   }
-  return { results: value as Result[] };
+  return success(value as Result[]);
 }

@@ -23,6 +23,7 @@ import {
   resourceListApiVersion,
 } from './list-envelope.js';
 import { malformedTextProblem } from './malformed-text.js';
+import { failure, type Outcome, success } from './outcome.js';
 import { parsedItems, streamDocumentItem } from './parsed-items.js';
 import { error, type Result } from './results.js';
 import { parseOptions, stringifyOptions } from './yaml-options.js';
@@ -42,19 +43,13 @@ export interface ResourceList {
   layout: Layout;
 }
 
-/** What reading gives: the list when it could be read, and the problems found. */
-export interface ReadOutcome<T> {
-  value: T | undefined;
-  problems: Result[];
-}
-
 /** Reads a ResourceList; line splitting when possible, the full `yaml` parser otherwise. */
-export function readResourceList(text: string): ReadOutcome<ResourceList> {
+export function readResourceList(text: string): Outcome<ResourceList> {
   if (text.trim() === '') {
-    return { value: undefined, problems: [error('no input: expected a ResourceList on stdin')] };
+    return failure([error('no input: expected a ResourceList on stdin')]);
   }
   const split = splitResourceList(text);
-  if (split) return fromSplit(split, text.includes('\t'));
+  if (split) return fromSplit(split);
   return fromParsed(text);
 }
 
@@ -67,15 +62,15 @@ function parseSection(section: Section): { value: unknown; errors: string[] } {
   return { value: document.toJS({ maxAliasCount: -1 }) as unknown, errors };
 }
 
-function fromSplit(split: Split, hasTabs: boolean): ReadOutcome<ResourceList> {
+function fromSplit(split: Split): Outcome<ResourceList> {
   const repeated = repeatedKey(split.sections.map((s) => s.key));
-  if (repeated !== undefined) return { value: undefined, problems: [duplicateKeyProblem(repeated)] };
+  if (repeated !== undefined) return failure([duplicateKeyProblem(repeated)]);
   const head: Record<string, unknown> = {};
   for (const section of split.sections) {
     if (section.key === 'items') continue;
     const parsed = parseSection(section);
     if (parsed.errors.length > 0) {
-      return { value: undefined, problems: [error(`malformed YAML in ${section.key}: ${parsed.errors[0]}`)] };
+      return failure([error(`malformed YAML in ${section.key}: ${parsed.errors[0]}`)]);
     }
     Object.assign(head, asObject(parsed.value));
   }
@@ -83,14 +78,13 @@ function fromSplit(split: Split, hasTabs: boolean): ReadOutcome<ResourceList> {
     head,
     split.sections.some((s) => s.key === 'items'),
   );
-  if (problems.length > 0) return { value: undefined, problems };
+  if (problems.length > 0) return failure(problems);
   const results = readResults(head.results);
-  if ('problem' in results) return { value: undefined, problems: [results.problem] };
+  if (!results.ok) return results;
   const items = split.items.map((entry) => {
     // The header and block readers assume space-separated lines: an item holding a tab is read by the parser.
-    // One look at the whole input spares a scan of every item in the usual case, a list without tabs.
     const item =
-      entry.anchored || (hasTabs && entry.text.includes('\t'))
+      entry.anchored || entry.tabbed
         ? Item.fromParsedText(entry.text, entry.indent)
         : Item.fromText(entry.text, entry.indent);
     item.leading = entry.leading;
@@ -100,49 +94,45 @@ function fromSplit(split: Split, hasTabs: boolean): ReadOutcome<ResourceList> {
   });
   const malformed = items.flatMap((item, index) => {
     const entry = split.items[index] as Split['items'][number];
-    return malformedTextProblem(item, entry.text, entry.indent, `items[${index}]`) ?? [];
+    return malformedTextProblem(item, entry.text, entry.indent, `items[${index}]`, entry.tabbed) ?? [];
   });
-  if (malformed.length > 0) return { value: undefined, problems: malformed };
-  return {
-    value: {
-      items,
-      functionConfig: asObject(head.functionConfig),
-      results: results.results,
-      layout: { form: 'split', split },
-    },
-    problems: [],
-  };
+  if (malformed.length > 0) return failure(malformed);
+  return success({
+    items,
+    functionConfig: asObject(head.functionConfig),
+    results: results.value,
+    layout: { form: 'split', split },
+  });
 }
 
-function fromParsed(text: string): ReadOutcome<ResourceList> {
+function fromParsed(text: string): Outcome<ResourceList> {
   const document = parseDocument(text, parseOptions);
   if (holdsSeveralDocuments(document.errors)) {
-    return { value: undefined, problems: [error(severalDocumentsMessage(text))] };
+    return failure([error(severalDocumentsMessage(text))]);
   }
   const root = document.contents;
   // The parser reports a repeated key without naming it: at the top level the key says what is wrong.
   const repeated = isMap(root)
     ? repeatedKey(root.items.map((p) => (isScalar(p.key) ? p.key.value : p.key)))
     : undefined;
-  if (repeated !== undefined) return { value: undefined, problems: [duplicateKeyProblem(repeated)] };
+  if (repeated !== undefined) return failure([duplicateKeyProblem(repeated)]);
   // Nesting too deep for the parser is an item's problem (parsedItems refuses that item), not the whole input's.
   const errors = document.errors.filter((e) => e.code !== 'RESOURCE_EXHAUSTION');
   if (errors.length > 0) {
     const problems = errors.map((e) => error(`malformed YAML: ${yamlErrorMessage(e, text)}`));
-    return { value: undefined, problems };
+    return failure(problems);
   }
-  if (!isMap(root))
-    return { value: undefined, problems: [error('input is not a ResourceList (not a mapping)')] };
+  if (!isMap(root)) return failure([error('input is not a ResourceList (not a mapping)')]);
   const head = headOf(root, document, text.length);
-  if (typeof head === 'string') return { value: undefined, problems: [error(head)] };
+  if (typeof head === 'string') return failure([error(head)]);
   const problems = checkHead(head, root.has('items'));
-  if (problems.length > 0) return { value: undefined, problems };
+  if (problems.length > 0) return failure(problems);
   const results = readResults(head.results);
-  if ('problem' in results) return { value: undefined, problems: [results.problem] };
+  if (!results.ok) return results;
   const itemsPair = root.items.find((pair) => isScalar(pair.key) && pair.key.value === 'items');
   const itemsNode = itemsPair?.value;
   if (itemsNode !== null && itemsNode !== undefined && !isSeq(itemsNode)) {
-    return { value: undefined, problems: [error('items must be a list of resources', { path: 'items' })] };
+    return failure([error('items must be a list of resources', { path: 'items' })]);
   }
   const keyEnd = (itemsPair?.key as Node | undefined)?.range?.[1] ?? 0;
   const itemsStart = text.indexOf('\n', keyEnd) < 0 ? text.length : text.indexOf('\n', keyEnd) + 1;
@@ -150,15 +140,12 @@ function fromParsed(text: string): ReadOutcome<ResourceList> {
   const parsed = parsedItems(text, document, itemsNode ?? undefined, itemsStart);
   const items = parsed.items;
   const functionConfigNode = root.get('functionConfig', true) as Node | undefined;
-  return {
-    value: {
-      items,
-      functionConfig: asObject(head.functionConfig),
-      results: results.results,
-      layout: { form: 'parsed', functionConfig: functionConfigNode, itemsTrailing: parsed.trailing },
-    },
-    problems: [],
-  };
+  return success({
+    items,
+    functionConfig: asObject(head.functionConfig),
+    results: results.value,
+    layout: { form: 'parsed', functionConfig: functionConfigNode, itemsTrailing: parsed.trailing },
+  });
 }
 
 /** The ResourceList's fields but items, as data; a problem when one crosses a bound (README, "Limits"). */
@@ -237,18 +224,20 @@ export function writeFailure(results: readonly Result[]): string {
 }
 
 /** Reads a plain multi-document YAML stream (legacy kustomize plugins, Helm post-renderers). */
-export function readStream(text: string): ReadOutcome<Item[]> {
+export function readStream(text: string): Outcome<Item[]> {
   const split = splitStream(text);
   if (split) {
     const items = split.documents.map((d) => {
-      const item = Item.fromText(d.lines.join('\n'), 0);
+      const text = d.lines.join('\n');
+      const item = d.tabbed ? Item.fromParsedText(text, 0) : Item.fromText(text, 0);
       item.leading = d.leading;
       return item;
     });
-    const problems = items.flatMap(
-      (item, index) => malformedTextProblem(item, item.inputText ?? '', 0, `document ${index}`) ?? [],
-    );
-    return problems.length > 0 ? { value: undefined, problems } : { value: items, problems };
+    const problems = items.flatMap((item, index) => {
+      const tabbed = split.documents[index]?.tabbed === true;
+      return malformedTextProblem(item, item.inputText ?? '', 0, `document ${index}`, tabbed) ?? [];
+    });
+    return problems.length > 0 ? failure(problems) : success(items);
   }
   const problems: Result[] = [];
   const items: Item[] = [];
@@ -291,7 +280,7 @@ export function readStream(text: string): ReadOutcome<Item[]> {
       );
     }
   }
-  return problems.length > 0 ? { value: undefined, problems } : { value: items, problems };
+  return problems.length > 0 ? failure(problems) : success(items);
 }
 
 /** ` (Kind/namespace/name)` of a stream document, from its top-level scalars only (no alias is followed). */

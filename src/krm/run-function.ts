@@ -28,8 +28,9 @@ export function runFunction(
   functionConfig: Resource | undefined,
   allowConfigMap: boolean,
 ): FunctionOutput {
-  const { config, problems } = readConfig(fn, functionConfig, allowConfigMap);
-  if (!config) return { items, results: problems };
+  const read = readConfig(fn, functionConfig, allowConfigMap);
+  if (!read.ok) return { items, results: read.problems };
+  const config = read.value;
   const incomplete = itemProblems(items);
   const setAside = new Set<Item>();
   const setAsideResults: Result[] = [];

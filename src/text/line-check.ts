@@ -33,6 +33,8 @@ function flowCloses(value: string): boolean {
   return false;
 }
 
+const isBlank = (code: number): boolean => code === 32 || code === 9;
+
 /** Feeds lines one by one; says when a line breaks what the splitter relies on. */
 export class LineChecker {
   /** Column of the key whose block scalar is being read, or -1. */
@@ -59,26 +61,27 @@ export class LineChecker {
   /** False when the line opens something that does not close on it. `col` is its indentation. */
   accept(line: string, col: number): boolean {
     if (!mayNeedCheck.test(line)) return true;
+    // A tab separates as a space does (tab-rule.ts decides where one may stand): `key:\t[1,` opens a flow too.
     let p = col;
-    while (line.charCodeAt(p) === 45 /* - */ && (line.charCodeAt(p + 1) === 32 || p + 1 === line.length)) {
+    while (line.charCodeAt(p) === 45 /* - */ && (isBlank(line.charCodeAt(p + 1)) || p + 1 === line.length)) {
       p += 2;
-      while (line.charCodeAt(p) === 32) p++;
+      while (isBlank(line.charCodeAt(p))) p++;
     }
     // Block scalar content must sit right of the key it belongs to, or right of the entry's dash.
     let parentColumn = p === col ? col - 1 : p - 2;
     let value = line.slice(p);
     const first = value[0];
     if (first !== '"' && first !== "'" && first !== '[' && first !== '{') {
-      const colon = value.search(/:(?: |$)/);
+      const colon = value.search(/:(?:[ \t]|$)/);
       if (colon < 0) return true;
       parentColumn = p;
       value = value.slice(colon + 1).trimStart();
     }
     switch (value[0]) {
       case '"':
-        return doubleQuoted.test(value) || /^"(?:[^"\\]|\\.)*":(?: |$)/.test(value);
+        return doubleQuoted.test(value) || /^"(?:[^"\\]|\\.)*":(?:[ \t]|$)/.test(value);
       case "'":
-        return singleQuoted.test(value) || /^'(?:[^']|'')*':(?: |$)/.test(value);
+        return singleQuoted.test(value) || /^'(?:[^']|'')*':(?:[ \t]|$)/.test(value);
       case '[':
       case '{':
         return flowCloses(value);

@@ -107,3 +107,10 @@ function continues(text: string, from: number, col: number): boolean {
   }
   return false;
 }
+
+/** `Kind/namespace/name` as a resource's header lines show it (keys at column `indent`); '' without kind and name. */
+export function headerLabel(text: string, indent: number): string {
+  const h = readHeader(text, indent);
+  if (h.kind === undefined || h.name === undefined) return '';
+  return `${h.kind}/${h.namespace ? `${h.namespace}/` : ''}${h.name}`;
+}

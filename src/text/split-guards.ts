@@ -4,8 +4,8 @@
  * Anchors, aliases, tags on items, directives, document markers, complex keys and CR line ends make the line
  * structure unreliable. Each pattern runs only when the text holds characters every match of it needs: one
  * expression with all the alternatives cost 60 ms on a 13 MB input, and most inputs hold none of `& * ! ? `.
- * Tabs are allowed: inside a line they change no boundary (a tab right after the leading spaces, outside a block
- * scalar, is refused line by line in splitItems), and items holding one are read through the parser.
+ * Tabs are the splitters' to rule on, line by line (tab-rule.ts): one left of an item's content column sends the
+ * input to the full parser, any other only makes the item holding it read through the parser, alone.
  */
 export function unsplittable(text: string, options: { anchors?: 'refuse' | 'allow' } = {}): boolean {
   if (text.includes('\r')) return true;

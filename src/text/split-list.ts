@@ -11,6 +11,7 @@
 import { LineChecker, OpenerScan } from './line-check.js';
 import { isTrivia } from './lines.js';
 import { anchorsOf, unsplittable } from './split-guards.js';
+import { pastIndentation, tabRule } from './tab-rule.js';
 
 /** A top-level key of the ResourceList with its lines (key line first). */
 export interface Section {
@@ -26,6 +27,8 @@ export interface SplitItem {
   indent: number;
   /** True when the item holds anchors and aliases of its own: it is read through the parser, alone. */
   anchored: boolean;
+  /** True when the item holds a tab (none where indentation is measured, see tab-rule.ts): read alone too. */
+  tabbed: boolean;
 }
 
 /** The ResourceList cut into top-level sections, with `items` cut into entries. */
@@ -184,6 +187,8 @@ function splitItems(text: string, sections: Section[], range: SectionRange): Spl
   let contentColumn = 0;
   const checker = new LineChecker();
   const openers = new OpenerScan(text);
+  // One look at the whole input spares the tab rule on every line in the usual case, a list without tabs.
+  const hasTabs = text.includes('\t');
   for (let from = bodyStart; from < bodyEnd; ) {
     if (current && contentColumn > 0 && !checker.readingBlockScalar) {
       // Most lines are plain content of the current item: pass over them without measuring each.
@@ -206,10 +211,19 @@ function splitItems(text: string, sections: Section[], range: SectionRange): Spl
       from = next;
       continue;
     }
-    // Outside a block scalar, a tab after the leading spaces leaves the line's column unclear.
-    if (text.charCodeAt(first) === 9) return undefined;
+    // Outside a block scalar, a tab left of the item's content column leaves the line's place unclear (the
+    // full parser decides); one further right only makes the item read alone. Either way the tab is ruled on
+    // before any other check, so a line with a quote, a bracket or `|` / `>` is treated as a plain one is.
+    let content = first;
+    if (hasTabs) {
+      const known = current !== undefined && contentColumn > 0;
+      if (tabRule(text, from, to, known ? contentColumn : Number.POSITIVE_INFINITY) === 'unreadable')
+        return undefined;
+      content = pastIndentation(text, first, to);
+    }
     if (current && contentColumn > 0 && col >= contentColumn && text.charCodeAt(to - 1) !== 32) {
-      if (openers.within(from, to) && !checker.accept(text.slice(from, to), col)) return undefined;
+      // The line checks read from the line's content: past a tab in its indentation too.
+      if (openers.within(from, to) && !checker.accept(text.slice(from, to), content - from)) return undefined;
       current.end = next;
       pending = next;
       from = next;
@@ -229,11 +243,14 @@ function splitItems(text: string, sections: Section[], range: SectionRange): Spl
       from = next;
       continue;
     }
-    if (openers.within(from, to) && !checker.accept(text.slice(from, to), col)) return undefined;
+    if (openers.within(from, to) && !checker.accept(text.slice(from, to), content - from)) return undefined;
     if (col === seqIndent) {
       const rest = text.slice(first + 1, to);
       if (rest !== '' && rest[0] !== ' ') return undefined;
       const after = rest.trimStart();
+      // The spaces right of the `-` are the entry's indentation: its content column is past them.
+      if (hasTabs && tabRule(text, first + 1, to, rest.length - after.length) === 'unreadable')
+        return undefined;
       if (after.startsWith('{') || after.startsWith('[') || after.startsWith('|') || after.startsWith('>')) {
         return undefined;
       }
@@ -268,6 +285,7 @@ function splitItems(text: string, sections: Section[], range: SectionRange): Spl
       text: own,
       indent: r.indent,
       anchored: anchors === 'own',
+      tabbed: hasTabs && own.includes('\t'),
     });
   }
   // Anchors in the other sections (functionConfig, results) are read with the section alone: none may cross.

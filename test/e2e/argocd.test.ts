@@ -97,7 +97,7 @@ describe('Argo CD plugin', () => {
       spec: { source: { plugin: { parameters: unknown[] } } };
     };
     const parameters = application.spec.source.plugin.parameters;
-    expect(parameterSteps(JSON.stringify(parameters))).not.toHaveProperty('problems');
+    expect(parameterSteps(JSON.stringify(parameters))).toMatchObject({ ok: true, problems: [] });
     const generated = generate(makePackage('argocd-params', example), parameters);
     expect(generated.code, generated.stderr).toBe(0);
     // Each step ran with its parameters: mount-istio-certs' inbound mode shows in its summary.

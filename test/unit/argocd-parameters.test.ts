@@ -5,18 +5,18 @@ import { parameterSteps } from '../../src/cli/argocd-parameters.js';
 const steps = (parameters: unknown) => parameterSteps(JSON.stringify(parameters));
 const names = (parameters: unknown): string[] => {
   const result = steps(parameters);
-  if ('problems' in result) throw new Error(result.problems.map((p) => p.message).join('; '));
-  return result.steps.map((s) => s.fn.name);
+  if (!result.ok) throw new Error(result.problems.map((p) => p.message).join('; '));
+  return result.value.map((s) => s.fn.name);
 };
 const problemPaths = (parameters: unknown): (string | undefined)[] => {
   const result = typeof parameters === 'string' ? parameterSteps(parameters) : steps(parameters);
-  return 'problems' in result ? result.problems.map((p) => p.field?.path ?? p.message) : [];
+  return result.problems.map((p) => p.field?.path ?? p.message);
 };
 
 describe('Argo CD parameters', () => {
   it('none give no steps', () => {
-    expect(parameterSteps(undefined)).toEqual({ steps: [] });
-    expect(parameterSteps('')).toEqual({ steps: [] });
+    expect(parameterSteps(undefined)).toEqual({ ok: true, value: [], problems: [] });
+    expect(parameterSteps('')).toEqual({ ok: true, value: [], problems: [] });
   });
 
   it('function maps run in pipeline order unless functions says otherwise', () => {
@@ -32,7 +32,8 @@ describe('Argo CD parameters', () => {
   it('hands each function its map as ConfigMap data', () => {
     const result = steps([{ name: 'set-monitor-tls', map: { plainPorts: '15090,15020' } }]);
     expect(result).toMatchObject({
-      steps: [{ configMap: true, config: { kind: 'ConfigMap', data: { plainPorts: '15090,15020' } } }],
+      ok: true,
+      value: [{ configMap: true, config: { kind: 'ConfigMap', data: { plainPorts: '15090,15020' } } }],
     });
   });
 
@@ -43,6 +44,7 @@ describe('Argo CD parameters', () => {
     ];
     const result = steps([...maps, { name: 'functions', array: ['fix-pod-monitors'] }]);
     expect(result).toEqual({
+      ok: false,
       problems: [
         {
           severity: 'error',
@@ -59,6 +61,7 @@ describe('Argo CD parameters', () => {
       pipeline,
     );
     expect(withPipeline).toMatchObject({
+      ok: false,
       problems: [
         {
           message: expect.stringMatching(

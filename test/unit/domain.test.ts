@@ -90,15 +90,17 @@ describe('ConfigMap data strings', () => {
     [z.object({ a: z.string() }).optional(), '{"a":"x"}', { value: { a: 'x' } }],
     [z.string().default('d'), 'text, with comma', { value: 'text, with comma' }],
   ])('%# decodes', (schema, text, expected) => {
-    expect(decodeDataString(schema, text)).toEqual(expected);
+    expect(decodeDataString(schema, text)).toEqual({ ok: true, ...expected, problems: [] });
   });
 
   it('says what is wrong', () => {
     expect(decodeDataString(z.boolean(), 'maybe')).toEqual({
-      problem: 'expected true or false, got "maybe"',
+      ok: false,
+      problems: ['expected true or false, got "maybe"'],
     });
     expect(decodeDataString(z.object({}), '{x')).toMatchObject({
-      problem: expect.stringMatching(/^expected JSON/),
+      ok: false,
+      problems: [expect.stringMatching(/^expected JSON/)],
     });
   });
 });

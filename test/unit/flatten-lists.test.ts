@@ -69,13 +69,13 @@ describe('List documents', () => {
     const list =
       '# the namespaces\napiVersion: v1\nkind: NamespaceList\nitems:\n  # first\n  - apiVersion: v1\n    kind: Namespace\n    metadata:\n      name: a # keep\n  - apiVersion: v1\n    kind: List\n    items:\n      - {apiVersion: v1, kind: Namespace, metadata: {name: b}}\n';
     const read = readResourceStream(list);
-    if (!('items' in read)) throw new Error(JSON.stringify(read.problems));
-    expect(read.items.map((item) => [item.name, item.generated])).toEqual([
+    if (!read.ok) throw new Error(JSON.stringify(read.problems));
+    expect(read.value.map((item) => [item.name, item.generated])).toEqual([
       ['a', false],
       ['b', false],
     ]);
-    expect(read.items[0]?.leading).toEqual(['# the namespaces', '# first']);
-    expect(read.items[0]?.toDocument()).toBe(
+    expect(read.value[0]?.leading).toEqual(['# the namespaces', '# first']);
+    expect(read.value[0]?.toDocument()).toBe(
       'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a # keep\n',
     );
   });
@@ -96,10 +96,8 @@ describe('List documents', () => {
       readResourceStream(
         'apiVersion: v1\nkind: List\nitems:\n---\napiVersion: v1\nkind: List\nitems: null\n',
       ),
-    ).toEqual({
-      items: [],
-    });
-    expect(readResourceStream(asList('List', []))).toEqual({ items: [] });
+    ).toEqual({ ok: true, value: [], problems: [] });
+    expect(readResourceStream(asList('List', []))).toEqual({ ok: true, value: [], problems: [] });
     const cases: [string, RegExp][] = [
       [
         `${stream}---\n${asList('List', 'x')}`,

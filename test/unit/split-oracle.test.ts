@@ -9,7 +9,8 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments, parseDocument } from 'yaml';
+import { type Document, parseAllDocuments, parseDocument } from 'yaml';
+import { readResourceList, readStream } from '../../src/krm/index.js';
 import { parseBlock } from '../../src/krm/parse-block.js';
 import { parseOptions } from '../../src/krm/yaml-options.js';
 import { itemLines } from '../../src/text/item-lines.js';
@@ -17,6 +18,7 @@ import { readHeader } from '../../src/text/read-header.js';
 import { digPath, fallback, type PathStep, readPath } from '../../src/text/read-path.js';
 import { type Split, splitResourceList } from '../../src/text/split-list.js';
 import { splitStream } from '../../src/text/split-stream.js';
+import { pastIndentation, type TabVerdict, tabRule } from '../../src/text/tab-rule.js';
 import { streamFiles } from '../support/corpus.js';
 import { read, resourceList } from '../support/resource-list.js';
 
@@ -272,7 +274,8 @@ function compareList(text: string, label: string): void {
   for (const section of sections) expect(section, label).not.toBe('errors');
   for (const [i, item] of split.items.entries()) {
     // An item holding a tab or an anchor is read through the parser, never by the line readers.
-    if (item.anchored || item.text.includes('\t')) continue;
+    expect(item.tabbed, `${label} item ${i} holds a tab`).toBe(item.text.includes('\t'));
+    if (item.anchored || item.tabbed) continue;
     const where = `${label} item ${i}`;
     const data = asData(expected[i]) ?? {};
     const metadata = asData(data.metadata);
@@ -372,5 +375,126 @@ describe('line splitting and reading, against the full parser', () => {
       `${head}items:\n- a: 1\n   \n  b: 2\n`,
     ];
     for (const text of edges) compareList(text, JSON.stringify(text));
+  });
+});
+
+/**
+ * One table for both splitters. A case is a resource at column 0; `»` marks where the item's indentation ends (two
+ * spaces as a list entry, nothing as a stream document), so a tab written before `»` is left of a list item's
+ * content column and one after it is not. `list` and `stream` say what the tab rule makes of it there.
+ */
+const tabCases: { doc: string; list: TabVerdict; stream: TabVerdict }[] = [
+  { doc: 'kind: A\n»\tb: 2', list: 'alone', stream: 'alone' },
+  { doc: 'kind: A\n\t»b: 2', list: 'unreadable', stream: 'alone' },
+  { doc: 'kind: A\n \t»b: 2', list: 'unreadable', stream: 'alone' },
+  { doc: 'kind: A\n» \tb: 2', list: 'alone', stream: 'alone' },
+  { doc: '\tkind: A\n»b: 2', list: 'unreadable', stream: 'alone' },
+  { doc: 'kind: A\n»b:\t1', list: 'alone', stream: 'alone' },
+  { doc: 'kind: A\n»b: 1\t# c', list: 'alone', stream: 'alone' },
+  { doc: 'kind: A\n»b: "x\ty"', list: 'alone', stream: 'alone' },
+  { doc: "kind: A\n»\t'b': 1", list: 'alone', stream: 'alone' },
+  { doc: 'kind: A\n»\t"b": 1', list: 'alone', stream: 'alone' },
+  { doc: 'kind: A\n»\tb: "x', list: 'alone', stream: 'alone' },
+  { doc: 'kind: A\n»\t[b]: 1', list: 'alone', stream: 'alone' },
+  { doc: 'kind: A\n»\tb: [1, 2]', list: 'alone', stream: 'alone' },
+  { doc: 'kind: A\n»b:\t[1,\n»  2]', list: 'alone', stream: 'alone' },
+  { doc: 'kind: A\n»\tb: |\n»  x', list: 'alone', stream: 'alone' },
+  { doc: 'kind: A\n»\tb: >-\n»  x', list: 'alone', stream: 'alone' },
+  { doc: 'kind: A\n»b: |\n»  x\n»\ty', list: 'alone', stream: 'alone' },
+  { doc: 'kind: A\n»b: |\n»  x\n»  \ty', list: 'alone', stream: 'alone' },
+  { doc: 'kind: A\n»b: |\n»  x\t y', list: 'alone', stream: 'alone' },
+  { doc: 'kind: A\n»b:\n»- \tc', list: 'alone', stream: 'alone' },
+  { doc: 'kind: A\n»\t# c', list: 'alone', stream: 'alone' },
+  { doc: 'kind: A\n\t»# c', list: 'unreadable', stream: 'alone' },
+  { doc: 'kind: A\n»\t\n»b: 1', list: 'alone', stream: 'alone' },
+];
+
+const asEntry = (doc: string): string =>
+  doc
+    .split('\n')
+    .map((line, i) => (i === 0 ? `- ${line.replace('»', '')}` : line.replace('»', '  ')))
+    .join('\n');
+const asDocument = (doc: string): string => doc.replaceAll('»', '');
+const listOf = (entry: string) =>
+  `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- kind: B\n  metadata:\n    name: before\n${entry}\n- kind: C\n`;
+const streamOf = (document: string) => `kind: B\n---\n${document}\n---\nkind: C\n`;
+
+/**
+ * What the rule says of a text's lines taken together: its first `unreadable`, else `alone` when any line is. An
+ * entry's first line (its `- ` read as spaces) has its content where its first character past them is.
+ */
+function verdictOf(text: string, contentColumn: number, entry: boolean): TabVerdict {
+  let verdict: TabVerdict = 'none';
+  let from = 0;
+  for (const [i, line] of text.split('\n').entries()) {
+    const to = from + line.length;
+    const column = entry && i === 0 ? pastIndentation(text, from, to) - from : contentColumn;
+    const found = tabRule(text, from, to, column);
+    if (found === 'unreadable') return found;
+    if (found === 'alone') verdict = found;
+    from = to + 1;
+  }
+  return verdict;
+}
+
+/** What a splitter makes of the cases' second piece: read by lines or not, and whether it is read alone. */
+const listShape = (text: string) => splitResourceList(text)?.items.map((item) => item.tabbed);
+const streamShape = (text: string) => splitStream(text)?.documents.map((d) => d.tabbed);
+
+describe('one tab rule for lists and streams, against the full parser', () => {
+  it.each(tabCases)('$doc: list $list, stream $stream', ({ doc, list, stream }) => {
+    const entry = asEntry(doc);
+    // The rule itself, line by line.
+    expect(verdictOf(entry.replace(/^- /, '  '), 2, true)).toBe(list);
+    expect(verdictOf(asDocument(doc), 0, false)).toBe(stream);
+    // The text without its tabs (those in indentation dropped, a space for any other): what the line checks make
+    // of it then.
+    const spaced = doc
+      .split('\n')
+      .map((line) => line.replace(/^([ »]*)\t[\t ]*/, '$1').replaceAll('\t', ' '))
+      .join('\n');
+
+    const listText = listOf(entry);
+    const split = listShape(listText);
+    if (list === 'unreadable') expect(split, 'the full parser reads the list').toBeUndefined();
+    else {
+      // A tab right of the content column changes nothing but the item's being read alone: a line with a quote,
+      // a bracket, `|` or `>` is split, or refused, as it is with a space for the tab.
+      const plain = listShape(listOf(asEntry(spaced)));
+      expect(split).toEqual(plain && [false, true, false]);
+    }
+    compareList(listText, JSON.stringify(listText));
+    const read = readResourceList(listText);
+    const whole = oracle(listText);
+    if (whole === 'errors') {
+      expect(read.value).toBeUndefined();
+      expect(read.problems.length).toBeGreaterThan(0);
+      // The split path names the item; the full parser's message says where in the input.
+      if (split) expect(read.problems.map((p) => p.message)).toEqual([expect.stringMatching(/^items\[1\] /)]);
+    } else {
+      expect(read.value?.items.map((item) => item.data)).toEqual(asData(whole.data)?.items);
+    }
+
+    const streamText = streamOf(asDocument(doc));
+    const documents = streamShape(streamText);
+    expect(stream, 'nothing is left of a document at column 0').not.toBe('unreadable');
+    const plain = streamShape(streamOf(asDocument(spaced)));
+    expect(documents).toEqual(plain && [false, true, false]);
+    compareStream(streamText, JSON.stringify(streamText));
+    const readDocs = readStream(streamText);
+    const parsed = parseAllDocuments(streamText, parseOptions);
+    const failed = !Array.isArray(parsed) || parsed.some((d) => d.errors.length > 0);
+    if (failed) {
+      // Results naming the document, not a whole-stream error.
+      expect(readDocs.value).toBeUndefined();
+      for (const problem of readDocs.problems) expect(problem.message).toMatch(/document 1\b/);
+      if (documents)
+        expect(readDocs.problems.map((p) => p.message)).toEqual([
+          expect.stringMatching(/^document 1 has malformed YAML: /),
+        ]);
+    } else {
+      const expected = (parsed as Document[]).map((d) => d.toJS());
+      expect(readDocs.value?.map((item) => item.data)).toEqual(expected);
+    }
   });
 });

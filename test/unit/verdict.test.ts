@@ -123,9 +123,9 @@ ${shape.extra ?? ''}
 
 function rows(text: string): ReportRow[] {
   const read = readResourceStream(text);
-  if ('problems' in read) throw new Error(read.problems.map((p) => p.message).join('\n'));
-  const model = new ScrapeModel(read.items, { meshMtls: 'STRICT', rootNamespace: 'istio-system' });
-  return scrapeReport(model, read.items);
+  if (!read.ok) throw new Error(read.problems.map((p) => p.message).join('\n'));
+  const model = new ScrapeModel(read.value, { meshMtls: 'STRICT', rootNamespace: 'istio-system' });
+  return scrapeReport(model, read.value);
 }
 
 const only = (text: string, name = 'cart'): ReportRow => {
