@@ -228,7 +228,8 @@ export function readStream(text: string): Outcome<Item[]> {
   const split = splitStream(text);
   if (split) {
     const items = split.documents.map((d) => {
-      const text = d.lines.join('\n');
+      // Every line ends with its newline: a blank last line can belong to a keep-chomping (`|+`) scalar's value.
+      const text = `${d.lines.join('\n')}\n`;
       const item = d.tabbed ? Item.fromParsedText(text, 0) : Item.fromText(text, 0);
       item.leading = d.leading;
       return item;

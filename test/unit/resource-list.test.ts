@@ -290,6 +290,16 @@ describe('plain streams (legacy kustomize plugins)', () => {
     expect(writeStream(read.value ?? [])).toBe(stream);
   });
 
+  it('keeps the blank last line of a keep-chomping scalar, at the end of a document and of the stream (found by the oracle test)', () => {
+    const doc = (name: string) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  script: |+\n    line\n\n`;
+    for (const stream of [doc('a'), `${doc('a')}---\n${doc('b')}`]) {
+      const read = readStream(stream);
+      expect(read.value?.map((i) => i.data.data)).toEqual(read.value?.map(() => ({ script: 'line\n\n' })));
+      expect(writeStream(read.value ?? [])).toBe(stream);
+    }
+  });
+
   it('through the full parser (a tab, an anchor, a flow document), still writes documents as they came', () => {
     const stream = [
       '# head comment',
