@@ -31,10 +31,10 @@ export const setMonitorTlsSchema = z.strictObject({
     .default('auto')
     .describe("how Prometheus' own pod takes inbound traffic: auto reads the Prometheus in the list"),
   ownTls: z
-    .enum(['report', 'exclude-port'])
+    .enum(['report', 'exclude-port', 'permissive-port'])
     .default('report')
     .describe(
-      'endpoints with their own TLS and API-server callers behind a STRICT sidecar: report the fixes, or exclude the port from inbound capture on the target workload',
+      'endpoints with their own TLS and API-server callers behind a STRICT sidecar: report the fixes, exclude the port from inbound capture on the target workload, or a port-level PERMISSIVE exception for it',
     ),
   meshMtls: meshMtlsField,
   rootNamespace: rootNamespaceField,

@@ -30,6 +30,7 @@ import { authorizationNotes } from './authorization-notes.js';
 import { type SetMonitorTlsConfig, setMonitorTlsSchema } from './config.js';
 import { endpointRequirement, ownTlsFixes, plainPortOf } from './endpoint-decision.js';
 import { excludeTargetPorts, identityLessCallResults } from './own-tls.js';
+import { functionName, generatedKinds, OwnTlsExceptions } from './own-tls-exceptions.js';
 
 function removeOwnRecipe(endpoint: YAMLMap): void {
   endpoint.delete('tlsConfig');
@@ -49,6 +50,8 @@ function applyTls(endpoint: YAMLMap, wanted: Record<string, string | boolean>, r
   }
   for (const [key, value] of Object.entries(wanted)) setScalar(tls, key, value);
 }
+
+const monitorKey = (monitor: Item): string => `${monitor.kind}/${monitor.namespace ?? ''}/${monitor.name}`;
 
 const sameDir = (a: string, b: string): boolean => a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
 
@@ -78,7 +81,9 @@ function processMonitor(
   model: ScrapeModel,
   config: SetMonitorTlsConfig,
   tally: Tally,
+  exceptions: OwnTlsExceptions,
 ): Result[] {
+  exceptions.handled.add(monitorKey(monitor));
   const results: Result[] = [];
   const at = (path?: string): ResultTarget => ({ ref: monitor.ref, file: monitor.file, path });
   const root = monitor.node;
@@ -198,6 +203,22 @@ function processMonitor(
         }
         break;
       case 'istio-mtls':
+        if (own && (!config.overwrite || appTls) && config.ownTls === 'permissive-port') {
+          tally.unchanged++;
+          const why = `ServiceMonitor ${monitor.namespace}/${monitor.name} scrapes it with its own TLS and ${requirement.reason}`;
+          const refused = exceptions.ask(ports, monitorKey(monitor), why);
+          results.push(
+            ...(refused.length > 0
+              ? refused.map((r: Result) => ({ ...r, resourceRef: monitor.ref, field: { path } }))
+              : [
+                  info(
+                    `keeps its own TLS; its target port gets a port-level PERMISSIVE exception (ownTls: permissive-port): ${requirement.reason}`,
+                    at(path),
+                  ),
+                ]),
+          );
+          continue;
+        }
         if (own && (!config.overwrite || appTls) && config.ownTls === 'exclude-port') {
           tally.unchanged++;
           const why = `ServiceMonitor ${monitor.namespace}/${monitor.name} scrapes it with its own TLS and ${requirement.reason}`;
@@ -288,8 +309,10 @@ export const setMonitorTls = defineFunction({
   kind: 'SetMonitorTLS',
   summary: "Sets https and Istio's cert files on ServiceMonitor endpoints that scrape in-mesh targets.",
   schema: setMonitorTlsSchema,
+  generates: Object.keys(generatedKinds),
   run(items, config) {
-    const model = new ScrapeModel(items, config);
+    const model = new ScrapeModel(items, { ...config, ignoreExceptionsBy: functionName });
+    const exceptions = new OwnTlsExceptions();
     const results: Result[] = [];
     const tally: Tally = { https: 0, plain: 0, unchanged: 0, loaders: new Set() };
     for (const item of items) {
@@ -299,9 +322,11 @@ export const setMonitorTls = defineFunction({
         results.push(info('listed in skipMonitors: left as is', { ref: item.ref, file: item.file }));
         continue;
       }
-      results.push(...processMonitor(item, model, config, tally));
+      results.push(...processMonitor(item, model, config, tally, exceptions));
     }
-    results.push(...identityLessCallResults(model, items, config));
+    results.push(...identityLessCallResults(model, items, config, exceptions));
+    const applied = exceptions.apply(items, model);
+    results.push(...applied.results);
     results.push(...fsAccessProblems(tally.loaders));
     if (model.assumptionUsed)
       results.push(
@@ -314,6 +339,6 @@ export const setMonitorTls = defineFunction({
         `summary: ${tally.https} endpoint(s) set to https with the cert files, ${tally.plain} returned to plain http, ${tally.unchanged} left as they were`,
       ),
     );
-    return { items, results };
+    return { items: applied.items, results };
   },
 });

@@ -9,6 +9,7 @@ import type { ScrapeModel, TargetPort } from '../../src/domain/scrape-path.js';
 import { type Item, info, type Result, type ResultTarget, warning } from '../../src/krm/index.js';
 import type { SetMonitorTlsConfig } from './config.js';
 import { ownTlsFixes } from './endpoint-decision.js';
+import type { OwnTlsExceptions } from './own-tls-exceptions.js';
 
 /** The captured STRICT targets among some, the ones a fix is for. */
 const strictTargets = (targets: readonly TargetPort[]): TargetPort[] =>
@@ -46,21 +47,33 @@ export function identityLessCallResults(
   model: ScrapeModel,
   items: readonly Item[],
   config: SetMonitorTlsConfig,
+  exceptions: OwnTlsExceptions,
 ): Result[] {
   const results: Result[] = [];
   for (const call of identityLessCalls(model, items)) {
+    const owner = `${call.caller.kind}/${call.caller.namespace ?? ''}/${call.caller.name}`;
+    exceptions.handled.add(owner);
     const strict = strictTargets(call.targets);
     if (strict.length === 0) continue;
     const at: ResultTarget = { ref: call.caller.ref, file: call.caller.file, path: call.path };
     const service = `Service ${call.service.namespace}/${call.service.name} port ${call.service.port}`;
     const why = `the kube-apiserver calls ${call.caller.kind} ${call.caller.name} through ${service} without a mesh identity, and the port is STRICT per ${strict[0]?.mtls?.source}`;
+    if (config.ownTls === 'permissive-port') {
+      const refused = exceptions.ask(call.targets, owner, why);
+      results.push(
+        ...(refused.length > 0
+          ? refused.map((r: Result) => ({ ...r, resourceRef: call.caller.ref, field: { path: call.path } }))
+          : [info(`${why}: its port gets a port-level PERMISSIVE exception (ownTls: permissive-port)`, at)]),
+      );
+      continue;
+    }
     if (config.ownTls === 'exclude-port') {
       results.push(info(`${why}: excluded from inbound capture`, at), ...excludeTargetPorts(strict, why));
       continue;
     }
     results.push(
       warning(
-        `${why}, so every call fails; ${ownTlsFixes(strict)} (ownTls: exclude-port applies the first)`,
+        `${why}, so every call fails; ${ownTlsFixes(strict)} (ownTls: exclude-port applies the first, permissive-port the second)`,
         at,
       ),
     );

@@ -150,3 +150,13 @@ export function podSourceOf(item: Item): PodSource | undefined {
   }
   return undefined;
 }
+
+/**
+ * The labels a policy for these pods selects on: the workload's own `spec.selector.matchLabels` (what every pod of
+ * it carries), else the pod template labels; for operator-managed pods, the operator's selector labels.
+ */
+export function workloadSelector(pods: PodSource): Record<string, string> {
+  if (isPrometheusServer(pods.item) || isAlertmanager(pods.item)) return operatorSelectorLabels(pods.item);
+  const matchLabels = stringMap(asObject(asObject(asObject(pods.item.data.spec)?.selector))?.matchLabels);
+  return Object.keys(matchLabels).length > 0 ? matchLabels : pods.labels;
+}

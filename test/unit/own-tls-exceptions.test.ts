@@ -1,0 +1,46 @@
+/** set-monitor-tls' own-TLS exceptions converge: generated when asked, kept on a second run, removed when not. */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { runKrm } from '../../src/cli/krm-mode.js';
+import { asDecoded } from '../../src/krm/index.js';
+import { read, resourceList } from '../support/resource-list.js';
+
+const resources = read(
+  join(
+    import.meta.dirname,
+    '..',
+    '..',
+    'functions',
+    'set-monitor-tls',
+    'testdata',
+    'own-tls-strict',
+    'resources.yaml',
+  ),
+);
+const config = (ownTls: string) =>
+  `apiVersion: meshscrape.dev/v1alpha1\nkind: SetMonitorTLS\nmetadata:\n  name: tls\nownTls: ${ownTls}\n`;
+type List = { items: { kind: string; metadata: { name: string } }[] };
+const withConfig = (list: string, ownTls: string): string => {
+  const data = parse(list, { version: '1.1' }) as List & { functionConfig?: unknown };
+  data.functionConfig = parse(config(ownTls));
+  return JSON.stringify(data);
+};
+const policies = (out: string): string[] =>
+  (parse(out, { version: '1.1' }) as List).items
+    .filter((i) => i.kind === 'PeerAuthentication')
+    .map((i) => i.metadata.name);
+
+describe('ownTls: permissive-port', () => {
+  it('generates the exception, keeps it on the next run, and removes it when ownTls changes', () => {
+    const first = runKrm(asDecoded(resourceList(resources, config('permissive-port'))), 'set-monitor-tls');
+    expect(first.code, first.stderr).toBe(0);
+    expect(policies(first.stdout)).toEqual(['cart-own-tls-port']);
+    const again = runKrm(asDecoded(withConfig(first.stdout, 'permissive-port')), 'set-monitor-tls');
+    expect(policies(again.stdout)).toEqual(['cart-own-tls-port']);
+    const back = runKrm(asDecoded(withConfig(first.stdout, 'report')), 'set-monitor-tls');
+    expect(back.code, back.stderr).toBe(0);
+    expect(policies(back.stdout)).toEqual([]);
+    expect(back.stdout).toMatch(/(has its own TLS|serves TLS itself) on a port Istio captures under STRICT/);
+  });
+});
