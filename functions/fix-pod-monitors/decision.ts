@@ -35,7 +35,11 @@ const joined = (requirements: readonly Requirement[]): string =>
 
 /** The verdict for a PodMonitor with at least one app endpoint. */
 export function verdictOf(analysis: Analysis, ctx: FixContext): Verdict {
-  const requirements = endpointRequirements(analysis, ctx);
+  return verdictFrom(endpointRequirements(analysis, ctx), ctx);
+}
+
+/** The verdict for a monitor's targets, one requirement per target port (a ScrapeConfig's static targets, say). */
+export function verdictFrom(requirements: readonly Requirement[], ctx: FixContext): Verdict {
   const strict = requirements.filter((r) => r.send === 'istio-mtls');
   const plain = requirements.filter((r) => noFix.has(r.send));
   const ambient = requirements.filter((r) => r.send === 'ambient');

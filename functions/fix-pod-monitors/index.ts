@@ -59,18 +59,21 @@ function applyStrategy(
       return applyMergeMetrics(analysis, ctx, reason);
     case 'port-exception': {
       const plan = exceptionPorts(analysis, ctx);
-      if ('refusal' in plan)
+      if (!plan.ok)
         return unchanged(
-          refusalError(`port-exception cannot work here: ${plan.refusal}; nothing changed`, analysis),
+          refusalError(
+            `port-exception cannot work here: ${plan.problems.join('; ')}; nothing changed`,
+            analysis,
+          ),
         );
-      for (const [workload, ports] of plan.ports) {
+      for (const [workload, ports] of plan.value) {
         const entry = exceptions.ports.get(workload) ?? { ports: [], monitors: [], reasons: [] };
         for (const port of ports) if (!entry.ports.includes(port)) entry.ports.push(port);
         entry.monitors.push(monitorRef(analysis.monitor));
         if (!entry.reasons.includes(reason)) entry.reasons.push(reason);
         exceptions.ports.set(workload, entry);
       }
-      return unchanged(...exceptionWarnings(analysis, plan.ports, ctx));
+      return unchanged(...exceptionWarnings(analysis, plan.value, ctx));
     }
   }
 }

@@ -22,14 +22,17 @@ import {
   asObject,
   ensureMapPath,
   error,
+  failure,
   fieldPath,
   type Item,
   Item as ItemClass,
   info,
   type Json,
+  type Outcome,
   type Resource,
   type Result,
   setScalar,
+  success,
   warning,
 } from '../../src/krm/index.js';
 import { type Analysis, describePort, scrapedWorkloads } from './analysis.js';
@@ -45,37 +48,36 @@ interface MergePlan {
 }
 
 /** The port per workload to merge, or why merging cannot work. */
-export function mergePlan(analysis: Analysis): MergePlan | { refusal: string } {
+export function mergePlan(analysis: Analysis): Outcome<MergePlan, string> {
   const endpoints = analysis.appEndpoints;
-  if (endpoints.length === 0) return { refusal: 'no endpoint needs a fix' };
-  if (endpoints.length > 1) return { refusal: 'several endpoints: merging takes one port and path per pod' };
+  if (endpoints.length === 0) return failure(['no endpoint needs a fix']);
+  if (endpoints.length > 1) return failure(['several endpoints: merging takes one port and path per pod']);
   const endpoint = endpoints[0] as Analysis['appEndpoints'][number];
   if (endpoint.data.scheme === 'https') {
-    return { refusal: 'the endpoint is https; the agent fetches app metrics over plain http from localhost' };
+    return failure(['the endpoint is https; the agent fetches app metrics over plain http from localhost']);
   }
   if (analysis.targets.workloads.length === 0)
-    return { refusal: 'no workload in the list matches the selector' };
+    return failure(['no workload in the list matches the selector']);
   const ports = new Map<Item, number>();
   const scraped = scrapedWorkloads(endpoint, analysis.targets.workloads);
-  if (scraped.length === 0)
-    return { refusal: `no selected workload declares ${describePort(endpoint.port)}` };
+  if (scraped.length === 0) return failure([`no selected workload declares ${describePort(endpoint.port)}`]);
   for (const { workload, port } of scraped) {
     const annotated = workload.annotations['prometheus.io/port'];
     if (annotated !== undefined && annotated !== String(port)) {
-      return { refusal: `${workload.item.describe()} is already annotated for port ${annotated}` };
+      return failure([`${workload.item.describe()} is already annotated for port ${annotated}`]);
     }
     const mergedForOther = mergedFor(workload.item);
     if (mergedForOther !== undefined && mergedForOther !== monitorRef(analysis.monitor)) {
-      return { refusal: `${workload.item.describe()} is already merged for ${mergedForOther}` };
+      return failure([`${workload.item.describe()} is already merged for ${mergedForOther}`]);
     }
     if (workload.annotations['prometheus.io/scrape'] === 'false') {
-      return {
-        refusal: `${workload.item.describe()} sets prometheus.io/scrape: "false", which turns merging off`,
-      };
+      return failure([
+        `${workload.item.describe()} sets prometheus.io/scrape: "false", which turns merging off`,
+      ]);
     }
     ports.set(workload.item, port);
   }
-  return { path: typeof endpoint.data.path === 'string' ? endpoint.data.path : '/metrics', ports };
+  return success({ path: typeof endpoint.data.path === 'string' ? endpoint.data.path : '/metrics', ports });
 }
 
 /**
@@ -178,11 +180,12 @@ function mergedScraper(analysis: Analysis, original: Resource): ItemClass {
 
 /** Annotates the pod templates for merging, marks the workloads (merge-markers.ts), and replaces the PodMonitor. */
 export function applyMergeMetrics(analysis: Analysis, ctx: FixContext, reason: string): StrategyOutcome {
-  const plan = mergePlan(analysis);
-  if ('refusal' in plan)
+  const planned = mergePlan(analysis);
+  if (!planned.ok)
     return unchanged(
-      error(`merge-metrics cannot work here: ${plan.refusal}; nothing changed`, analysis.at()),
+      error(`merge-metrics cannot work here: ${planned.problems.join('; ')}; nothing changed`, analysis.at()),
     );
+  const plan = planned.value;
   const results: Result[] = [];
   const original = analysis.monitor.data;
   const existing = existingScraper(analysis, ctx);

@@ -12,7 +12,16 @@ import { matchesSelector, stringMap, toLabelSelector } from '../../src/domain/la
 import { oldest, type PeerPolicy } from '../../src/domain/peer-authentication.js';
 import type { PodSource } from '../../src/domain/pod-sources.js';
 import { type AddedPort, addedPorts, portExceptionPolicy } from '../../src/domain/port-exceptions.js';
-import { asObject, type Item, info, type Result, warning } from '../../src/krm/index.js';
+import {
+  asObject,
+  failure,
+  type Item,
+  info,
+  type Outcome,
+  type Result,
+  success,
+  warning,
+} from '../../src/krm/index.js';
 import { type Analysis, describePort, scrapedWorkloads } from './analysis.js';
 import { type FixContext, functionName } from './context.js';
 
@@ -29,37 +38,37 @@ export function existingPolicy(workload: PodSource, ctx: FixContext): PeerPolicy
   return oldest(ctx.model.policies.policiesWithSelector(workload.namespace, workloadSelector(workload)));
 }
 
-/** Container ports per workload that this monitor needs opened, or why not. */
+/** Container ports per workload that this monitor needs opened, or why not (one reason). */
 export function exceptionPorts(
   analysis: Analysis,
   ctx: FixContext,
-): { ports: Map<PodSource, number[]> } | { refusal: string } {
-  if (analysis.appEndpoints.length === 0) return { refusal: 'no endpoint needs a fix' };
+): Outcome<Map<PodSource, number[]>, string> {
+  if (analysis.appEndpoints.length === 0) return failure(['no endpoint needs a fix']);
   if (analysis.targets.workloads.length === 0)
-    return { refusal: 'no workload in the list matches the selector' };
+    return failure(['no workload in the list matches the selector']);
   const ports = new Map<PodSource, number[]>();
   for (const endpoint of analysis.appEndpoints) {
     const scraped = scrapedWorkloads(endpoint, analysis.targets.workloads);
     if (scraped.length === 0)
-      return { refusal: `no selected workload declares ${describePort(endpoint.port)}` };
+      return failure([`no selected workload declares ${describePort(endpoint.port)}`]);
     for (const { workload, port } of scraped) {
       if (ctx.config.sharedPorts.includes(port)) {
-        return {
-          refusal: `port ${port} of ${workload.item.describe()} also serves other traffic (sharedPorts)`,
-        };
+        return failure([
+          `port ${port} of ${workload.item.describe()} also serves other traffic (sharedPorts)`,
+        ]);
       }
       const own = existingPolicy(workload, ctx);
       const set = own?.ports.get(port);
       if (own && set !== undefined)
-        return {
-          refusal: `PeerAuthentication/${own.namespace}/${own.item.name} already sets port ${port} to ${set} itself; change it there`,
-        };
+        return failure([
+          `PeerAuthentication/${own.namespace}/${own.item.name} already sets port ${port} to ${set} itself; change it there`,
+        ]);
       const numbers = ports.get(workload) ?? [];
       if (!numbers.includes(port)) numbers.push(port);
       ports.set(workload, numbers);
     }
   }
-  return { ports };
+  return success(ports);
 }
 
 /** Ports one run opens on one workload, for which monitors, and why. */

@@ -18,23 +18,23 @@ export function report(analysis: Analysis, ctx: FixContext): Result {
   const service = serviceMonitorPlan(analysis, ctx);
   lines.push(
     `service-monitor: ${
-      'refusal' in service
-        ? `no, ${service.refusal}`
-        : service.reuse
-          ? `applies (through Service ${service.reuse.names.join(', ')})`
+      !service.ok
+        ? `no, ${service.problems.map((p) => p.message).join('; ')}`
+        : service.value.reuse
+          ? `applies (through Service ${service.value.reuse.names.join(', ')})`
           : 'applies (with a generated headless Service)'
     }`,
   );
   const merge = mergePlan(analysis);
   lines.push(
-    `merge-metrics: ${'refusal' in merge ? `no, ${merge.refusal}` : 'applies (app metrics then served on :15020, plain text)'}`,
+    `merge-metrics: ${merge.ok ? 'applies (app metrics then served on :15020, plain text)' : `no, ${merge.problems.join('; ')}`}`,
   );
   const exception = exceptionPorts(analysis, ctx);
   lines.push(
     `port-exception: ${
-      'refusal' in exception
-        ? `no, ${exception.refusal}`
-        : `applies (opens ${[...exception.ports].map(([w, p]) => `${w.item.describe()} port ${p.join(',')}`).join('; ')} to plain text)`
+      exception.ok
+        ? `applies (opens ${[...exception.value].map(([w, p]) => `${w.item.describe()} port ${p.join(',')}`).join('; ')} to plain text)`
+        : `no, ${exception.problems.join('; ')}`
     }`,
   );
   const verdict = verdictOf(analysis, ctx);

@@ -22,11 +22,14 @@ import { loadsMonitor, type Scraper } from '../../src/domain/scrapers.js';
 import {
   asObject,
   error,
+  failure,
   Item,
   info,
   type Json,
+  type Outcome,
   type Result,
   type ResultTarget,
+  success,
   warning,
 } from '../../src/krm/index.js';
 import { type Analysis, describePort, type EndpointFacts, scrapedWorkloads } from './analysis.js';
@@ -85,20 +88,29 @@ type Plan = {
 };
 
 /** Why the strategy cannot apply; `where` points at the field to change when it is not the PodMonitor's. */
-type Refusal = { refusal: string; where?: ResultTarget };
+interface Refusal {
+  message: string;
+  where?: ResultTarget;
+}
 
-function portPlans(analysis: Analysis): PortPlan[] | string {
+/** The outcome of a step that stops at the first refusal. */
+const refusal = (message: string, where?: ResultTarget): Outcome<never, Refusal> =>
+  failure([where ? { message, where } : { message }]);
+
+function portPlans(analysis: Analysis): Outcome<PortPlan[], Refusal> {
   const plans: PortPlan[] = [];
   for (const endpoint of analysis.appEndpoints) {
     const numbers = new Set(scrapedWorkloads(endpoint, analysis.targets.workloads).map((s) => s.port));
     const [number] = numbers;
     if (number === undefined || numbers.size !== 1) {
-      return `${describePort(endpoint.port)} does not resolve to one container port in the selected workloads`;
+      return refusal(
+        `${describePort(endpoint.port)} does not resolve to one container port in the selected workloads`,
+      );
     }
     const named = endpoint.port && 'name' in endpoint.port ? endpoint.port.name : undefined;
     plans.push({ endpoint, name: named ?? `metrics-${number}`, number, target: named ?? number });
   }
-  return plans;
+  return success(plans);
 }
 
 /** The name of the Service port that reaches a planned container port, if the Service has one. */
@@ -146,29 +158,27 @@ function reusableServices(analysis: Analysis, ctx: FixContext, ports: PortPlan[]
 }
 
 /** Why the strategy cannot apply, or the plan. */
-export function serviceMonitorPlan(analysis: Analysis, ctx: FixContext): Plan | Refusal {
-  if (analysis.appEndpoints.length === 0) return { refusal: 'no endpoint needs a fix' };
-  if (analysis.appEndpoints.length !== analysis.endpoints.length) {
-    return {
-      refusal: "the monitor also scrapes Istio's own ports, which a ServiceMonitor over a Service cannot",
-    };
-  }
-  if (analysis.targets.workloads.length === 0)
-    return { refusal: 'no workload in the list matches the selector' };
-  const ports = portPlans(analysis);
-  if (typeof ports === 'string') return { refusal: ports };
+export function serviceMonitorPlan(analysis: Analysis, ctx: FixContext): Outcome<Plan, Refusal> {
+  if (analysis.appEndpoints.length === 0) return refusal('no endpoint needs a fix');
+  if (analysis.appEndpoints.length !== analysis.endpoints.length)
+    return refusal(
+      "the monitor also scrapes Istio's own ports, which a ServiceMonitor over a Service cannot",
+    );
+  if (analysis.targets.workloads.length === 0) return refusal('no workload in the list matches the selector');
+  const planned = portPlans(analysis);
+  if (!planned.ok) return planned;
+  const ports = planned.value;
   const reuse = reusableServices(analysis, ctx, ports);
-  if (reuse) return { ports, reuse };
+  if (reuse) return success({ ports, reuse });
   const serviceSelector = asServiceSelector(analysis.targets.selector);
   if (!serviceSelector) {
     if (equalityLabels(analysis.targets.selector).rest.length > 0)
-      return {
-        refusal:
-          'the selector uses matchExpressions other than a single-value In, which a Service selector cannot express, and no Service in the list fits',
-      };
-    return { refusal: 'the selector is empty, and a Service needs labels to select pods' };
+      return refusal(
+        'the selector uses matchExpressions other than a single-value In, which a Service selector cannot express, and no Service in the list fits',
+      );
+    return refusal('the selector is empty, and a Service needs labels to select pods');
   }
-  return { ports, serviceSelector };
+  return success({ ports, serviceSelector });
 }
 
 function jobRelabelings(analysis: Analysis): Json[] {
@@ -263,46 +273,49 @@ const namespaceField = 'serviceMonitorNamespaceSelector';
 function monitorLabels(
   analysis: Analysis,
   loaders: readonly Scraper[],
-): { labels: Record<string, string> } | Refusal {
+): Outcome<Record<string, string>, Refusal> {
   const labels = stringMap(asObject(analysis.monitor.data.metadata)?.labels);
   const required: Record<string, [string, Scraper]> = {};
   for (const scraper of loaders) {
     const where = { ref: scraper.item.ref, file: scraper.item.file, path: `spec.${selectorField}` };
     const value = asObject(scraper.item.data.spec)?.[selectorField];
     if (value === undefined || value === null)
-      return {
-        refusal: `${scraper.label} loads it but has no ${selectorField}, which loads no ServiceMonitor: add spec.${selectorField} (e.g. matchLabels the ServiceMonitor can carry)`,
+      return refusal(
+        `${scraper.label} loads it but has no ${selectorField}, which loads no ServiceMonitor: add spec.${selectorField} (e.g. matchLabels the ServiceMonitor can carry)`,
         where,
-      };
+      );
     const selector = toLabelSelector(value);
-    if (!selector)
-      return { refusal: `${scraper.label}: ${selectorField} is not a valid label selector`, where };
+    if (!selector) return refusal(`${scraper.label}: ${selectorField} is not a valid label selector`, where);
     for (const [key, wanted] of Object.entries(equalityLabels(selector).labels)) {
       const other = required[key];
       if (other && other[0] !== wanted)
-        return {
-          refusal: `${other[1].label} needs label ${key}: ${other[0]} and ${scraper.label} ${key}: ${wanted} on the ServiceMonitor; align their ${selectorField}`,
+        return refusal(
+          `${other[1].label} needs label ${key}: ${other[0]} and ${scraper.label} ${key}: ${wanted} on the ServiceMonitor; align their ${selectorField}`,
           where,
-        };
+        );
       required[key] = [wanted, scraper];
       labels[key] = wanted;
     }
   }
-  return { labels };
+  return success(labels);
 }
 
-/** Whether each loader loads the generated ServiceMonitor, as the operator would decide. */
-function loadingProblems(ctx: FixContext, loaders: readonly Scraper[], monitor: Item): Refusal | Result[] {
+/** Whether each loader loads the generated ServiceMonitor, as the operator would decide: warnings, or a refusal. */
+function loadingProblems(
+  ctx: FixContext,
+  loaders: readonly Scraper[],
+  monitor: Item,
+): Outcome<Result[], Refusal> {
   const results: Result[] = [];
   for (const scraper of loaders) {
     const loading = loadsMonitor(ctx.inventory, scraper, monitor);
     const field = loading.reason.includes(namespaceField) ? namespaceField : selectorField;
     const where = { ref: scraper.item.ref, file: scraper.item.file, path: `spec.${field}` };
     if (loading.loads === false)
-      return {
-        refusal: `${loading.reason}, so it would not load the ServiceMonitor in ${monitor.namespace}: change spec.${field} to cover it`,
+      return refusal(
+        `${loading.reason}, so it would not load the ServiceMonitor in ${monitor.namespace}: change spec.${field} to cover it`,
         where,
-      };
+      );
     if (loading.loads === 'unknown')
       results.push(warning(`may not load ${monitor.describe()}: ${loading.reason}`, where));
     if (!scraper.mountsCerts)
@@ -313,29 +326,32 @@ function loadingProblems(ctx: FixContext, loaders: readonly Scraper[], monitor: 
         ),
       );
   }
-  return results;
+  return success(results);
 }
 
-function refused(analysis: Analysis, refusal: Refusal): StrategyOutcome {
+function refused(analysis: Analysis, refusals: readonly Refusal[]): StrategyOutcome {
   return unchanged(
-    error(
-      `service-monitor cannot work for ${analysis.monitor.describe()}: ${refusal.refusal}; nothing changed`,
-      refusal.where ?? analysis.at(),
+    ...refusals.map((r) =>
+      error(
+        `service-monitor cannot work for ${analysis.monitor.describe()}: ${r.message}; nothing changed`,
+        r.where ?? analysis.at(),
+      ),
     ),
   );
 }
 
 /** Replaces the PodMonitor by a ServiceMonitor (and a headless Service where none fits) that its Prometheus loads. */
 export function applyServiceMonitor(analysis: Analysis, ctx: FixContext, reason: string): StrategyOutcome {
-  const plan = serviceMonitorPlan(analysis, ctx);
-  if ('refusal' in plan) return refused(analysis, plan);
+  const planned = serviceMonitorPlan(analysis, ctx);
+  if (!planned.ok) return refused(analysis, planned.problems);
+  const plan = planned.value;
   const loaders = ctx.model.scrapersOf(analysis.monitor).map((l) => l.scraper);
   const labels = monitorLabels(analysis, loaders);
-  if ('refusal' in labels) return refused(analysis, labels);
-  const monitor = serviceMonitor(analysis, ctx, plan, labels.labels);
+  if (!labels.ok) return refused(analysis, labels.problems);
+  const monitor = serviceMonitor(analysis, ctx, plan, labels.value);
   const loading = loadingProblems(ctx, loaders, monitor);
-  if (!Array.isArray(loading)) return refused(analysis, loading);
-  const results: Result[] = [...loading];
+  if (!loading.ok) return refused(analysis, loading.problems);
+  const results: Result[] = [...loading.value];
   const notLoaded = ctx.model.whyNotLoaded(analysis.monitor);
   if (notLoaded)
     results.push(
