@@ -11,7 +11,8 @@ export function dedent(lines: readonly string[], indent: number): string {
   for (let i = 0; i < lines.length; i++) {
     const line = i === 0 ? entryLine(lines[0] as string, indent) : (lines[i] as string);
     const col = indentOf(line);
-    out[i] = col < 0 ? '' : line.slice(Math.min(col, indent));
+    // A blank line keeps what lies past the indent: inside a block scalar, spaces beyond its indentation are text.
+    out[i] = col < 0 ? line.slice(Math.min(line.length, indent)) : line.slice(Math.min(col, indent));
   }
   return out.join('\n');
 }

@@ -76,7 +76,9 @@ describe.skipIf(!hasPodman)('the container image', () => {
     expect(packageResources(pkg)).toEqual(before);
     // As the pipelines do: the cert mount first (set-monitor-tls refuses https toward an unmounted Prometheus).
     const mountImage = image.replace('/meshscrape:', '/meshscrape-mount-istio-certs:');
-    const mount = run('kpt', ['fn', 'eval', pkg, '--image', mountImage, '--image-pull-policy', 'never'], { env });
+    const mount = run('kpt', ['fn', 'eval', pkg, '--image', mountImage, '--image-pull-policy', 'never'], {
+      env,
+    });
     expect(mount.code, mount.stderr).toBe(0);
     const good = evaluate(['unknownTargets=skip']);
     expect(good.code, good.stderr).toBe(0);

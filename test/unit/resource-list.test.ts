@@ -219,6 +219,16 @@ describe('ResourceList reading and writing', () => {
   });
 });
 
+describe('an item parsed alone', () => {
+  it('keeps spaces past the block indentation on a blank-looking line of a block scalar (found by the oracle test)', () => {
+    const list =
+      'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n  data:\n    script: |\n      one\n       \n      two\n';
+    const whole = parse(list, { version: '1.1' }) as { items: { data: unknown }[] };
+    expect(whole.items[0]?.data).toEqual({ script: 'one\n \ntwo\n' });
+    expect(readResourceList(list).value?.items[0]?.data.data).toEqual(whole.items[0]?.data);
+  });
+});
+
 describe('ResourceList envelope errors', () => {
   const head = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n';
   const entry = '- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n';

@@ -217,7 +217,8 @@ function alone(text: string, indent: number): string {
       // The entry's dash is a space of its line: `- # note` is a comment.
       const line = i === 0 && indent > 0 ? text.replace('-', ' ') : text;
       const spaces = line.length - line.trimStart().length;
-      return line.trim() === '' ? '' : line.slice(Math.min(spaces, indent));
+      // A blank line keeps what lies past the indent: in a block scalar, spaces beyond its indentation are text.
+      return line.slice(Math.min(spaces, indent));
     })
     .join('\n');
 }
