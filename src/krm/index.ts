@@ -17,6 +17,7 @@ export { parsedItems } from './parsed-items.js';
 export { pathString } from './path-field.js';
 export {
   invalidUtf8Problem,
+  listItemsByLines,
   readResourceList,
   readStream,
   startsWithMarker,

@@ -81,6 +81,18 @@ function fromSplit(split: Split): Outcome<ResourceList> {
   if (problems.length > 0) return failure(problems);
   const results = readResults(head.results);
   if (!results.ok) return results;
+  const items = itemsOfSplit(split);
+  if (!items.ok) return items;
+  return success({
+    items: items.value,
+    functionConfig: asObject(head.functionConfig),
+    results: results.value,
+    layout: { form: 'split', split },
+  });
+}
+
+/** The entries of a split `items:` sequence as items, each its text; a malformed one refuses them all, named. */
+function itemsOfSplit(split: Split): Outcome<Item[]> {
   const items = split.items.map((entry) => {
     // The header and block readers assume space-separated lines: an item holding a tab is read by the parser.
     const item =
@@ -96,13 +108,18 @@ function fromSplit(split: Split): Outcome<ResourceList> {
     const entry = split.items[index] as Split['items'][number];
     return malformedTextProblem(item, entry.text, entry.indent, `items[${index}]`, entry.tabbed) ?? [];
   });
-  if (malformed.length > 0) return failure(malformed);
-  return success({
-    items,
-    functionConfig: asObject(head.functionConfig),
-    results: results.value,
-    layout: { form: 'split', split },
-  });
+  return malformed.length > 0 ? failure(malformed) : success(items);
+}
+
+/**
+ * The items of any document with an `items:` sequence (a `kind: List`), read by lines as a ResourceList's are;
+ * undefined when the line splitter cannot cut it (the caller parses it whole) or it has no items section.
+ */
+export function listItemsByLines(text: string): Outcome<Item[]> | undefined {
+  const split = splitResourceList(text);
+  if (!split || !split.sections.some((s) => s.key === 'items')) return undefined;
+  if (repeatedKey(split.sections.map((s) => s.key)) !== undefined) return undefined;
+  return itemsOfSplit(split);
 }
 
 function fromParsed(text: string): Outcome<ResourceList> {
