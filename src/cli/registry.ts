@@ -2,6 +2,7 @@
 import { fixPodMonitors } from '../../functions/fix-pod-monitors/index.js';
 import { mountIstioCerts } from '../../functions/mount-istio-certs/index.js';
 import { setMonitorTls } from '../../functions/set-monitor-tls/index.js';
+import { setSidecarOptions } from '../../functions/set-sidecar-options/index.js';
 import type { KrmFunction } from '../krm/index.js';
 
 /** All functions, in the order `--help` lists them. */
@@ -9,6 +10,7 @@ export const functions: readonly KrmFunction[] = [
   setMonitorTls,
   mountIstioCerts,
   fixPodMonitors,
+  setSidecarOptions,
 ] as unknown as readonly KrmFunction[];
 
 /** A function by command-line name. */
@@ -17,5 +19,13 @@ export const byName = (name: string): KrmFunction | undefined => functions.find(
 /** A function by config kind. */
 export const byKind = (kind: string): KrmFunction | undefined => functions.find((f) => f.kind === kind);
 
-/** The order the functions run in a pipeline (`mount-istio-certs` decides what the others read). */
-export const pipelineOrder: readonly string[] = ['mount-istio-certs', 'fix-pod-monitors', 'set-monitor-tls'];
+/**
+ * The order the functions run in a pipeline: `mount-istio-certs` decides what the others read; sidecar options
+ * come after it (the recipe it writes wins over them) and before the functions that read capture lists.
+ */
+export const pipelineOrder: readonly string[] = [
+  'mount-istio-certs',
+  'set-sidecar-options',
+  'fix-pod-monitors',
+  'set-monitor-tls',
+];

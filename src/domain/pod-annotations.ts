@@ -1,7 +1,8 @@
 /**
- * The one way meshscrape writes pod annotations and labels: comma lists merge as sets, `proxy.istio.io/config`
- * merges as a YAML map, the userVolumeMount list merges by name, and a value that contradicts the recipe is an
- * error result (never a silent overwrite).
+ * The one way meshscrape writes pod annotations and labels: comma lists merge as sets (existing entries first, each
+ * once, joined with a bare `,`: Istio does not trim spaces in CIDR lists), `proxy.istio.io/config` merges as a YAML
+ * map, the userVolumeMount list merges by name, and a value that contradicts the desired one is an error result
+ * (never a silent overwrite) unless the caller is the owner of the value and asks to replace it.
  */
 import { isScalar, parse, stringify, type YAMLMap } from 'yaml';
 import { ensureMapPath, error, fieldPath, type Item, type Result, setScalar, warning } from '../krm/index.js';
@@ -20,18 +21,30 @@ const userVolumeMount = 'sidecar.istio.io/userVolumeMount';
 
 type Merge = { value: string } | { conflict: string } | { value: string; note: string };
 
-function splitList(text: string): string[] {
-  return text
+/** How a merge treats a value that contradicts the desired one. */
+export interface MergePolicy {
+  /** `error` (default): report it and leave it; `replace`: the desired value wins (a user's explicit option). */
+  conflicts: 'error' | 'replace';
+  /** Who wants the desired value, for messages (default `the cert recipe`). */
+  wantedBy: string;
+}
+
+const recipePolicy: MergePolicy = { conflicts: 'error', wantedBy: 'the cert recipe' };
+
+/** The entries of a comma list, trimmed, each once, in first-seen order. */
+export function splitList(text: string): string[] {
+  const parts = text
     .split(',')
     .map((p) => p.trim())
     .filter((p) => p !== '');
+  return [...new Set(parts)];
 }
 
 /** Comma lists merge as sets; the recipe's empty list ("capture nothing") wins over a list, with a warning. */
-function mergeCommaList(existing: string, desired: string): Merge {
+function mergeCommaList(existing: string, desired: string, policy: MergePolicy): Merge {
   if (desired === '') {
     if (existing.trim() === '') return { value: existing };
-    return { value: '', note: `replaced "${existing}" with "" as the cert recipe requires` };
+    return { value: '', note: `replaced "${existing}" with "" as ${policy.wantedBy} requires` };
   }
   const merged = splitList(existing);
   for (const part of splitList(desired)) if (!merged.includes(part)) merged.push(part);
@@ -42,16 +55,18 @@ function mergeMaps(
   existing: Record<string, unknown>,
   desired: Record<string, unknown>,
   path: string,
+  policy: MergePolicy,
 ): string | undefined {
   for (const [key, value] of Object.entries(desired)) {
     const here = existing[key];
     const where = path === '' ? key : `${path}.${key}`;
     if (here === undefined) existing[key] = value;
     else if (isRecord(here) && isRecord(value)) {
-      const conflict = mergeMaps(here, value, where);
+      const conflict = mergeMaps(here, value, where, policy);
       if (conflict) return conflict;
     } else if (JSON.stringify(here) !== JSON.stringify(value)) {
-      return `${where} is ${JSON.stringify(here)}, the cert recipe needs ${JSON.stringify(value)}`;
+      if (policy.conflicts === 'replace') existing[key] = value;
+      else return `${where} is ${JSON.stringify(here)}, ${policy.wantedBy} needs ${JSON.stringify(value)}`;
     }
   }
   return undefined;
@@ -61,7 +76,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function mergeProxyConfig(existing: string, desired: string): Merge {
+function mergeProxyConfig(existing: string, desired: string, policy: MergePolicy): Merge {
   let current: unknown;
   try {
     current = parse(existing) ?? {};
@@ -69,7 +84,7 @@ function mergeProxyConfig(existing: string, desired: string): Merge {
     return { conflict: 'is not valid YAML' };
   }
   if (!isRecord(current)) return { conflict: 'is not a YAML map' };
-  const conflict = mergeMaps(current, parse(desired) as Record<string, unknown>, '');
+  const conflict = mergeMaps(current, parse(desired) as Record<string, unknown>, '', policy);
   if (conflict) return { conflict };
   const merged = stringify(current);
   return JSON.stringify(parse(existing)) === JSON.stringify(current)
@@ -77,7 +92,7 @@ function mergeProxyConfig(existing: string, desired: string): Merge {
     : { value: merged };
 }
 
-function mergeVolumeMounts(existing: string, desired: string): Merge {
+function mergeVolumeMounts(existing: string, desired: string, policy: MergePolicy): Merge {
   let current: unknown;
   try {
     current = JSON.parse(existing);
@@ -91,7 +106,7 @@ function mergeVolumeMounts(existing: string, desired: string): Merge {
     if (!same) mounts.push(wanted);
     else if (JSON.stringify(same) !== JSON.stringify(wanted)) {
       return {
-        conflict: `mounts ${wanted.name} as ${JSON.stringify(same)}, the cert recipe needs ${JSON.stringify(wanted)}`,
+        conflict: `mounts ${wanted.name} as ${JSON.stringify(same)}, ${policy.wantedBy} needs ${JSON.stringify(wanted)}`,
       };
     }
   }
@@ -100,14 +115,16 @@ function mergeVolumeMounts(existing: string, desired: string): Merge {
     : { value: JSON.stringify(mounts) };
 }
 
-function mergeValue(key: string, existing: string, desired: string): Merge {
-  if (commaLists.has(key)) return mergeCommaList(existing, desired);
-  if (key === proxyConfig) return mergeProxyConfig(existing, desired);
-  if (key === userVolumeMount) return mergeVolumeMounts(existing, desired);
-  return existing === desired
-    ? { value: existing }
-    : { conflict: `is "${existing}", the cert recipe needs "${desired}"` };
+function mergeValue(key: string, existing: string, desired: string, policy: MergePolicy): Merge {
+  if (commaLists.has(key)) return mergeCommaList(existing, desired, policy);
+  if (key === proxyConfig) return mergeProxyConfig(existing, desired, policy);
+  if (key === userVolumeMount) return mergeVolumeMounts(existing, desired, policy);
+  if (existing === desired || policy.conflicts === 'replace') return { value: desired };
+  return { conflict: `is "${existing}", ${policy.wantedBy} needs "${desired}"` };
 }
+
+/** True for the annotations whose value is a comma-separated set. */
+export const isCommaList = (key: string): boolean => commaLists.has(key);
 
 /**
  * Merges `desired` into a labels or annotations map. `path` is the map's field path for results. Returns the
@@ -118,6 +135,7 @@ export function mergeStringMap(
   desired: Readonly<Record<string, string>>,
   item: Item,
   path: readonly (string | number)[],
+  policy: MergePolicy = recipePolicy,
 ): Result[] {
   const results: Result[] = [];
   for (const [key, value] of Object.entries(desired)) {
@@ -132,7 +150,7 @@ export function mergeStringMap(
       results.push(error(`${key} must be a string, found ${JSON.stringify(existing ?? null)}`, target));
       continue;
     }
-    const merged = mergeValue(key, existing, value);
+    const merged = mergeValue(key, existing, value, policy);
     if ('conflict' in merged) {
       results.push(error(`${key} ${merged.conflict}; resolve it by hand, nothing was changed there`, target));
       continue;
@@ -143,15 +161,21 @@ export function mergeStringMap(
   return results;
 }
 
-/** Where the pod annotations of a pod source are written: the workload's template, or an operator CR's podMetadata. */
-export function podAnnotationsPath(item: Item): string[] | undefined {
+/** Where the pod metadata of a pod source sits: the workload's template, or an operator CR's podMetadata. */
+export function podMetadataPath(item: Item): string[] | undefined {
   if (
     item.group === 'monitoring.coreos.com' &&
     ['Prometheus', 'PrometheusAgent', 'Alertmanager'].includes(item.kind)
   )
-    return ['spec', 'podMetadata', 'annotations'];
+    return ['spec', 'podMetadata'];
   const template = podTemplatePaths[item.kind];
-  return template ? [...template, 'metadata', 'annotations'] : undefined;
+  return template ? [...template, 'metadata'] : undefined;
+}
+
+/** Where the pod annotations of a pod source are written. */
+export function podAnnotationsPath(item: Item): string[] | undefined {
+  const metadata = podMetadataPath(item);
+  return metadata ? [...metadata, 'annotations'] : undefined;
 }
 
 /** Adds container ports to the pods' `excludeInboundPorts` (merged as a set); results say what changed or why not. */

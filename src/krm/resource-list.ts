@@ -59,7 +59,13 @@ function parseSection(section: Section): { value: unknown; errors: string[] } {
   const problem = boundsProblem(document, text.length);
   if (problem) return { value: undefined, errors: [`refused: ${problem}`] };
   const errors = document.errors.map((e) => yamlErrorMessage(e, text, section.key));
-  return { value: document.toJS({ maxAliasCount: -1 }) as unknown, errors };
+  if (errors.length > 0) return { value: undefined, errors };
+  try {
+    return { value: document.toJS({ maxAliasCount: -1 }) as unknown, errors };
+  } catch (e) {
+    // An alias whose anchor is in another section (each section is read alone) fails only here.
+    return { value: undefined, errors: [(e as Error).message] };
+  }
 }
 
 function fromSplit(split: Split): Outcome<ResourceList> {
@@ -186,7 +192,9 @@ function headOf(root: YAMLMap, document: Document, textLength: number): Record<s
 
 function renderResults(results: readonly Result[]): string {
   if (results.length === 0) return '';
-  return stringify({ results }, stringifyOptions(false));
+  // Results that share one resourceRef object (every config problem does) must not come out as anchors and
+  // aliases: a reader of the output would then take the full-parser path and re-render untouched items.
+  return stringify({ results }, { ...stringifyOptions(false), aliasDuplicateObjects: false });
 }
 
 /** Adds the items' texts (each after its leading trivia) to the output lines. */

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parameterSteps } from '../../src/cli/argocd-parameters.js';
+import { pipelineOrder } from '../../src/cli/registry.js';
 import {
   findResource,
   hasPodman,
@@ -72,12 +73,8 @@ describe('Argo CD plugin', () => {
     ];
     for (const parameter of plugin.spec.parameters.static)
       expect(Object.keys(parameter).filter((k) => !parameterFields.includes(k))).toEqual([]);
-    expect(plugin.spec.parameters.static.map((p) => p.name)).toEqual([
-      'functions',
-      'mount-istio-certs',
-      'fix-pod-monitors',
-      'set-monitor-tls',
-    ]);
+    // One map parameter per function, in pipeline order (the registry is the one list of functions).
+    expect(plugin.spec.parameters.static.map((p) => p.name)).toEqual(['functions', ...pipelineOrder]);
   });
 
   it("generate with the app's meshscrape.yaml gives what the kustomize pipeline gives", () => {

@@ -217,6 +217,17 @@ describe('ResourceList reading and writing', () => {
       ],
     });
   });
+  it('writes results that share a resourceRef without anchors and aliases', () => {
+    const list = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\n';
+    const read = readResourceList(list);
+    const resourceRef = { apiVersion: 'meshscrape.dev/v1alpha1', kind: 'X', name: 'x' };
+    const out = writeResourceList(read.value as NonNullable<typeof read.value>, [
+      { message: 'a', severity: 'error', resourceRef },
+      { message: 'b', severity: 'error', resourceRef },
+    ]);
+    expect(out).not.toMatch(/[&*]a1/);
+    expect((parse(out) as { results: unknown[] }).results).toHaveLength(2);
+  });
 });
 
 describe('an item parsed alone', () => {
