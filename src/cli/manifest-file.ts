@@ -7,7 +7,7 @@
  * YAML 1.1 would read as a string) and turned into a YAML document. Every document is parsed once up front: a
  * malformed one is reported here, with its file, rather than by the first function that parses it.
  */
-import { Document, isMap, LineCounter, parseAllDocuments } from 'yaml';
+import { Document, isMap, isScalar, LineCounter, parseAllDocuments } from 'yaml';
 import {
   error,
   failure,
@@ -57,9 +57,12 @@ function documentOrigins(path: string, text: string): Outcome<Origin[]> {
     const file = { file: { path, index } };
     for (const e of document.errors)
       problems.push(error(`${at(e.pos[0])}: malformed YAML: ${e.message}`, file));
-    if (document.errors.length > 0 || document.contents === null) continue;
-    const label = at(document.contents.range?.[0] ?? 0);
-    if (!isMap(document.contents)) problems.push(error(`${label}: not a resource (a YAML mapping)`, file));
+    // An empty document (a file ending in `---`, as Istio's bookinfo.yaml does) holds a null scalar: kubectl skips it.
+    const contents = document.contents;
+    if (document.errors.length > 0 || contents === null || (isScalar(contents) && contents.value === null))
+      continue;
+    const label = at(contents.range?.[0] ?? 0);
+    if (!isMap(contents)) problems.push(error(`${label}: not a resource (a YAML mapping)`, file));
     origins.push({ label, file: { path, index } });
   }
   return problems.length > 0 ? failure(problems) : success(origins);

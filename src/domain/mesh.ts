@@ -12,19 +12,27 @@ export interface Membership {
 }
 
 const injectKey = 'sidecar.istio.io/inject';
-/** Namespaces that run cluster components; nobody labels them for sidecar injection. */
-const systemNamespaces = ['kube-system', 'kube-public', 'kube-node-lease'];
+/**
+ * Namespaces Istio's injector never injects, whatever their labels or the pods' (istio/istio
+ * pkg/kube/inject/initializer.go `IgnoredNamespaces`, checked by `injectRequired`).
+ */
+export const neverInjectedNamespaces: readonly string[] = [
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+  'local-path-storage',
+];
 const ambientKey = 'istio.io/dataplane-mode';
 
 /** How the Namespace in the list is labelled, or unknown when the list has no such Namespace. */
 export function namespaceMembership(inventory: Inventory, namespace: string): Membership {
-  const labels = inventory.namespaceLabels(namespace);
-  if (!labels && systemNamespaces.includes(namespace)) {
+  if (neverInjectedNamespaces.includes(namespace)) {
     return {
       state: 'plain',
-      reason: `${namespace} is a Kubernetes system namespace, not labelled for injection (add its Namespace to the list to say otherwise)`,
+      reason: `Istio never injects sidecars in ${namespace}, whatever its labels or the pods' say`,
     };
   }
+  const labels = inventory.namespaceLabels(namespace);
   if (!labels && namespace === '') {
     return {
       state: 'unknown',
@@ -48,6 +56,7 @@ export function namespaceMembership(inventory: Inventory, namespace: string): Me
 /** Membership of one set of pods: their own opt-in or opt-out first, then their namespace. */
 export function podMembership(inventory: Inventory, pods: PodSource): Membership {
   const what = `${pods.item.kind} ${pods.namespace}/${pods.item.name}`;
+  if (neverInjectedNamespaces.includes(pods.namespace)) return namespaceMembership(inventory, pods.namespace);
   if (pods.hostNetwork) return { state: 'plain', reason: `${what} runs with hostNetwork: true` };
   const inject = pods.labels[injectKey] ?? pods.annotations[injectKey];
   if (inject === 'false') return { state: 'plain', reason: `${what} sets ${injectKey}: "false"` };

@@ -107,6 +107,17 @@ describe('Argo CD plugin on a plain directory', () => {
     expectRefused(dir, /sub\/broken\.yaml document 1 \(line 10\): malformed YAML: Map keys must be unique/);
   });
 
+  it('skips empty documents, as kubectl does: a file ending in --- (Istio bookinfo.yaml), one holding only a comment', () => {
+    const dir = plainApp();
+    writeFileSync(join(dir, 'trailing.yaml'), `${configMapYaml('trailing')}---\n`);
+    writeFileSync(join(dir, 'comment.yaml'), `${configMapYaml('commented')}---\n# nothing more\n`);
+    const generated = generate(dir);
+    expect(generated.code, generated.stderr).toBe(0);
+    const out = streamResources(generated.stdout);
+    expect(findResource(out, 'ConfigMap', 'trailing')).toBeDefined();
+    expect(findResource(out, 'ConfigMap', 'commented')).toBeDefined();
+  });
+
   it('names the file and document of what is not a resource', () => {
     const cases: [string, string, RegExp][] = [
       [

@@ -315,6 +315,23 @@ describe('sidecar capture of a port', () => {
     expect(captureOf(inventory, pods, port).state).toBe(state);
   });
 
+  it.each([
+    'kube-system',
+    'kube-public',
+    'kube-node-lease',
+  ])('Istio never injects in %s, whatever the pod or the Namespace label says (found by the red team)', (ns) => {
+    const item = Item.create({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'agent', namespace: ns },
+      spec: {
+        template: { metadata: { labels: { 'sidecar.istio.io/inject': 'true' } }, spec: { containers: [] } },
+      },
+    } as Resource);
+    const inventory = new Inventory([namespace(ns, { 'istio-injection': 'enabled' }), item]);
+    expect(captureOf(inventory, podSourceOf(item) as never, 8080)).toMatchObject({ state: 'not-captured' });
+  });
+
   it('an ambient namespace has no sidecar to capture', () => {
     const item = deployment({});
     const inventory = new Inventory([namespace('shop', { 'istio.io/dataplane-mode': 'ambient' }), item]);
