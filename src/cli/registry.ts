@@ -1,6 +1,7 @@
 /** Every function the executable offers. */
 import { fixPodMonitors } from '../../functions/fix-pod-monitors/index.js';
 import { mountIstioCerts } from '../../functions/mount-istio-certs/index.js';
+import { relocateNamespace } from '../../functions/relocate-namespace/index.js';
 import { setMonitorTls } from '../../functions/set-monitor-tls/index.js';
 import type { KrmFunction } from '../krm/index.js';
 
@@ -9,6 +10,7 @@ export const functions: readonly KrmFunction[] = [
   setMonitorTls,
   mountIstioCerts,
   fixPodMonitors,
+  relocateNamespace,
 ] as unknown as readonly KrmFunction[];
 
 /** A function by command-line name. */
@@ -17,5 +19,10 @@ export const byName = (name: string): KrmFunction | undefined => functions.find(
 /** A function by config kind. */
 export const byKind = (kind: string): KrmFunction | undefined => functions.find((f) => f.kind === kind);
 
-/** The order the functions run in a pipeline (`mount-istio-certs` decides what the others read). */
-export const pipelineOrder: readonly string[] = ['mount-istio-certs', 'fix-pod-monitors', 'set-monitor-tls'];
+/** The order the functions run in a pipeline (`relocate-namespace` first: the others read namespaces; `mount-istio-certs` decides what the rest read). */
+export const pipelineOrder: readonly string[] = [
+  'relocate-namespace',
+  'mount-istio-certs',
+  'fix-pod-monitors',
+  'set-monitor-tls',
+];
