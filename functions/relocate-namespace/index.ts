@@ -5,9 +5,12 @@
 import { defineFunction, info } from '../../src/krm/index.js';
 import { relocateNamespaceSchema } from './config.js';
 import { Edits } from './edits.js';
-import { followDependsOn, followServiceReferences, followSubjects } from './kube-references.js';
+import { followAuthorization, followExportTo, followHosts, followSidecar } from './istio-references.js';
+import { checkRoleRef, followDependsOn, followServiceReferences, followSubjects } from './kube-references.js';
+import { followMonitor } from './monitor-references.js';
 import { moveResources } from './moves.js';
 import { wantedNamespace } from './namespace-object.js';
+import { followNetworkPolicy } from './network-policies.js';
 import { Plan } from './plan.js';
 import { presetOutcome } from './preset-outcome.js';
 import { functionName, generatedKinds, reconcileGenerated } from './reconcile.js';
@@ -25,8 +28,15 @@ export const relocateNamespace = defineFunction({
     moveResources(edits);
     for (const item of items) {
       followSubjects(edits, item);
+      checkRoleRef(edits, item);
       followServiceReferences(edits, item);
       followDependsOn(edits, item);
+      followMonitor(edits, item);
+      followAuthorization(edits, item);
+      followExportTo(edits, item);
+      followSidecar(edits, item);
+      followHosts(edits, item);
+      followNetworkPolicy(edits, item);
     }
     presetOutcome(edits);
     const wanted = [...wantedNamespace(edits)];

@@ -2,8 +2,9 @@
  * Step 2, Kubernetes' own references to a namespace: RoleBinding / ClusterRoleBinding subjects, the Service of
  * admission webhooks, APIServices and CRD conversion webhooks, and kpt's `config.kubernetes.io/depends-on`.
  */
-import { asObject, type Item, type Json, seqAt, toNode } from '../../src/krm/index.js';
+import { asObject, type Item, seqAt, toNode } from '../../src/krm/index.js';
 import type { Edits, Path } from './edits.js';
+import { dig } from './follow.js';
 
 const rbacGroup = 'rbac.authorization.k8s.io';
 const dependsOn = 'config.kubernetes.io/depends-on';
@@ -51,6 +52,25 @@ export function followSubjects(edits: Edits, item: Item): void {
   }
 }
 
+/** A moved RoleBinding grants a Role of its new namespace: that Role must move too, or be there. */
+export function checkRoleRef(edits: Edits, item: Item): void {
+  const { plan } = edits;
+  if (item.group !== rbacGroup || item.kind !== 'RoleBinding' || !plan.moved.has(item)) return;
+  const roleRef = asObject(item.data.roleRef);
+  if (roleRef?.kind !== 'Role' || typeof roleRef.name !== 'string') return;
+  const role = plan.items.find(
+    (i) => i.kind === 'Role' && i.group === rbacGroup && i.name === roleRef.name && i.namespace === plan.from,
+  );
+  if (role && plan.moved.has(role)) return;
+  edits.warn(
+    item,
+    ['roleRef', 'name'],
+    role
+      ? `the Role ${roleRef.name} stays in ${plan.from}, but a RoleBinding can only grant a Role of its own namespace (${plan.to}): move the Role too, or keep the RoleBinding`
+      : `a RoleBinding grants a Role of its own namespace: Role ${plan.to}/${roleRef.name} must exist (the list holds no Role ${roleRef.name} in ${plan.from} to move)`,
+  );
+}
+
 /** Where a kind names a Service by namespace and name. */
 function servicePaths(item: Item): Path[] {
   const data = item.data;
@@ -65,15 +85,6 @@ function servicePaths(item: Item): Path[] {
       ['spec', 'conversion', 'webhookClientConfig', 'service'],
     ];
   return [];
-}
-
-function dig(data: Json | undefined, path: Path): Json | undefined {
-  let node: Json | undefined = data;
-  for (const key of path) {
-    if (typeof key === 'number') node = Array.isArray(node) ? node[key] : undefined;
-    else node = asObject(node)?.[key];
-  }
-  return node;
 }
 
 /** Webhook, APIService and CRD conversion Services in `from` follow the Service when it moves. */
