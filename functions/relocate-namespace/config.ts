@@ -44,7 +44,8 @@ export const relocateNamespaceSchema = z
         'RoleBinding / ClusterRoleBinding ServiceAccount subjects in from that follow: moved (accounts that move), all, none',
       ),
     rewriteStrings: z
-      .enum(['off', 'warn', 'on'])
+      // YAML 1.1 (what Kubernetes tools read) makes a bare on / off a boolean: take it as meant.
+      .union([z.enum(['off', 'warn', 'on']), z.boolean().transform((b) => (b ? 'on' : 'off'))])
       .default('warn')
       .describe(
         'env values and args naming from or a moved Service (<svc>.<from>.svc): on rewrites them, warn reports each, off leaves them',

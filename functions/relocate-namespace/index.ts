@@ -6,6 +6,7 @@ import { defineFunction, info } from '../../src/krm/index.js';
 import { relocateNamespaceSchema } from './config.js';
 import { Edits } from './edits.js';
 import { followAuthorization, followExportTo, followHosts, followSidecar } from './istio-references.js';
+import { keepBehind } from './keep-behind.js';
 import { checkRoleRef, followDependsOn, followServiceReferences, followSubjects } from './kube-references.js';
 import { followMonitor } from './monitor-references.js';
 import { moveResources } from './moves.js';
@@ -14,6 +15,8 @@ import { followNetworkPolicy } from './network-policies.js';
 import { Plan } from './plan.js';
 import { presetOutcome } from './preset-outcome.js';
 import { functionName, generatedKinds, reconcileGenerated } from './reconcile.js';
+import { rootNamespaceWarnings } from './root-namespace.js';
+import { followStrings } from './strings.js';
 
 /** The relocate-namespace function. */
 export const relocateNamespace = defineFunction({
@@ -38,9 +41,12 @@ export const relocateNamespace = defineFunction({
       followHosts(edits, item);
       followNetworkPolicy(edits, item);
     }
+    const behind = keepBehind(edits);
+    followStrings(edits, behind.apiReadPaths);
+    rootNamespaceWarnings(edits);
     presetOutcome(edits);
-    const wanted = [...wantedNamespace(edits)];
-    const reconciled = reconcileGenerated(items, wanted, config.from);
+    const wanted = [...wantedNamespace(edits), ...behind.wanted];
+    const reconciled = reconcileGenerated(items, wanted, config.from, (item) => plan.namespaceAfter(item));
     const results = [...edits.results, ...reconciled.results];
     const followed = [...edits.changed].filter((i) => !plan.moved.has(i)).length;
     results.push(

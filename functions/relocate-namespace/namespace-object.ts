@@ -50,6 +50,14 @@ export function wantedNamespace(edits: Edits): Wanted[] {
   // Wanted while anything lives in `to` because of a move (this run's, or an earlier run's): idempotent.
   const used = plan.moved.size > 0 || plan.items.some((i) => i.namespace === plan.to && !isNamespace(i));
   if (!used) return [];
+  if (plan.to === config.rootNamespace) {
+    edits.info(
+      undefined,
+      undefined,
+      `no Namespace ${plan.to} generated: Istio's root namespace belongs to the Istio install; label it for injection there if its workloads need a sidecar`,
+    );
+    return [];
+  }
   if (!config.createNamespace) {
     edits.info(
       undefined,

@@ -52,11 +52,13 @@ export function reconcileGenerated(
   items: readonly Item[],
   wanted: readonly Wanted[],
   from: string,
+  namespaceOf: (item: Item) => string | undefined,
 ): { items: Item[]; results: Result[] } {
   return reconcileWanted(items, wanted, {
     functionName,
     generatedKinds,
     content,
+    namespaceOf,
     stale: (item) => generatedFor(item).includes(madeFor(from)),
   });
 }

@@ -24,9 +24,9 @@ export interface ReconcileRules {
   content: (item: Item) => string;
   /** True for one of its own resources, not wanted now, that this run must remove. */
   stale: (item: Item) => boolean;
+  /** The namespace an item is written with, when the run moves items (default: as it came in). */
+  namespaceOf?: (item: Item) => string | undefined;
 }
-
-const key = (item: Item): string => `${item.kind}/${item.namespace ?? ''}/${item.name}`;
 
 /** Makes the generated resources match `wanted`; new ones go at the end of the list. */
 export function reconcileWanted(
@@ -34,6 +34,8 @@ export function reconcileWanted(
   wanted: readonly Wanted[],
   rules: ReconcileRules,
 ): { items: Item[]; results: Result[] } {
+  const namespaceOf = rules.namespaceOf ?? ((item: Item) => item.namespace);
+  const key = (item: Item): string => `${item.kind}/${namespaceOf(item) ?? ''}/${item.name}`;
   const results: Result[] = [];
   const pending = new Map(wanted.map((w) => [key(w.item), w]));
   const kept: Item[] = [];

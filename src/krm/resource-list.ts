@@ -64,7 +64,12 @@ function parseSection(section: Section): { value: unknown; errors: string[] } {
   const problem = boundsProblem(document, text.length);
   if (problem) return { value: undefined, errors: [`refused: ${problem}`] };
   const errors = document.errors.map((e) => yamlErrorMessage(e, text, section.key));
-  return { value: document.toJS({ maxAliasCount: -1 }) as unknown, errors };
+  try {
+    return { value: document.toJS({ maxAliasCount: -1 }) as unknown, errors };
+  } catch (e) {
+    // An alias whose anchor is not in this section (in an item, or after the alias).
+    return { value: undefined, errors: [...errors, `it cannot be read: ${(e as Error).message}`] };
+  }
 }
 
 function fromSplit(split: Split, hasTabs: boolean): ReadOutcome<ResourceList> {
@@ -175,7 +180,12 @@ function headOf(root: YAMLMap, document: Document, textLength: number): Record<s
     const value = pair.value as Node | null;
     const problem = check.check(value, textLength);
     if (problem) return `${key} is refused: ${problem}`;
-    head[key] = value === null ? null : value.toJS(document, { maxAliasCount: -1 });
+    try {
+      head[key] = value === null ? null : value.toJS(document, { maxAliasCount: -1 });
+    } catch (e) {
+      // An alias whose anchor is not where the parser looks (inside an item, after the alias).
+      return `${key} cannot be read: ${(e as Error).message}`;
+    }
   }
   return head;
 }
