@@ -3,7 +3,6 @@
  * to a memory volume the scraper mounts, per Istio's Prometheus integration doc.
  */
 
-import { reconcileGenerated } from '../../src/domain/generated-reconcile.js';
 import type { Inventory } from '../../src/domain/inventory.js';
 import { certVolumeName } from '../../src/domain/istio-certs.js';
 import { isPrometheusServer, podTemplatePaths } from '../../src/domain/kinds.js';
@@ -17,7 +16,7 @@ import { serverContainers } from './containers.js';
 import { scraperKey, wantedDestinationRules } from './destination-rules.js';
 import { withEditResults } from './edit-results.js';
 import { applyPodRecipe } from './pod-recipe.js';
-import { functionName, generatedKinds } from './reconcile.js';
+import { functionName, generatedKinds, reconcileGenerated } from './reconcile.js';
 import { selfScrapeExceptions } from './self-scrape.js';
 
 /** The fields the pod recipe edits. */
@@ -138,7 +137,6 @@ export const mountIstioCerts = defineFunction({
       ...exceptions.wanted,
     ];
     const reconciled = reconcileGenerated(
-      { name: functionName, kinds: generatedKinds },
       items,
       wanted,
       new Set(scrapers.map(scraperKey)),

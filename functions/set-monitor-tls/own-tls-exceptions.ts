@@ -6,12 +6,14 @@
  * A workload policy with the same selector gets the port instead of a second policy (Istio honours the oldest).
  */
 import { reconcileAddedPorts } from '../../src/domain/added-ports.js';
-import { reconcileGenerated, type Wanted } from '../../src/domain/generated-reconcile.js';
+import { canonicalJson } from '../../src/domain/canonical-json.js';
+import { generatedFor } from '../../src/domain/generated.js';
 import { oldest } from '../../src/domain/peer-authentication.js';
 import { type PodSource, workloadSelector } from '../../src/domain/pod-sources.js';
 import { type AddedPort, addedPorts, portExceptionPolicy } from '../../src/domain/port-exceptions.js';
+import { reconcileWanted, type Wanted } from '../../src/domain/reconcile-generated.js';
 import type { ScrapeModel, TargetPort } from '../../src/domain/scrape-path.js';
-import { type Item, type Result, warning } from '../../src/krm/index.js';
+import { asObject, type Item, type Result, warning } from '../../src/krm/index.js';
 
 /** The function's name, as its generated exceptions carry it. */
 export const functionName = 'set-monitor-tls';
@@ -94,13 +96,14 @@ export class OwnTlsExceptions {
       (i) => i.kind === 'PeerAuthentication' && (edits.has(i) || addedPorts(i, functionName).length > 0),
     ))
       results.push(...reconcileAddedPorts(item, functionName, edits.get(item) ?? [], this.handled));
-    const reconciled = reconcileGenerated(
-      { name: functionName, kinds: generatedKinds },
-      items,
-      wanted,
-      this.handled,
-      new Set(),
-    );
+    const handled = this.handled;
+    const reconciled = reconcileWanted(items, wanted, {
+      functionName,
+      generatedKinds,
+      content: (item) => canonicalJson({ spec: asObject(item.data.spec) ?? null, for: generatedFor(item) }),
+      // Made for a monitor or caller this run looked at, and no longer wanted: the exception goes.
+      stale: (item) => generatedFor(item).some((f) => handled.has(f)),
+    });
     return { items: reconciled.items, results: [...results, ...reconciled.results] };
   }
 }

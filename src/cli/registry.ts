@@ -1,6 +1,7 @@
 /** Every function the executable offers. */
 import { fixPodMonitors } from '../../functions/fix-pod-monitors/index.js';
 import { mountIstioCerts } from '../../functions/mount-istio-certs/index.js';
+import { relocateNamespace } from '../../functions/relocate-namespace/index.js';
 import { setMonitorTls } from '../../functions/set-monitor-tls/index.js';
 import { setSidecarOptions } from '../../functions/set-sidecar-options/index.js';
 import type { KrmFunction } from '../krm/index.js';
@@ -11,6 +12,7 @@ export const functions: readonly KrmFunction[] = [
   mountIstioCerts,
   fixPodMonitors,
   setSidecarOptions,
+  relocateNamespace,
 ] as unknown as readonly KrmFunction[];
 
 /** A function by command-line name. */
@@ -20,10 +22,12 @@ export const byName = (name: string): KrmFunction | undefined => functions.find(
 export const byKind = (kind: string): KrmFunction | undefined => functions.find((f) => f.kind === kind);
 
 /**
- * The order the functions run in a pipeline: `mount-istio-certs` decides what the others read; sidecar options
- * come after it (the recipe it writes wins over them) and before the functions that read capture lists.
+ * The order the functions run in a pipeline: `relocate-namespace` first (the others read namespaces);
+ * `mount-istio-certs` decides what the others read; sidecar options come after it (the recipe it writes wins over
+ * them) and before the functions that read capture lists.
  */
 export const pipelineOrder: readonly string[] = [
+  'relocate-namespace',
   'mount-istio-certs',
   'set-sidecar-options',
   'fix-pod-monitors',

@@ -25,7 +25,16 @@ export {
   writeResourceList,
   writeStream,
 } from './resource-list.js';
-export { error, formatResult, hasError, info, type Result, type ResultTarget, warning } from './results.js';
+export {
+  error,
+  formatResult,
+  hasError,
+  info,
+  type ResourceRef,
+  type Result,
+  type ResultTarget,
+  warning,
+} from './results.js';
 export { runFunction } from './run-function.js';
 export { handOff } from './step-handoff.js';
 export {

@@ -59,12 +59,11 @@ function parseSection(section: Section): { value: unknown; errors: string[] } {
   const problem = boundsProblem(document, text.length);
   if (problem) return { value: undefined, errors: [`refused: ${problem}`] };
   const errors = document.errors.map((e) => yamlErrorMessage(e, text, section.key));
-  if (errors.length > 0) return { value: undefined, errors };
   try {
     return { value: document.toJS({ maxAliasCount: -1 }) as unknown, errors };
   } catch (e) {
-    // An alias whose anchor is in another section (each section is read alone) fails only here.
-    return { value: undefined, errors: [(e as Error).message] };
+    // An alias whose anchor is not in this section (in an item, or after the alias).
+    return { value: undefined, errors: [...errors, `it cannot be read: ${(e as Error).message}`] };
   }
 }
 
@@ -185,7 +184,12 @@ function headOf(root: YAMLMap, document: Document, textLength: number): Record<s
     const value = pair.value as Node | null;
     const problem = check.check(value, textLength);
     if (problem) return `${key} is refused: ${problem}`;
-    head[key] = value === null ? null : value.toJS(document, { maxAliasCount: -1 });
+    try {
+      head[key] = value === null ? null : value.toJS(document, { maxAliasCount: -1 });
+    } catch (e) {
+      // An alias whose anchor is not where the parser looks (inside an item, after the alias).
+      return `${key} cannot be read: ${(e as Error).message}`;
+    }
   }
   return head;
 }

@@ -14,6 +14,14 @@ import { scene, sceneText, untargetedList, untargetedText } from '../support/gen
 import { resourceList, withoutResults } from '../support/resource-list.js';
 
 const functionNames = functions.map((fn) => fn.name);
+/** Functions that need a config: one for untargeted lists (names no namespace there) and one for the scene. */
+const configs: Record<string, { untargeted: string; scene: string }> = {
+  'relocate-namespace': {
+    untargeted:
+      'apiVersion: meshscrape.dev/v1alpha1\nkind: RelocateNamespace\nfrom: unused-from-9\nto: unused-to-9\n',
+    scene: 'apiVersion: meshscrape.dev/v1alpha1\nkind: RelocateNamespace\nfrom: apps\nto: moved-apps\n',
+  },
+};
 const validateMonitor = crdValidator(
   join(import.meta.dirname, '..', 'fixtures', 'crds', 'servicemonitor.yaml'),
   'v1',
@@ -28,7 +36,8 @@ describe('properties', () => {
       fc.property(untargetedList, (list) => {
         const text = untargetedText(list);
         fc.pre(parseAllDocuments(text).every((d) => d.errors.length === 0));
-        const input = resourceList(text);
+        const config = configs[fn]?.untargeted;
+        const input = resourceList(text, config);
         const output = runKrm(input, fn);
         expect(output.code).toBe(0);
         expect(withoutResults(output.stdout)).toBe(input);
@@ -40,7 +49,7 @@ describe('properties', () => {
   it.each(functionNames)('%s is idempotent and loses no resource', (fn) => {
     fc.assert(
       fc.property(scene, (s) => {
-        const input = resourceList(sceneText(s));
+        const input = resourceList(sceneText(s), configs[fn]?.scene);
         const first = runKrm(input, fn);
         const second = runKrm(first.stdout, fn);
         expect(withoutResults(second.stdout)).toBe(withoutResults(first.stdout));

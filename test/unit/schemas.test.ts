@@ -1,5 +1,5 @@
 /** The published JSON Schemas (functions/<name>/config.schema.json) match the config schemas in code. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
@@ -21,7 +21,10 @@ describe.each(functions.map((fn) => [fn.name, fn] as const))('%s', (name, fn) =>
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     const validate = ajv.compile(configJsonSchema(fn));
     const files = [
-      ...['kustomize', 'kpt'].map((d) => join(root, 'pipelines', d, `${name}.yaml`)),
+      // A function the bundled pipelines do not run (relocate-namespace) has no config there.
+      ...['kustomize', 'kpt']
+        .map((d) => join(root, 'pipelines', d, `${name}.yaml`))
+        .filter((file) => existsSync(file)),
       ...readdirSync(join(root, 'functions', name, 'testdata')).map((c) =>
         join(root, 'functions', name, 'testdata', c, 'config.yaml'),
       ),

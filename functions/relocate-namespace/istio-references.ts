@@ -1,0 +1,138 @@
+/**
+ * Istio's references to a namespace: AuthorizationPolicy principals (`<trustDomain>/ns/<from>/sa/<sa>`, the
+ * identity of a moved account changes with its namespace) and namespaces, `exportTo`, Sidecar egress hosts
+ * (`<from>/*`, `<from>/<host>`), and DestinationRule / VirtualService / ServiceEntry hosts of moved Services.
+ */
+import { asObject, type Item } from '../../src/krm/index.js';
+import type { Edits, Path } from './edits.js';
+import { applyFollow, decide, dig, podsDecision, stringsAt } from './follow.js';
+import { rewriteHosts } from './hosts.js';
+
+const isIstio = (item: Item, group: string, kinds: readonly string[]): boolean =>
+  item.group === group && kinds.includes(item.kind);
+
+/** Principals and namespaces of AuthorizationPolicy sources. */
+export function followAuthorization(edits: Edits, item: Item): void {
+  if (!isIstio(item, 'security.istio.io', ['AuthorizationPolicy'])) return;
+  const { plan } = edits;
+  const rules = dig(item.data, ['spec', 'rules']);
+  if (!Array.isArray(rules)) return;
+  const prefix = `/ns/${plan.from}/sa/`;
+  for (const [r, rule] of rules.entries()) {
+    const froms = asObject(rule)?.from;
+    if (!Array.isArray(froms)) continue;
+    for (const f of froms.keys()) {
+      const source: Path = ['spec', 'rules', r, 'from', f, 'source'];
+      for (const key of ['principals', 'notPrincipals']) {
+        for (const { value, index } of stringsAt(item.data, [...source, key])) {
+          const at = value.indexOf(prefix);
+          if (at < 0) continue;
+          const domain = value.slice(0, at).replace(/^spiffe:\/\//, '');
+          if (domain !== plan.config.trustDomain && domain !== '*') continue;
+          const account = value.slice(at + prefix.length);
+          const next = `${value.slice(0, at)}/ns/${plan.to}/sa/${account}`;
+          const movedAccount = plan.movedAccounts.has(account) ? [account] : [];
+          const stays = plan.stayingAccounts.has(account) ? [account] : [];
+          const follow = decide(movedAccount, stays, `workload running as ${plan.from}/${account}`);
+          if (follow.action === 'leave')
+            follow.reason = `ServiceAccount ${plan.from}/${account} does not move`;
+          else
+            follow.reason = `the identity of ServiceAccount ${account} becomes ${plan.config.trustDomain}/ns/${plan.to}/sa/${account}${follow.action === 'add' ? `; pods that stay in ${plan.from} still run as it` : ''}`;
+          applyFollow(edits, item, [...source, key], index, next, follow);
+        }
+      }
+      for (const key of ['namespaces', 'notNamespaces']) {
+        for (const { value, index } of stringsAt(item.data, [...source, key])) {
+          if (value !== plan.from) continue;
+          applyFollow(
+            edits,
+            item,
+            [...source, key],
+            index,
+            plan.to,
+            podsDecision(plan, `pods in ${plan.from}`),
+          );
+        }
+      }
+    }
+  }
+}
+
+/** `spec.exportTo` entries naming `from`: the consumers there are its pods. */
+export function followExportTo(edits: Edits, item: Item): void {
+  if (!isIstio(item, 'networking.istio.io', ['VirtualService', 'DestinationRule', 'ServiceEntry'])) return;
+  const { plan } = edits;
+  for (const { value, index } of stringsAt(item.data, ['spec', 'exportTo'])) {
+    if (value !== plan.from) continue;
+    applyFollow(
+      edits,
+      item,
+      ['spec', 'exportTo'],
+      index,
+      plan.to,
+      podsDecision(plan, `pods in ${plan.from}`),
+    );
+  }
+}
+
+/** Sidecar egress hosts `<from>/*` (all Services there) and `<from>/<host of a moved Service>`. */
+export function followSidecar(edits: Edits, item: Item): void {
+  if (!isIstio(item, 'networking.istio.io', ['Sidecar'])) return;
+  const { plan } = edits;
+  const egress = dig(item.data, ['spec', 'egress']);
+  if (!Array.isArray(egress)) return;
+  for (const e of egress.keys()) {
+    const path: Path = ['spec', 'egress', e, 'hosts'];
+    for (const { value, index } of stringsAt(item.data, path)) {
+      const [namespace, host] = value.split('/');
+      if (namespace !== plan.from || host === undefined) continue;
+      if (host === '*') {
+        const follow = decide([...plan.movedServices], [...plan.stayingServices], `Services in ${plan.from}`);
+        applyFollow(edits, item, path, index, `${plan.to}/*`, follow);
+        continue;
+      }
+      const rewritten = rewriteHosts(plan, host);
+      const follow = decide(rewritten.moved, rewritten.staying, `Service of ${plan.from} by that host`);
+      applyFollow(edits, item, path, index, `${plan.to}/${rewritten.text}`, follow);
+    }
+  }
+}
+
+/** Where Istio's networking kinds name a host. */
+function hostPaths(item: Item): Path[] {
+  if (isIstio(item, 'networking.istio.io', ['DestinationRule'])) return [['spec', 'host']];
+  if (isIstio(item, 'networking.istio.io', ['ServiceEntry']))
+    return stringsAt(item.data, ['spec', 'hosts']).map(({ index }) => ['spec', 'hosts', index]);
+  if (!isIstio(item, 'networking.istio.io', ['VirtualService'])) return [];
+  const paths: Path[] = stringsAt(item.data, ['spec', 'hosts']).map(({ index }) => ['spec', 'hosts', index]);
+  for (const protocol of ['http', 'tcp', 'tls']) {
+    const routes = dig(item.data, ['spec', protocol]);
+    if (!Array.isArray(routes)) continue;
+    for (const [r, route] of routes.entries()) {
+      const destinations = asObject(route)?.route;
+      if (Array.isArray(destinations))
+        for (const d of destinations.keys())
+          paths.push(['spec', protocol, r, 'route', d, 'destination', 'host']);
+      if (asObject(asObject(route)?.mirror)) paths.push(['spec', protocol, r, 'mirror', 'host']);
+    }
+  }
+  return paths;
+}
+
+/** Hosts `<svc>.<from>.svc[.<clusterDomain>]` of moved Services, in DestinationRules, VirtualServices, ServiceEntries. */
+export function followHosts(edits: Edits, item: Item): void {
+  const { plan } = edits;
+  for (const path of hostPaths(item)) {
+    const value = dig(item.data, path);
+    if (typeof value !== 'string') continue;
+    const rewritten = rewriteHosts(plan, value);
+    if (rewritten.moved.length > 0)
+      edits.set(item, path, rewritten.text, `Service ${rewritten.moved.join(', ')} moved`);
+    else if (rewritten.staying.length > 0)
+      edits.info(
+        item,
+        path,
+        `left: Service ${rewritten.staying.join(', ')} stays in ${plan.from} or is not in the list`,
+      );
+  }
+}
