@@ -6,7 +6,8 @@
  * a captured STRICT port fails either way, and the two fixes are named.
  */
 import { asObject, type Json } from '../krm/index.js';
-import type { Requirement } from './scrape-path.js';
+import { principalOf } from './authorization.js';
+import type { Requirement, ScrapeModel, TargetPort } from './scrape-path.js';
 import type { Scraper } from './scrapers.js';
 
 /** What an endpoint sends: plain text, https with client cert files (Istio's, presumably), or https of its own. */
@@ -31,7 +32,8 @@ export interface Fix {
     | 'fix-pod-monitors'
     | 'mount-istio-certs'
     | 'inbound-bypass'
-    | 'allow-fs-access';
+    | 'allow-fs-access'
+    | 'allow-scraper';
   detail: string;
 }
 
@@ -52,6 +54,8 @@ export interface VerdictContext {
   containerPort: number | undefined;
   /** The Service port declares HTTP: Istio's PERMISSIVE chains then pass no plain TLS through. */
   declaredHttp: boolean;
+  /** The model and the target port, when the list shows the pods: the AuthorizationPolicies there decide last. */
+  reach: { model: ScrapeModel; target: TargetPort } | undefined;
 }
 
 const text = (value: Json | undefined): string | undefined =>
@@ -129,6 +133,39 @@ export function ownTlsFixes(context: VerdictContext): Fix[] {
   ];
 }
 
+/**
+ * A scrape that works on the wire, held against the AuthorizationPolicies at the target (domain.md section 0, step
+ * 9), as set-monitor-tls checks them: `mtls` when it goes over Istio's mTLS (the scraper's principal), else plain
+ * text to a captured port (no principal). A denial is `broken`, naming the policy; what cannot be told offline is
+ * `unknown`.
+ */
+function authorized(verdict: Verdict, mtls: boolean, context: VerdictContext): Verdict {
+  if (verdict.verdict !== 'works' || !context.reach) return verdict;
+  const { model, target } = context.reach;
+  const said = context.loaders.flatMap((scraper) => {
+    const answer = model.admits(scraper, target, mtls);
+    return answer && answer.allowed !== true ? [{ scraper, answer }] : [];
+  });
+  const first = said.find((s) => s.answer.allowed === false) ?? said[0];
+  if (!first) return verdict;
+  const { scraper, answer } = first;
+  const where = `port ${target.containerPort} of ${target.pods.item.kind}/${target.pods.namespace}/${target.pods.item.name}`;
+  const who = mtls
+    ? `${scraper.label} (its mesh identity)`
+    : `${scraper.label} (in plain text, with no mesh identity)`;
+  if (answer.allowed === 'unknown')
+    return unknown(`cannot tell offline whether ${who} may reach ${where}: ${answer.reason}`);
+  const principal = principalOf(
+    model.options.trustDomain ?? 'cluster.local',
+    scraper.namespace,
+    scraper.serviceAccount,
+  );
+  const detail = mtls
+    ? `allow ${principal} on ${where} (an ALLOW rule from that principal to that port, scoped to that workload)`
+    : `allow plain-text requests on ${where} (an ALLOW rule with no source, to that port, scoped to that workload: plain text carries no principal)`;
+  return broken(`${who} is denied at ${where}: ${answer.reason}`, [{ fix: 'allow-scraper', detail }]);
+}
+
 /** Why https with the cert files still fails for these scrapers, if it does. */
 function certProblems(sending: Sending, context: VerdictContext): Verdict | undefined {
   const unmounted = context.loaders.filter((s) => !s.mountsCerts);
@@ -181,7 +218,10 @@ export function verdictOf(requirement: Requirement, sending: Sending, context: V
   switch (requirement.send) {
     case 'istio-mtls':
       if (sending.tls === 'cert-files')
-        return certProblems(sending, context) ?? works(`https with the cert files: ${requirement.reason}`);
+        return (
+          certProblems(sending, context) ??
+          authorized(works(`https with the cert files: ${requirement.reason}`), true, context)
+        );
       if (sending.tls === 'own')
         return broken(
           `its own TLS on a port Istio captures under STRICT (${requirement.reason}): the sidecar wants Istio's mTLS, and would hand the app plain text on its TLS port`,
@@ -191,7 +231,7 @@ export function verdictOf(requirement: Requirement, sending: Sending, context: V
         rewrite(context, 'https with the cert files'),
       ]);
     case 'plain':
-      if (sending.tls === 'none') return works(requirement.reason);
+      if (sending.tls === 'none') return authorized(works(requirement.reason), false, context);
       if (sending.tls === 'own')
         return context.declaredHttp
           ? broken(
@@ -203,8 +243,12 @@ export function verdictOf(requirement: Requirement, sending: Sending, context: V
                 },
               ],
             )
-          : works(
-              `its own TLS passes: ${requirement.reason.replace(/: Prometheus cannot.*$/, '')}, so Envoy hands the connection to the app as it is`,
+          : authorized(
+              works(
+                `its own TLS passes: ${requirement.reason.replace(/: Prometheus cannot.*$/, '')}, so Envoy hands the connection to the app as it is`,
+              ),
+              false,
+              context,
             );
       return broken(`https with the cert files, but ${requirement.reason}`, [rewrite(context, 'plain http')]);
     case 'app':

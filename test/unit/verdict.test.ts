@@ -32,6 +32,17 @@ const mounted = `  volumeMounts:
     - name: istio-certs
       mountPath: /etc/prom-certs/`;
 
+/** A namespace policy making \`shop\` PERMISSIVE. */
+const permissive = `---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata:
+  name: default
+  namespace: shop
+spec:
+  mtls:
+    mode: PERMISSIVE`;
+
 /** An injected namespace `shop` with one app behind a Service and a ServiceMonitor, and a Prometheus loading all. */
 function list(shape: Shape = {}): string {
   const port = shape.portName ?? 'metrics';
@@ -181,16 +192,6 @@ spec:
 });
 
 describe('PERMISSIVE', () => {
-  const permissive = `---
-apiVersion: security.istio.io/v1
-kind: PeerAuthentication
-metadata:
-  name: default
-  namespace: shop
-spec:
-  mtls:
-    mode: PERMISSIVE`;
-
   it("https with the cert files is broken: Prometheus cannot send Istio's mTLS variant", () => {
     const row = only(list({ endpoint: certs, prometheus: mounted, extra: permissive }));
     expect(row.mtls).toMatchObject({ mode: 'PERMISSIVE', source: 'PeerAuthentication/shop/default' });
@@ -395,5 +396,70 @@ spec:
     url: blackbox:9115`;
     const row = only(list({ extra: probe }), 'site');
     expect(row.verdict.verdict).toBe('not-analysed');
+  });
+});
+
+describe('AuthorizationPolicies at the target', () => {
+  const policy = (rule: string) => `---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: cart-allow
+  namespace: shop
+spec:
+  selector:
+    matchLabels:
+      app: cart
+  action: ALLOW
+  rules:
+${rule}`;
+  const otherPrincipal = `    - from:
+        - source:
+            principals: ["cluster.local/ns/shop/sa/frontend"]`;
+  const scraperPrincipal = `    - from:
+        - source:
+            principals: ["cluster.local/ns/monitoring/sa/default"]`;
+  const byPath = `    - to:
+        - operation:
+            paths: ["/metrics"]`;
+
+  it('an ALLOW policy for another principal denies the scraper: broken, naming the policy and the fix', () => {
+    const row = only(list({ endpoint: certs, prometheus: mounted, extra: policy(otherPrincipal) }));
+    expect(row.verdict).toMatchObject({
+      verdict: 'broken',
+      reason: expect.stringMatching(
+        /Prometheus monitoring\/k8s \(its mesh identity\) is denied at port 8080 of Deployment\/shop\/cart: .*AuthorizationPolicy\/shop\/cart-allow/,
+      ),
+    });
+    expect(row.verdict.fixes).toEqual([
+      {
+        fix: 'allow-scraper',
+        detail: expect.stringMatching(
+          /allow cluster\.local\/ns\/monitoring\/sa\/default on port 8080 of Deployment\/shop\/cart/,
+        ),
+      },
+    ]);
+  });
+
+  it('an ALLOW policy for the scraper keeps it working', () => {
+    const row = only(list({ endpoint: certs, prometheus: mounted, extra: policy(scraperPrincipal) }));
+    expect(row.verdict.verdict).toBe('works');
+  });
+
+  it('a rule on HTTP paths is unknown, saying why', () => {
+    const row = only(list({ endpoint: certs, prometheus: mounted, extra: policy(byPath) }));
+    expect(row.verdict).toMatchObject({
+      verdict: 'unknown',
+      reason: expect.stringMatching(/cannot tell offline .*HTTP paths/),
+    });
+  });
+
+  it('plain text to a PERMISSIVE port carries no principal, so a principal rule denies it', () => {
+    const row = only(list({ extra: `${permissive}\n${policy(scraperPrincipal)}` }));
+    expect(row.verdict).toMatchObject({
+      verdict: 'broken',
+      reason: expect.stringMatching(/in plain text, with no mesh identity\) is denied/),
+    });
+    expect(fixesOf(row)).toEqual(['allow-scraper']);
   });
 });
