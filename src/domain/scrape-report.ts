@@ -101,6 +101,7 @@ class MonitorReport {
       workload: pods && `${pods.pods.item.kind}/${pods.pods.namespace}/${pods.pods.item.name}`,
       containerPort: pods?.containerPort,
       declaredHttp: 'declaredHttp' in target && target.declaredHttp,
+      appTls: pods?.appTls === true,
       reach: pods && { model: this.model, target: pods },
     });
     if (!this.notLoaded) return verdict;

@@ -33,7 +33,8 @@ export interface Fix {
     | 'mount-istio-certs'
     | 'inbound-bypass'
     | 'allow-fs-access'
-    | 'allow-scraper';
+    | 'allow-scraper'
+    | 'app-https';
   detail: string;
 }
 
@@ -54,6 +55,8 @@ export interface VerdictContext {
   containerPort: number | undefined;
   /** The Service port declares HTTP: Istio's PERMISSIVE chains then pass no plain TLS through. */
   declaredHttp: boolean;
+  /** The app serves TLS itself on the target port (a port named https*, or a TLS flag on its container). */
+  appTls: boolean;
   /** The model and the target port, when the list shows the pods: the AuthorizationPolicies there decide last. */
   reach: { model: ScrapeModel; target: TargetPort } | undefined;
 }
@@ -117,20 +120,75 @@ function rewrite(context: VerdictContext, what: string): Fix {
     : { fix: 'set-monitor-tls', detail: `run set-monitor-tls: ${what}` };
 }
 
-/** The two fixes for an app's own TLS on a captured STRICT port (domain.md section 0, step 6). */
-export function ownTlsFixes(context: VerdictContext): Fix[] {
-  const port = context.containerPort === undefined ? 'the port' : `port ${context.containerPort}`;
-  const on = context.workload ?? 'the target workload';
-  const permissive = context.declaredHttp
-    ? `a port-level PERMISSIVE exception for ${port} on ${on}, after declaring the Service port TCP or TLS (it is declared HTTP now, where Istio matches only mTLS and plain text)`
-    : `a port-level PERMISSIVE exception for ${port} on ${on} (mtls UNSET, portLevelMtls PERMISSIVE: Istio passes a plain TLS handshake through to the app)`;
-  return [
-    {
-      fix: 'exclude-port',
-      detail: `exclude ${port} from inbound capture on ${on} (traffic.sidecar.istio.io/excludeInboundPorts)`,
-    },
-    { fix: 'permissive-port', detail: permissive },
-  ];
+/** A target of the own-TLS fixes: its workload (`Kind/namespace/name`) and container port, when known. */
+export interface OwnTlsTarget {
+  workload: string | undefined;
+  containerPort: number | undefined;
+  /** The Service port declares HTTP: a PERMISSIVE exception then passes no plain TLS through. */
+  declaredHttp: boolean;
+}
+
+/**
+ * The fixes for an app's own TLS on a captured STRICT port (domain.md section 0, step 6), worded once for explain
+ * and set-monitor-tls: exclude the port from inbound capture, or a port-level PERMISSIVE exception unless the
+ * Service declares the port HTTP; `note` then says why that one is left out.
+ */
+export function ownTlsFixes(targets: readonly OwnTlsTarget[]): { fixes: Fix[]; note: string | undefined } {
+  const ports = [...new Set(targets.map((t) => t.containerPort).filter((p) => p !== undefined))].join(', ');
+  const workloads = [...new Set(targets.map((t) => t.workload).filter((w) => w !== undefined))].join(', ');
+  if (ports === '' || workloads === '')
+    return {
+      fixes: [
+        {
+          fix: 'exclude-port',
+          detail:
+            'exclude the port from inbound capture on the target workload (traffic.sidecar.istio.io/excludeInboundPorts)',
+        },
+        {
+          fix: 'permissive-port',
+          detail:
+            'add a port-level PERMISSIVE exception for its container port unless the Service declares the port HTTP (add the target workload to the list to get the exact change)',
+        },
+      ],
+      note: undefined,
+    };
+  const exclude: Fix = {
+    fix: 'exclude-port',
+    detail: `exclude port ${ports} from inbound capture on ${workloads} (traffic.sidecar.istio.io/excludeInboundPorts)`,
+  };
+  if (targets.some((t) => t.declaredHttp))
+    return {
+      fixes: [exclude],
+      note: 'a port-level PERMISSIVE exception would not help: the Service declares the port HTTP, where Istio matches only mTLS and plain text',
+    };
+  return {
+    fixes: [
+      exclude,
+      {
+        fix: 'permissive-port',
+        detail: `add a port-level PERMISSIVE exception for port ${ports} (Istio passes a plain TLS handshake through to the app there)`,
+      },
+    ],
+    note: undefined,
+  };
+}
+
+/** The own-TLS fixes of some target ports as one sentence, the way set-monitor-tls results name them. */
+export function ownTlsFixText(targets: readonly (TargetPort & { declaredHttp?: boolean })[]): string {
+  const { fixes, note } = ownTlsFixes(
+    targets.map((t) => ({
+      workload: `${t.pods.item.kind}/${t.pods.namespace}/${t.pods.item.name}`,
+      containerPort: t.containerPort,
+      declaredHttp: t.declaredHttp === true,
+    })),
+  );
+  return `${fixes.map((f) => f.detail).join(', or ')}${note ? `; ${note}` : ''}`;
+}
+
+/** An app's own TLS on a captured STRICT port fails both ways, whatever the endpoint sends. */
+function ownTlsBroken(why: string, context: VerdictContext): Verdict {
+  const { fixes, note } = ownTlsFixes([context]);
+  return broken(`${why}${note ? `; ${note}` : ''}`, fixes);
 }
 
 /**
@@ -217,15 +275,20 @@ function selfVerdict(requirement: Extract<Requirement, { send: 'self' }>, sendin
 export function verdictOf(requirement: Requirement, sending: Sending, context: VerdictContext): Verdict {
   switch (requirement.send) {
     case 'istio-mtls':
+      if (context.appTls)
+        return ownTlsBroken(
+          `the app serves TLS itself on a port Istio captures under STRICT (${requirement.reason}): neither its TLS nor Istio's mTLS reaches the app`,
+          context,
+        );
       if (sending.tls === 'cert-files')
         return (
           certProblems(sending, context) ??
           authorized(works(`https with the cert files: ${requirement.reason}`), true, context)
         );
       if (sending.tls === 'own')
-        return broken(
+        return ownTlsBroken(
           `its own TLS on a port Istio captures under STRICT (${requirement.reason}): the sidecar wants Istio's mTLS, and would hand the app plain text on its TLS port`,
-          ownTlsFixes(context),
+          context,
         );
       return broken(`plain http, but ${requirement.reason}: the sidecar refuses plain text`, [
         rewrite(context, 'https with the cert files'),
@@ -236,12 +299,7 @@ export function verdictOf(requirement: Requirement, sending: Sending, context: V
         return context.declaredHttp
           ? broken(
               `its own TLS toward a port the Service declares HTTP (${requirement.reason.replace(/: Prometheus cannot.*$/, '')}): Istio matches only mTLS and plain text there`,
-              [
-                {
-                  fix: 'exclude-port',
-                  detail: `exclude port ${context.containerPort ?? ''} from inbound capture on ${context.workload ?? 'the target workload'} (traffic.sidecar.istio.io/excludeInboundPorts)`,
-                },
-              ],
+              ownTlsFixes([context]).fixes,
             )
           : authorized(
               works(
@@ -252,6 +310,16 @@ export function verdictOf(requirement: Requirement, sending: Sending, context: V
             );
       return broken(`https with the cert files, but ${requirement.reason}`, [rewrite(context, 'plain http')]);
     case 'app':
+      if (sending.tls === 'none' && context.appTls)
+        return broken(
+          `plain http, but ${requirement.reason} and the app serves TLS itself there: it refuses plain text`,
+          [
+            {
+              fix: 'app-https',
+              detail: `set scheme: https on the endpoint for the app's own TLS (its CA in tlsConfig, or insecureSkipVerify); no sidecar terminates ${context.containerPort === undefined ? 'the port' : `port ${context.containerPort}`}, so Istio's certificates play no part`,
+            },
+          ],
+        );
       if (sending.tls !== 'cert-files') return works(`${requirement.reason}: the app answers itself`);
       return broken(
         `https with Istio's cert files, but ${requirement.reason}: the app answers itself, and Istio's certs are for its sidecar (an app with TLS of its own would take the scheme without them)`,

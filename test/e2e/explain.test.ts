@@ -132,7 +132,7 @@ describe.skipIf(missing)(
       expect(result.stdout).toMatch(
         /fix 1: +exclude port 8443 from inbound capture on Deployment\/monitoring\/kube-state-metrics/,
       );
-      expect(result.stdout).toMatch(/fix 2: +a port-level PERMISSIVE exception for port 8443/);
+      expect(result.stdout).toMatch(/fix 2: +add a port-level PERMISSIVE exception for port 8443/);
       expect(result.stdout).toMatch(/endpoint target\(s\): \d+ works, \d+ broken/);
     });
 

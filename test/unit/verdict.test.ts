@@ -248,15 +248,66 @@ describe("the app's own TLS under STRICT", () => {
       },
       {
         fix: 'permissive-port',
-        detail: expect.stringMatching(/PERMISSIVE exception for port 8080 on Deployment\/shop\/cart/),
+        detail: expect.stringMatching(
+          /PERMISSIVE exception for port 8080 \(Istio passes a plain TLS handshake/,
+        ),
       },
     ]);
   });
 
-  it('says a PERMISSIVE exception needs the port declared TCP or TLS when the Service declares it HTTP', () => {
+  it('names only excludeInboundPorts when the Service declares the port HTTP, saying why PERMISSIVE would not help', () => {
     const row = only(list({ endpoint: ownTls, portName: 'http-metrics' }));
+    expect(fixesOf(row)).toEqual(['exclude-port']);
+    expect(row.verdict.reason).toMatch(
+      /PERMISSIVE exception would not help: the Service declares the port HTTP/,
+    );
+  });
+});
+
+describe('an app that serves TLS itself (a TLS flag on its container)', () => {
+  const appTls = (text: string): string =>
+    text.replace(
+      '          image: cart\n',
+      '          image: cart\n          args: ["--web.enable-tls=true"]\n',
+    );
+
+  it('on a captured STRICT port, plain http is broken both ways: the own-TLS fixes, as set-monitor-tls words them', () => {
+    const row = only(appTls(list()));
+    expect(row.sending?.tls).toBe('none');
+    expect(row.verdict).toMatchObject({
+      verdict: 'broken',
+      reason: expect.stringMatching(/serves TLS itself on a port Istio captures under STRICT/),
+    });
+    expect(row.verdict.fixes).toEqual([
+      {
+        fix: 'exclude-port',
+        detail:
+          'exclude port 8080 from inbound capture on Deployment/shop/cart (traffic.sidecar.istio.io/excludeInboundPorts)',
+      },
+      {
+        fix: 'permissive-port',
+        detail:
+          'add a port-level PERMISSIVE exception for port 8080 (Istio passes a plain TLS handshake through to the app there)',
+      },
+    ]);
+  });
+
+  it("on a captured STRICT port, Istio's cert files are broken too (the sidecar would hand the app plain text)", () => {
+    const row = only(appTls(list({ endpoint: certs, prometheus: mounted })));
+    expect(row.verdict.verdict).toBe('broken');
     expect(fixesOf(row)).toEqual(['exclude-port', 'permissive-port']);
-    expect(row.verdict.fixes[1]?.detail).toMatch(/declared HTTP now/);
+  });
+
+  it('on an uncaptured port, plain http is broken: the fix is https with its own TLS, never the cert files', () => {
+    const excluded = '        traffic.sidecar.istio.io/excludeInboundPorts: "8080"';
+    const row = only(appTls(list({ podAnnotations: excluded })));
+    expect(row.verdict).toMatchObject({
+      verdict: 'broken',
+      reason: expect.stringMatching(/serves TLS itself/),
+    });
+    expect(fixesOf(row)).toEqual(['app-https']);
+    expect(row.verdict.fixes[0]?.detail).not.toMatch(/set-monitor-tls|cert-chain|prom-certs/);
+    expect(only(appTls(list({ podAnnotations: excluded, endpoint: ownTls }))).verdict.verdict).toBe('works');
   });
 });
 
