@@ -271,6 +271,19 @@ function selfVerdict(requirement: Extract<Requirement, { send: 'self' }>, sendin
   return works(`${requirement.reason}: plain http`);
 }
 
+/**
+ * An endpoint on Istio's own metrics ports (Envoy's stats, the agent's merged metrics): the sidecar never captures
+ * them and they serve plain http, as fix-pod-monitors and set-monitor-tls leave them.
+ */
+export function istioPortVerdict(where: string, sending: Sending, context: VerdictContext): Verdict {
+  if (sending.tls === 'none')
+    return works(`${where}: Istio's own metrics ports, no fix needed (never captured, plain http)`);
+  return broken(
+    `${describeSending(sending)} to ${where}, but Istio serves its own metrics ports in plain http`,
+    [rewrite(context, 'plain http')],
+  );
+}
+
 /** The verdict of what an endpoint sends toward a target with this requirement. */
 export function verdictOf(requirement: Requirement, sending: Sending, context: VerdictContext): Verdict {
   switch (requirement.send) {

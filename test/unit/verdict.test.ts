@@ -43,6 +43,21 @@ spec:
   mtls:
     mode: PERMISSIVE`;
 
+/** A PodMonitor on the cart pods: one endpoint (YAML lines at 6 spaces after the first), one more spec line. */
+const cartPodMonitor = (name: string, endpoint: string, specLine = '') => `---
+apiVersion: monitoring.coreos.com/v1
+kind: PodMonitor
+metadata:
+  name: ${name}
+  namespace: shop
+spec:
+  ${specLine}
+  selector:
+    matchLabels:
+      app: cart
+  podMetricsEndpoints:
+    - ${endpoint}`;
+
 /** An injected namespace `shop` with one app behind a Service and a ServiceMonitor, and a Prometheus loading all. */
 function list(shape: Shape = {}): string {
   const port = shape.portName ?? 'metrics';
@@ -396,20 +411,8 @@ describe('loading', () => {
 });
 
 describe('PodMonitors, Probes and ScrapeConfigs', () => {
-  const podMonitor = (scrapeClass: string) => `---
-apiVersion: monitoring.coreos.com/v1
-kind: PodMonitor
-metadata:
-  name: cart-pods
-  namespace: shop
-spec:
-  ${scrapeClass}
-  selector:
-    matchLabels:
-      app: cart
-  podMetricsEndpoints:
-    - port: metrics
-      scheme: https`;
+  const podMonitor = (scrapeClass: string) =>
+    cartPodMonitor('cart-pods', 'port: metrics\n      scheme: https', scrapeClass);
   const classes = `${mounted}
   scrapeClasses:
     - name: istio-mtls
@@ -512,5 +515,28 @@ ${rule}`;
       reason: expect.stringMatching(/in plain text, with no mesh identity\) is denied/),
     });
     expect(fixesOf(row)).toEqual(['allow-scraper']);
+  });
+});
+
+describe("Istio's own metrics ports", () => {
+  const envoyMonitor = (endpoint: string) => cartPodMonitor('envoy-stats', endpoint);
+
+  it.each([
+    ['by name', 'port: http-envoy-prom\n      path: /stats/prometheus'],
+    ['by number', 'portNumber: 15020'],
+    ['by path', 'path: /stats/prometheus'],
+  ])('%s: plain http works, never captured, even when the workload does not declare the injected port', (_, endpoint) => {
+    const found = rows(list({ extra: envoyMonitor(endpoint) })).filter(
+      (r) => r.monitor.name === 'envoy-stats',
+    );
+    expect(found.length).toBeGreaterThan(0);
+    for (const row of found) {
+      expect(row.capture?.state).toBe('not-captured');
+      expect(row.mtls).toBeUndefined();
+      expect(row.verdict).toMatchObject({
+        verdict: 'works',
+        reason: expect.stringMatching(/Istio's own metrics ports, no fix needed/),
+      });
+    }
   });
 });
