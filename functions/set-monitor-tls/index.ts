@@ -10,7 +10,7 @@ import { endpointHasTls, type Requirement, ScrapeModel } from '../../src/domain/
 import type { Scraper } from '../../src/domain/scrapers.js';
 import { isSelected } from '../../src/domain/selection.js';
 import { monitorNamespaces, serviceMonitorTargets } from '../../src/domain/targets.js';
-import { ownTlsFixText } from '../../src/domain/verdict.js';
+import { ownTlsFixText, selfScrapePortList } from '../../src/domain/verdict.js';
 import {
   asObject,
   defineFunction,
@@ -71,7 +71,7 @@ function selfScrapeNotes(requirement: Extract<Requirement, { send: 'self' }>, at
   if (!requirement.meshInbound || !requirement.strict || scraper.pods < 2) return [];
   return [
     warning(
-      `${scraper.label} keeps inbound capture (inbound: mesh) and runs ${scraper.pods} pods: each replica reaches its own target in plain text, the others through their STRICT sidecars, so http fails there; add a port-level PERMISSIVE exception for its web and reloader-web ports (9090, 8080) on its pods, or use inbound: bypass`,
+      `${scraper.label} keeps inbound capture (inbound: mesh) and runs ${scraper.pods} pods: each replica reaches its own target in plain text, the others through their STRICT sidecars, so http fails there; add a port-level PERMISSIVE exception for its own ports (${selfScrapePortList(scraper)}) on its pods, or use inbound: bypass`,
       at,
     ),
   ];

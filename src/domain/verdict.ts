@@ -7,6 +7,7 @@
  */
 import { asObject, type Json } from '../krm/index.js';
 import { principalOf } from './authorization.js';
+import { podSourceOf, selfScrapePorts } from './pod-sources.js';
 import type { Requirement, ScrapeModel, TargetPort } from './scrape-path.js';
 import type { Scraper } from './scrapers.js';
 
@@ -248,6 +249,13 @@ function certProblems(sending: Sending, context: VerdictContext): Verdict | unde
   return undefined;
 }
 
+/** A scraper's self-scrape ports as its pods declare them, e.g. `web 9090, reloader-web 8080`. */
+export function selfScrapePortList(scraper: Scraper): string {
+  const pods = podSourceOf(scraper.item);
+  const ports = pods ? selfScrapePorts(pods) : [];
+  return ports.length > 0 ? ports.map(([name, port]) => `${name} ${port}`).join(', ') : 'web, reloader-web';
+}
+
 function selfVerdict(requirement: Extract<Requirement, { send: 'self' }>, sending: Sending): Verdict {
   const { scraper } = requirement;
   if (sending.scheme === 'https')
@@ -260,7 +268,7 @@ function selfVerdict(requirement: Extract<Requirement, { send: 'self' }>, sendin
       [
         {
           fix: 'permissive-port',
-          detail: `a port-level PERMISSIVE exception for the scraper's own ports (web 9090, reloader-web 8080) on the pods of ${scraper.label}`,
+          detail: `a port-level PERMISSIVE exception for the scraper's own ports (${selfScrapePortList(scraper)}) on the pods of ${scraper.label}`,
         },
         {
           fix: 'inbound-bypass',

@@ -385,6 +385,18 @@ ${endpoint}`;
       reason: expect.stringMatching(/self-scrape.*2 pods/),
     });
     expect(fixesOf(row)).toEqual(['permissive-port', 'inbound-bypass']);
+    expect(row.verdict.fixes[0]?.detail).toMatch(/own ports \(web 9090, reloader-web 8080\) on the pods/);
+  });
+
+  it("names the scraper's own ports from its pods: the Thanos sidecar's http port with spec.thanos", () => {
+    const thanos = `${mounted}\n  thanos:\n    image: thanos`;
+    const row = only(
+      list({ prometheus: thanos, extra: selfMonitor('') }).replace('replicas: 1', 'replicas: 2'),
+      'prometheus-k8s',
+    );
+    expect(row.verdict.fixes[0]?.detail).toMatch(
+      /own ports \(web 9090, reloader-web 8080, http 10902\) on the pods/,
+    );
   });
 });
 
