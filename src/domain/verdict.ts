@@ -111,14 +111,29 @@ const works = (reason: string): Verdict => ({ verdict: 'works', reason, fixes: [
 const broken = (reason: string, fixes: Fix[]): Verdict => ({ verdict: 'broken', reason, fixes });
 const unknown = (reason: string): Verdict => ({ verdict: 'unknown', reason, fixes: [] });
 
-/** The function that puts the endpoint right: set-monitor-tls for ServiceMonitors, fix-pod-monitors for PodMonitors. */
-function rewrite(context: VerdictContext, what: string): Fix {
+/**
+ * The function that puts the endpoint right: set-monitor-tls for ServiceMonitors, fix-pod-monitors for PodMonitors;
+ * `first` is a step to run before it.
+ */
+function rewrite(context: VerdictContext, what: string, first = ''): Fix {
   return context.monitorKind === 'PodMonitor'
     ? {
         fix: 'fix-pod-monitors',
-        detail: `run fix-pod-monitors (a PodMonitor cannot name cert files): ${what}`,
+        detail: `run ${first}fix-pod-monitors (a PodMonitor cannot name cert files): ${what}`,
       }
-    : { fix: 'set-monitor-tls', detail: `run set-monitor-tls: ${what}` };
+    : { fix: 'set-monitor-tls', detail: `run ${first}set-monitor-tls: ${what}` };
+}
+
+/**
+ * The rewrite to https with the cert files, after mount-istio-certs where a scraper that loads the monitor does not
+ * mount them yet (set-monitor-tls refuses the endpoint until it does).
+ */
+function certRewrite(context: VerdictContext): Fix {
+  const what = 'https with the cert files';
+  const unmounted = context.loaders.filter((s) => !s.mountsCerts);
+  if (unmounted.length === 0) return rewrite(context, what);
+  const first = `mount-istio-certs on ${unmounted.map((s) => s.label).join(', ')} (no istio-certs volume mount), then `;
+  return { fix: 'mount-istio-certs', detail: rewrite(context, what, first).detail };
 }
 
 /** A target of the own-TLS fixes: its workload (`Kind/namespace/name`) and container port, when known. */
@@ -312,7 +327,7 @@ export function verdictOf(requirement: Requirement, sending: Sending, context: V
           context,
         );
       return broken(`plain http, but ${requirement.reason}: the sidecar refuses plain text`, [
-        rewrite(context, 'https with the cert files'),
+        certRewrite(context),
       ]);
     case 'plain':
       if (sending.tls === 'none') return authorized(works(requirement.reason), false, context);

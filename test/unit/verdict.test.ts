@@ -164,7 +164,7 @@ const fixesOf = (row: ReportRow): string[] => row.verdict.fixes.map((f) => f.fix
 
 describe('STRICT, captured', () => {
   it('plain http is broken, and set-monitor-tls is the fix', () => {
-    const row = only(list());
+    const row = only(list({ prometheus: mounted }));
     expect(row.capture?.state).toBe('captured');
     expect(row.mtls).toMatchObject({ mode: 'STRICT', assumed: true });
     expect(row.sending).toMatchObject({ scheme: 'http', tls: 'none' });
@@ -173,6 +173,19 @@ describe('STRICT, captured', () => {
       reason: expect.stringMatching(/refuses plain text/),
     });
     expect(fixesOf(row)).toEqual(['set-monitor-tls']);
+  });
+
+  it('plain http is broken, and the fix mounts the certs first when the scraper does not mount them', () => {
+    const row = only(list());
+    expect(row.verdict.verdict).toBe('broken');
+    expect(row.verdict.fixes).toEqual([
+      {
+        fix: 'mount-istio-certs',
+        detail: expect.stringMatching(
+          /^run mount-istio-certs on Prometheus monitoring\/k8s .*, then set-monitor-tls: https with the cert files$/,
+        ),
+      },
+    ]);
   });
 
   it('https with the cert files works when the scraper mounts them', () => {
