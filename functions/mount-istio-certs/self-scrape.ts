@@ -8,16 +8,13 @@
  */
 import { reconcileAddedPorts } from '../../src/domain/added-ports.js';
 import { oldest } from '../../src/domain/peer-authentication.js';
-import { operatorSelectorLabels, podSourceOf } from '../../src/domain/pod-sources.js';
+import { operatorSelectorLabels, podSourceOf, selfScrapePorts } from '../../src/domain/pod-sources.js';
 import { type AddedPort, addedPorts, portExceptionPolicy } from '../../src/domain/port-exceptions.js';
 import type { ScrapeModel } from '../../src/domain/scrape-path.js';
 import { scraperOf } from '../../src/domain/scrapers.js';
 import { type Item, info, type Result, warning } from '../../src/krm/index.js';
 import { scraperKey } from './destination-rules.js';
 import { functionName, type Wanted } from './reconcile.js';
-
-/** The operator's container ports a replica scrapes itself on: web, the reloader's, the Thanos sidecar's http. */
-const selfPortNames = ['web', 'reloader-web', 'http'];
 
 function exceptionPolicy(server: Item, selector: Record<string, string>, ports: readonly number[]): Item {
   const prefix = server.kind === 'PrometheusAgent' ? 'prom-agent' : 'prometheus';
@@ -51,10 +48,7 @@ export function selfScrapeExceptions(
     const at = { ref: server.ref, file: server.file };
     const count = scraperOf(server).pods;
     if (count < 2) continue;
-    const ports = selfPortNames.flatMap((name) => {
-      const port = pods.ports.byName.get(name);
-      return port === undefined ? [] : [port];
-    });
+    const ports = selfScrapePorts(pods).map(([, port]) => port);
     const strict: number[] = [];
     const bySource = new Map<string, number[]>();
     for (const port of [...ports].sort((a, b) => a - b)) {

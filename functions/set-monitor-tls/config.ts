@@ -1,13 +1,9 @@
 /** Config of set-monitor-tls (kind SetMonitorTLS). */
 import { z } from 'zod';
 import { certDirField, unknownTargetsField } from '../../src/domain/istio-certs.js';
+import { istioPlainPortNames, istioPlainPorts } from '../../src/domain/pod-monitor-targets.js';
 import { meshMtlsField, rootNamespaceField, trustDomainField } from '../../src/domain/scrape-path.js';
 import { selectionFields } from '../../src/domain/selection.js';
-
-/** Ports the sidecar never intercepts: Envoy stats, the agent's merged metrics, istiod monitoring, gateway health. */
-export const istioPlainPorts = [15090, 15020, 15014, 15021];
-/** The names Istio gives those ports. */
-export const istioPlainPortNames = ['http-envoy-prom', 'http-monitoring', 'status-port', 'http-status'];
 
 /** Config fields of SetMonitorTLS; unknown fields are errors. */
 export const setMonitorTlsSchema = z.strictObject({
@@ -18,11 +14,11 @@ export const setMonitorTlsSchema = z.strictObject({
     .describe('replace TLS settings an endpoint already has (e.g. its own CA)'),
   plainPorts: z
     .array(z.number().int().min(1).max(65535))
-    .default(istioPlainPorts)
+    .default([...istioPlainPorts])
     .describe('port numbers that stay plain http (Istio never intercepts them)'),
   plainPortNames: z
     .array(z.string())
-    .default(istioPlainPortNames)
+    .default([...istioPlainPortNames])
     .describe('port names that stay plain http'),
   skipMonitors: z.array(z.string()).default([]).describe('monitors to leave alone: name or namespace/name'),
   unknownTargets: unknownTargetsField,

@@ -10,6 +10,7 @@ import { endpointHasTls, type Requirement, ScrapeModel } from '../../src/domain/
 import type { Scraper } from '../../src/domain/scrapers.js';
 import { isSelected } from '../../src/domain/selection.js';
 import { monitorNamespaces, serviceMonitorTargets } from '../../src/domain/targets.js';
+import { ownTlsFixText, selfScrapePortList } from '../../src/domain/verdict.js';
 import {
   asObject,
   defineFunction,
@@ -28,7 +29,7 @@ import {
 } from '../../src/krm/index.js';
 import { authorizationNotes } from './authorization-notes.js';
 import { type SetMonitorTlsConfig, setMonitorTlsSchema } from './config.js';
-import { endpointRequirement, ownTlsFixes, plainPortOf } from './endpoint-decision.js';
+import { endpointRequirement, plainPortOf } from './endpoint-decision.js';
 import { excludeTargetPorts, identityLessCallResults } from './own-tls.js';
 import { functionName, generatedKinds, OwnTlsExceptions } from './own-tls-exceptions.js';
 
@@ -70,7 +71,7 @@ function selfScrapeNotes(requirement: Extract<Requirement, { send: 'self' }>, at
   if (!requirement.meshInbound || !requirement.strict || scraper.pods < 2) return [];
   return [
     warning(
-      `${scraper.label} keeps inbound capture (inbound: mesh) and runs ${scraper.pods} pods: each replica reaches its own target in plain text, the others through their STRICT sidecars, so http fails there; add a port-level PERMISSIVE exception for its web and reloader-web ports (9090, 8080) on its pods, or use inbound: bypass`,
+      `${scraper.label} keeps inbound capture (inbound: mesh) and runs ${scraper.pods} pods: each replica reaches its own target in plain text, the others through their STRICT sidecars, so http fails there; add a port-level PERMISSIVE exception for its own ports (${selfScrapePortList(scraper)}) on its pods, or use inbound: bypass`,
       at,
     ),
   ];
@@ -236,7 +237,7 @@ function processMonitor(
           tally.unchanged++;
           results.push(
             warning(
-              `${appTls ? 'scrapes an app that serves TLS itself' : 'has its own TLS'} on a port Istio captures under STRICT (${requirement.reason}): neither its TLS nor Istio's mTLS reaches the app; ${ownTlsFixes(ports)}${appTls ? '' : '; or, if the app serves plain http behind the sidecar, overwrite: true sets the cert files'}`,
+              `${appTls ? 'scrapes an app that serves TLS itself' : 'has its own TLS'} on a port Istio captures under STRICT (${requirement.reason}): neither its TLS nor Istio's mTLS reaches the app; ${ownTlsFixText(ports)}${appTls ? '' : '; or, if the app serves plain http behind the sidecar, overwrite: true sets the cert files'}`,
               at(path),
             ),
           );

@@ -6,9 +6,9 @@
 import { identityLessCalls } from '../../src/domain/callers.js';
 import { excludeInboundPorts } from '../../src/domain/pod-annotations.js';
 import type { ScrapeModel, TargetPort } from '../../src/domain/scrape-path.js';
+import { ownTlsFixText } from '../../src/domain/verdict.js';
 import { type Item, info, type Result, type ResultTarget, warning } from '../../src/krm/index.js';
 import type { SetMonitorTlsConfig } from './config.js';
-import { ownTlsFixes } from './endpoint-decision.js';
 import type { OwnTlsExceptions } from './own-tls-exceptions.js';
 
 /** The captured STRICT targets among some, the ones a fix is for. */
@@ -73,7 +73,7 @@ export function identityLessCallResults(
     }
     results.push(
       warning(
-        `${why}, so every call fails; ${ownTlsFixes(strict)} (ownTls: exclude-port applies the first, permissive-port the second)`,
+        `${why}, so every call fails; ${ownTlsFixText(strict)} (ownTls: exclude-port applies the first, permissive-port the second)`,
         at,
       ),
     );

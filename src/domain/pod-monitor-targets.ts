@@ -10,6 +10,15 @@ import { membershipOf, monitorNamespaces, type TargetMembership } from './target
 export const istioMetricsPortNames: readonly string[] = ['http-envoy-prom'];
 /** Port numbers of Istio's own metrics. */
 export const istioMetricsPorts: readonly number[] = [15090, 15020];
+/** Ports the sidecar never intercepts: Envoy stats, the agent's merged metrics, istiod monitoring, gateway health. */
+export const istioPlainPorts: readonly number[] = [15090, 15020, 15014, 15021];
+/** The names Istio gives those ports. */
+export const istioPlainPortNames: readonly string[] = [
+  'http-envoy-prom',
+  'http-monitoring',
+  'status-port',
+  'http-status',
+];
 /** Path Envoy and the agent serve their stats on. */
 export const istioStatsPath = '/stats/prometheus';
 
@@ -61,4 +70,22 @@ export function scrapesIstioMetrics(endpoint: { [key: string]: Json }): boolean 
   if (port && 'name' in port && istioMetricsPortNames.includes(port.name)) return true;
   if (port && 'number' in port && istioMetricsPorts.includes(port.number)) return true;
   return endpoint.path === istioStatsPath;
+}
+
+/**
+ * Which of Istio's own ports an endpoint scrapes toward a container port, as fix-pod-monitors (`scrapesIstioMetrics`)
+ * and set-monitor-tls (`plainPorts`, `plainPortNames` by default) see them; undefined for an app port.
+ */
+export function istioPortOf(
+  endpoint: { [key: string]: Json },
+  containerPort: number | undefined,
+): string | undefined {
+  const names = [endpoint.port, endpoint.targetPort].filter((n): n is string => typeof n === 'string');
+  const numbers = [endpoint.portNumber, endpoint.targetPort, containerPort].filter(
+    (n): n is number => typeof n === 'number',
+  );
+  const port =
+    names.find((n) => istioPlainPortNames.includes(n)) ?? numbers.find((n) => istioPlainPorts.includes(n));
+  if (port !== undefined) return `port ${port}`;
+  return scrapesIstioMetrics(endpoint) ? `path ${istioStatsPath}` : undefined;
 }

@@ -113,6 +113,17 @@ function operatorPorts(item: Item): [string, number][] {
   return ports;
 }
 
+/** The operator's container ports a replica scrapes itself on: web, the reloader's, the Thanos sidecar's http. */
+const selfPortNames = ['web', 'reloader-web', 'http'];
+
+/** The self-scrape ports of a Prometheus or PrometheusAgent's pods (domain.md section 0, step 7), by name. */
+export function selfScrapePorts(pods: PodSource): [string, number][] {
+  return selfPortNames.flatMap((name): [string, number][] => {
+    const port = pods.ports.byName.get(name);
+    return port === undefined ? [] : [[name, port]];
+  });
+}
+
 function workloadPods(item: Item): PodSource {
   const template = podTemplatePaths[item.kind] ?? [];
   let ports: ContainerPorts | undefined;

@@ -7,12 +7,19 @@ import { asObject, type Item, type Json } from '../krm/index.js';
 import { podEndpointTargets, serviceEndpointTargets } from './endpoint-targets.js';
 import { monitoringGroups } from './kinds.js';
 import type { MtlsDecision } from './peer-authentication.js';
-import { podMonitorTargets } from './pod-monitor-targets.js';
+import { istioPortOf, podMonitorTargets } from './pod-monitor-targets.js';
 import type { Requirement, ScrapeModel, TargetPort } from './scrape-path.js';
 import type { Loading, Scraper } from './scrapers.js';
 import type { Capture } from './sidecar-capture.js';
 import { monitorNamespaces, serviceMonitorTargets } from './targets.js';
-import { type Sending, sendingOf, type Verdict, verdictOf } from './verdict.js';
+import {
+  istioPortVerdict,
+  type Sending,
+  sendingOf,
+  type Verdict,
+  type VerdictContext,
+  verdictOf,
+} from './verdict.js';
 
 /** Where an endpoint goes when the list shows its pods (`pods`), or only the namespace they are in. */
 export type ReportTarget =
@@ -92,22 +99,45 @@ class MonitorReport {
     };
   }
 
-  /** A verdict, made `unknown` when no scraper in the list loads the monitor (nothing the list shows scrapes it). */
-  private judged(requirement: Requirement, sending: Sending, target: ReportTarget): Verdict {
+  /** What a verdict needs to know about one target. */
+  private context(target: ReportTarget): VerdictContext {
     const pods = 'pods' in target ? target.pods : undefined;
-    const verdict = verdictOf(requirement, sending, {
+    return {
       monitorKind: this.monitor.kind,
       loaders: this.loaders.map((l) => l.scraper),
       workload: pods && `${pods.pods.item.kind}/${pods.pods.namespace}/${pods.pods.item.name}`,
       containerPort: pods?.containerPort,
       declaredHttp: 'declaredHttp' in target && target.declaredHttp,
-    });
+      appTls: pods?.appTls === true,
+      reach: pods && { model: this.model, target: pods },
+    };
+  }
+
+  /** A verdict, made `unknown` when no scraper in the list loads the monitor (nothing the list shows scrapes it). */
+  private judged(verdict: Verdict): Verdict {
     if (!this.notLoaded) return verdict;
     return {
       verdict: 'unknown',
       reason: `no scraper in the list loads this monitor (${this.notLoaded}); for one outside the list: ${verdict.verdict}, ${verdict.reason}`,
       fixes: verdict.fixes,
     };
+  }
+
+  /** The row of an endpoint on Istio's own metrics ports: never captured, plain http, whatever the pods declare. */
+  private istioPortRow(
+    base: Partial<ReportRow>,
+    target: ReportTarget,
+    where: string,
+    sending: Sending,
+  ): ReportRow {
+    const reason = `${where} is Istio's own metrics port: the sidecar never captures it`;
+    return this.row({
+      ...base,
+      target,
+      capture: { state: 'not-captured', reason },
+      requirement: { send: 'app', reason },
+      verdict: this.judged(istioPortVerdict(where, sending, this.context(target))),
+    });
   }
 
   /** The rows of one endpoint toward its targets, or toward the namespaces when the list shows no pods. */
@@ -123,6 +153,8 @@ class MonitorReport {
     );
     const base = { endpointIndex: index, endpointPort: portOf(endpoint), sending };
     return targets.map((target) => {
+      const istioPort = istioPortOf(endpoint, 'pods' in target ? target.pods.containerPort : undefined);
+      if (istioPort) return this.istioPortRow(base, target, istioPort, sending);
       if ('pods' in target) {
         const requirement = this.model.requirementAt(target.pods);
         return this.row({
@@ -131,7 +163,7 @@ class MonitorReport {
           capture: target.pods.capture,
           mtls: target.pods.mtls,
           requirement,
-          verdict: this.judged(requirement, sending, target),
+          verdict: this.judged(verdictOf(requirement, sending, this.context(target))),
         });
       }
       const requirement = this.model.requirementInNamespaces(
@@ -143,7 +175,7 @@ class MonitorReport {
         capture: namespaceCapture(requirement),
         mtls: 'mtls' in requirement ? requirement.mtls : undefined,
         requirement,
-        verdict: this.judged(requirement, sending, target),
+        verdict: this.judged(verdictOf(requirement, sending, this.context(target))),
       });
     });
   }

@@ -6,7 +6,9 @@
  * a captured STRICT port fails either way, and the two fixes are named.
  */
 import { asObject, type Json } from '../krm/index.js';
-import type { Requirement } from './scrape-path.js';
+import { principalOf } from './authorization.js';
+import { podSourceOf, selfScrapePorts } from './pod-sources.js';
+import type { Requirement, ScrapeModel, TargetPort } from './scrape-path.js';
 import type { Scraper } from './scrapers.js';
 
 /** What an endpoint sends: plain text, https with client cert files (Istio's, presumably), or https of its own. */
@@ -31,7 +33,9 @@ export interface Fix {
     | 'fix-pod-monitors'
     | 'mount-istio-certs'
     | 'inbound-bypass'
-    | 'allow-fs-access';
+    | 'allow-fs-access'
+    | 'allow-scraper'
+    | 'app-https';
   detail: string;
 }
 
@@ -52,6 +56,10 @@ export interface VerdictContext {
   containerPort: number | undefined;
   /** The Service port declares HTTP: Istio's PERMISSIVE chains then pass no plain TLS through. */
   declaredHttp: boolean;
+  /** The app serves TLS itself on the target port (a port named https*, or a TLS flag on its container). */
+  appTls: boolean;
+  /** The model and the target port, when the list shows the pods: the AuthorizationPolicies there decide last. */
+  reach: { model: ScrapeModel; target: TargetPort } | undefined;
 }
 
 const text = (value: Json | undefined): string | undefined =>
@@ -103,30 +111,133 @@ const works = (reason: string): Verdict => ({ verdict: 'works', reason, fixes: [
 const broken = (reason: string, fixes: Fix[]): Verdict => ({ verdict: 'broken', reason, fixes });
 const unknown = (reason: string): Verdict => ({ verdict: 'unknown', reason, fixes: [] });
 
-/** The function that puts the endpoint right: set-monitor-tls for ServiceMonitors, fix-pod-monitors for PodMonitors. */
-function rewrite(context: VerdictContext, what: string): Fix {
+/**
+ * The function that puts the endpoint right: set-monitor-tls for ServiceMonitors, fix-pod-monitors for PodMonitors;
+ * `first` is a step to run before it.
+ */
+function rewrite(context: VerdictContext, what: string, first = ''): Fix {
   return context.monitorKind === 'PodMonitor'
     ? {
         fix: 'fix-pod-monitors',
-        detail: `run fix-pod-monitors (a PodMonitor cannot name cert files): ${what}`,
+        detail: `run ${first}fix-pod-monitors (a PodMonitor cannot name cert files): ${what}`,
       }
-    : { fix: 'set-monitor-tls', detail: `run set-monitor-tls: ${what}` };
+    : { fix: 'set-monitor-tls', detail: `run ${first}set-monitor-tls: ${what}` };
 }
 
-/** The two fixes for an app's own TLS on a captured STRICT port (domain.md section 0, step 6). */
-export function ownTlsFixes(context: VerdictContext): Fix[] {
-  const port = context.containerPort === undefined ? 'the port' : `port ${context.containerPort}`;
-  const on = context.workload ?? 'the target workload';
-  const permissive = context.declaredHttp
-    ? `a port-level PERMISSIVE exception for ${port} on ${on}, after declaring the Service port TCP or TLS (it is declared HTTP now, where Istio matches only mTLS and plain text)`
-    : `a port-level PERMISSIVE exception for ${port} on ${on} (mtls UNSET, portLevelMtls PERMISSIVE: Istio passes a plain TLS handshake through to the app)`;
-  return [
-    {
-      fix: 'exclude-port',
-      detail: `exclude ${port} from inbound capture on ${on} (traffic.sidecar.istio.io/excludeInboundPorts)`,
-    },
-    { fix: 'permissive-port', detail: permissive },
-  ];
+/**
+ * The rewrite to https with the cert files, after mount-istio-certs where a scraper that loads the monitor does not
+ * mount them yet (set-monitor-tls refuses the endpoint until it does).
+ */
+function certRewrite(context: VerdictContext): Fix {
+  const what = 'https with the cert files';
+  const unmounted = context.loaders.filter((s) => !s.mountsCerts);
+  if (unmounted.length === 0) return rewrite(context, what);
+  const first = `mount-istio-certs on ${unmounted.map((s) => s.label).join(', ')} (no istio-certs volume mount), then `;
+  return { fix: 'mount-istio-certs', detail: rewrite(context, what, first).detail };
+}
+
+/** A target of the own-TLS fixes: its workload (`Kind/namespace/name`) and container port, when known. */
+export interface OwnTlsTarget {
+  workload: string | undefined;
+  containerPort: number | undefined;
+  /** The Service port declares HTTP: a PERMISSIVE exception then passes no plain TLS through. */
+  declaredHttp: boolean;
+}
+
+/**
+ * The fixes for an app's own TLS on a captured STRICT port (domain.md section 0, step 6), worded once for explain
+ * and set-monitor-tls: exclude the port from inbound capture, or a port-level PERMISSIVE exception unless the
+ * Service declares the port HTTP; `note` then says why that one is left out.
+ */
+export function ownTlsFixes(targets: readonly OwnTlsTarget[]): { fixes: Fix[]; note: string | undefined } {
+  const ports = [...new Set(targets.map((t) => t.containerPort).filter((p) => p !== undefined))].join(', ');
+  const workloads = [...new Set(targets.map((t) => t.workload).filter((w) => w !== undefined))].join(', ');
+  if (ports === '' || workloads === '')
+    return {
+      fixes: [
+        {
+          fix: 'exclude-port',
+          detail:
+            'exclude the port from inbound capture on the target workload (traffic.sidecar.istio.io/excludeInboundPorts)',
+        },
+        {
+          fix: 'permissive-port',
+          detail:
+            'add a port-level PERMISSIVE exception for its container port unless the Service declares the port HTTP (add the target workload to the list to get the exact change)',
+        },
+      ],
+      note: undefined,
+    };
+  const exclude: Fix = {
+    fix: 'exclude-port',
+    detail: `exclude port ${ports} from inbound capture on ${workloads} (traffic.sidecar.istio.io/excludeInboundPorts)`,
+  };
+  if (targets.some((t) => t.declaredHttp))
+    return {
+      fixes: [exclude],
+      note: 'a port-level PERMISSIVE exception would not help: the Service declares the port HTTP, where Istio matches only mTLS and plain text',
+    };
+  return {
+    fixes: [
+      exclude,
+      {
+        fix: 'permissive-port',
+        detail: `add a port-level PERMISSIVE exception for port ${ports} (Istio passes a plain TLS handshake through to the app there)`,
+      },
+    ],
+    note: undefined,
+  };
+}
+
+/** The own-TLS fixes of some target ports as one sentence, the way set-monitor-tls results name them. */
+export function ownTlsFixText(targets: readonly (TargetPort & { declaredHttp?: boolean })[]): string {
+  const { fixes, note } = ownTlsFixes(
+    targets.map((t) => ({
+      workload: `${t.pods.item.kind}/${t.pods.namespace}/${t.pods.item.name}`,
+      containerPort: t.containerPort,
+      declaredHttp: t.declaredHttp === true,
+    })),
+  );
+  return `${fixes.map((f) => f.detail).join(', or ')}${note ? `; ${note}` : ''}`;
+}
+
+/** An app's own TLS on a captured STRICT port fails both ways, whatever the endpoint sends. */
+function ownTlsBroken(why: string, context: VerdictContext): Verdict {
+  const { fixes, note } = ownTlsFixes([context]);
+  return broken(`${why}${note ? `; ${note}` : ''}`, fixes);
+}
+
+/**
+ * A scrape that works on the wire, held against the AuthorizationPolicies at the target (domain.md section 0, step
+ * 9), as set-monitor-tls checks them: `mtls` when it goes over Istio's mTLS (the scraper's principal), else plain
+ * text to a captured port (no principal). A denial is `broken`, naming the policy; what cannot be told offline is
+ * `unknown`.
+ */
+function authorized(verdict: Verdict, mtls: boolean, context: VerdictContext): Verdict {
+  if (verdict.verdict !== 'works' || !context.reach) return verdict;
+  const { model, target } = context.reach;
+  const said = context.loaders.flatMap((scraper) => {
+    const answer = model.admits(scraper, target, mtls);
+    return answer && answer.allowed !== true ? [{ scraper, answer }] : [];
+  });
+  const first = said.find((s) => s.answer.allowed === false) ?? said[0];
+  if (!first) return verdict;
+  const { scraper, answer } = first;
+  const where = `port ${target.containerPort} of ${target.pods.item.kind}/${target.pods.namespace}/${target.pods.item.name}`;
+  const who = mtls
+    ? `${scraper.label} (its mesh identity)`
+    : `${scraper.label} (in plain text, with no mesh identity)`;
+  if (answer.allowed === 'unknown')
+    return unknown(`cannot tell offline whether ${who} may reach ${where}: ${answer.reason}`);
+  const principal = principalOf(
+    model.options.trustDomain ?? 'cluster.local',
+    scraper.namespace,
+    scraper.serviceAccount,
+  );
+  const detail = mtls
+    ? `allow ${principal} on ${where} (an ALLOW rule from that principal to that port, scoped to that workload)`
+    : `allow plain-text requests on ${where} (an ALLOW rule with no source, to that port, scoped to that workload: plain text carries no principal)`;
+  return broken(`${who} is denied at ${where}: ${answer.reason}`, [{ fix: 'allow-scraper', detail }]);
 }
 
 /** Why https with the cert files still fails for these scrapers, if it does. */
@@ -153,6 +264,13 @@ function certProblems(sending: Sending, context: VerdictContext): Verdict | unde
   return undefined;
 }
 
+/** A scraper's self-scrape ports as its pods declare them, e.g. `web 9090, reloader-web 8080`. */
+export function selfScrapePortList(scraper: Scraper): string {
+  const pods = podSourceOf(scraper.item);
+  const ports = pods ? selfScrapePorts(pods) : [];
+  return ports.length > 0 ? ports.map(([name, port]) => `${name} ${port}`).join(', ') : 'web, reloader-web';
+}
+
 function selfVerdict(requirement: Extract<Requirement, { send: 'self' }>, sending: Sending): Verdict {
   const { scraper } = requirement;
   if (sending.scheme === 'https')
@@ -165,7 +283,7 @@ function selfVerdict(requirement: Extract<Requirement, { send: 'self' }>, sendin
       [
         {
           fix: 'permissive-port',
-          detail: `a port-level PERMISSIVE exception for the scraper's own ports (web 9090, reloader-web 8080) on the pods of ${scraper.label}`,
+          detail: `a port-level PERMISSIVE exception for the scraper's own ports (${selfScrapePortList(scraper)}) on the pods of ${scraper.label}`,
         },
         {
           fix: 'inbound-bypass',
@@ -176,38 +294,68 @@ function selfVerdict(requirement: Extract<Requirement, { send: 'self' }>, sendin
   return works(`${requirement.reason}: plain http`);
 }
 
+/**
+ * An endpoint on Istio's own metrics ports (Envoy's stats, the agent's merged metrics): the sidecar never captures
+ * them and they serve plain http, as fix-pod-monitors and set-monitor-tls leave them.
+ */
+export function istioPortVerdict(where: string, sending: Sending, context: VerdictContext): Verdict {
+  if (sending.tls === 'none')
+    return works(`${where}: Istio's own metrics ports, no fix needed (never captured, plain http)`);
+  return broken(
+    `${describeSending(sending)} to ${where}, but Istio serves its own metrics ports in plain http`,
+    [rewrite(context, 'plain http')],
+  );
+}
+
 /** The verdict of what an endpoint sends toward a target with this requirement. */
 export function verdictOf(requirement: Requirement, sending: Sending, context: VerdictContext): Verdict {
   switch (requirement.send) {
     case 'istio-mtls':
+      if (context.appTls)
+        return ownTlsBroken(
+          `the app serves TLS itself on a port Istio captures under STRICT (${requirement.reason}): neither its TLS nor Istio's mTLS reaches the app`,
+          context,
+        );
       if (sending.tls === 'cert-files')
-        return certProblems(sending, context) ?? works(`https with the cert files: ${requirement.reason}`);
+        return (
+          certProblems(sending, context) ??
+          authorized(works(`https with the cert files: ${requirement.reason}`), true, context)
+        );
       if (sending.tls === 'own')
-        return broken(
+        return ownTlsBroken(
           `its own TLS on a port Istio captures under STRICT (${requirement.reason}): the sidecar wants Istio's mTLS, and would hand the app plain text on its TLS port`,
-          ownTlsFixes(context),
+          context,
         );
       return broken(`plain http, but ${requirement.reason}: the sidecar refuses plain text`, [
-        rewrite(context, 'https with the cert files'),
+        certRewrite(context),
       ]);
     case 'plain':
-      if (sending.tls === 'none') return works(requirement.reason);
+      if (sending.tls === 'none') return authorized(works(requirement.reason), false, context);
       if (sending.tls === 'own')
         return context.declaredHttp
           ? broken(
               `its own TLS toward a port the Service declares HTTP (${requirement.reason.replace(/: Prometheus cannot.*$/, '')}): Istio matches only mTLS and plain text there`,
-              [
-                {
-                  fix: 'exclude-port',
-                  detail: `exclude port ${context.containerPort ?? ''} from inbound capture on ${context.workload ?? 'the target workload'} (traffic.sidecar.istio.io/excludeInboundPorts)`,
-                },
-              ],
+              ownTlsFixes([context]).fixes,
             )
-          : works(
-              `its own TLS passes: ${requirement.reason.replace(/: Prometheus cannot.*$/, '')}, so Envoy hands the connection to the app as it is`,
+          : authorized(
+              works(
+                `its own TLS passes: ${requirement.reason.replace(/: Prometheus cannot.*$/, '')}, so Envoy hands the connection to the app as it is`,
+              ),
+              false,
+              context,
             );
       return broken(`https with the cert files, but ${requirement.reason}`, [rewrite(context, 'plain http')]);
     case 'app':
+      if (sending.tls === 'none' && context.appTls)
+        return broken(
+          `plain http, but ${requirement.reason} and the app serves TLS itself there: it refuses plain text`,
+          [
+            {
+              fix: 'app-https',
+              detail: `set scheme: https on the endpoint for the app's own TLS (its CA in tlsConfig, or insecureSkipVerify); no sidecar terminates ${context.containerPort === undefined ? 'the port' : `port ${context.containerPort}`}, so Istio's certificates play no part`,
+            },
+          ],
+        );
       if (sending.tls !== 'cert-files') return works(`${requirement.reason}: the app answers itself`);
       return broken(
         `https with Istio's cert files, but ${requirement.reason}: the app answers itself, and Istio's certs are for its sidecar (an app with TLS of its own would take the scheme without them)`,

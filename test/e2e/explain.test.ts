@@ -100,8 +100,11 @@ describe.skipIf(missing)(
       expect(web.fixes.map((f) => f.fix)).toEqual(['permissive-port', 'inbound-bypass']);
     });
 
-    it('reports in-mesh plain monitors broken until set-monitor-tls, and out-of-mesh ones working', () => {
-      expect(row('grafana', 0)).toMatchObject({ verdict: 'broken', fixes: [{ fix: 'set-monitor-tls' }] });
+    it('reports in-mesh plain monitors broken until mount-istio-certs and set-monitor-tls, and out-of-mesh ones working', () => {
+      expect(row('grafana', 0)).toMatchObject({
+        verdict: 'broken',
+        fixes: [{ fix: 'mount-istio-certs', detail: expect.stringMatching(/, then set-monitor-tls: https/) }],
+      });
       expect(row('node-exporter', 0)).toMatchObject({ capture: { state: 'not-captured' }, verdict: 'works' });
       expect(row('kubelet', 0)).toMatchObject({ target: { namespace: 'kube-system' }, verdict: 'works' });
       expect(report.assumptions).toEqual({
@@ -132,7 +135,7 @@ describe.skipIf(missing)(
       expect(result.stdout).toMatch(
         /fix 1: +exclude port 8443 from inbound capture on Deployment\/monitoring\/kube-state-metrics/,
       );
-      expect(result.stdout).toMatch(/fix 2: +a port-level PERMISSIVE exception for port 8443/);
+      expect(result.stdout).toMatch(/fix 2: +add a port-level PERMISSIVE exception for port 8443/);
       expect(result.stdout).toMatch(/endpoint target\(s\): \d+ works, \d+ broken/);
     });
 

@@ -32,6 +32,32 @@ const mounted = `  volumeMounts:
     - name: istio-certs
       mountPath: /etc/prom-certs/`;
 
+/** A namespace policy making \`shop\` PERMISSIVE. */
+const permissive = `---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata:
+  name: default
+  namespace: shop
+spec:
+  mtls:
+    mode: PERMISSIVE`;
+
+/** A PodMonitor on the cart pods: one endpoint (YAML lines at 6 spaces after the first), one more spec line. */
+const cartPodMonitor = (name: string, endpoint: string, specLine = '') => `---
+apiVersion: monitoring.coreos.com/v1
+kind: PodMonitor
+metadata:
+  name: ${name}
+  namespace: shop
+spec:
+  ${specLine}
+  selector:
+    matchLabels:
+      app: cart
+  podMetricsEndpoints:
+    - ${endpoint}`;
+
 /** An injected namespace `shop` with one app behind a Service and a ServiceMonitor, and a Prometheus loading all. */
 function list(shape: Shape = {}): string {
   const port = shape.portName ?? 'metrics';
@@ -138,7 +164,7 @@ const fixesOf = (row: ReportRow): string[] => row.verdict.fixes.map((f) => f.fix
 
 describe('STRICT, captured', () => {
   it('plain http is broken, and set-monitor-tls is the fix', () => {
-    const row = only(list());
+    const row = only(list({ prometheus: mounted }));
     expect(row.capture?.state).toBe('captured');
     expect(row.mtls).toMatchObject({ mode: 'STRICT', assumed: true });
     expect(row.sending).toMatchObject({ scheme: 'http', tls: 'none' });
@@ -147,6 +173,19 @@ describe('STRICT, captured', () => {
       reason: expect.stringMatching(/refuses plain text/),
     });
     expect(fixesOf(row)).toEqual(['set-monitor-tls']);
+  });
+
+  it('plain http is broken, and the fix mounts the certs first when the scraper does not mount them', () => {
+    const row = only(list());
+    expect(row.verdict.verdict).toBe('broken');
+    expect(row.verdict.fixes).toEqual([
+      {
+        fix: 'mount-istio-certs',
+        detail: expect.stringMatching(
+          /^run mount-istio-certs on Prometheus monitoring\/k8s .*, then set-monitor-tls: https with the cert files$/,
+        ),
+      },
+    ]);
   });
 
   it('https with the cert files works when the scraper mounts them', () => {
@@ -181,16 +220,6 @@ spec:
 });
 
 describe('PERMISSIVE', () => {
-  const permissive = `---
-apiVersion: security.istio.io/v1
-kind: PeerAuthentication
-metadata:
-  name: default
-  namespace: shop
-spec:
-  mtls:
-    mode: PERMISSIVE`;
-
   it("https with the cert files is broken: Prometheus cannot send Istio's mTLS variant", () => {
     const row = only(list({ endpoint: certs, prometheus: mounted, extra: permissive }));
     expect(row.mtls).toMatchObject({ mode: 'PERMISSIVE', source: 'PeerAuthentication/shop/default' });
@@ -247,15 +276,66 @@ describe("the app's own TLS under STRICT", () => {
       },
       {
         fix: 'permissive-port',
-        detail: expect.stringMatching(/PERMISSIVE exception for port 8080 on Deployment\/shop\/cart/),
+        detail: expect.stringMatching(
+          /PERMISSIVE exception for port 8080 \(Istio passes a plain TLS handshake/,
+        ),
       },
     ]);
   });
 
-  it('says a PERMISSIVE exception needs the port declared TCP or TLS when the Service declares it HTTP', () => {
+  it('names only excludeInboundPorts when the Service declares the port HTTP, saying why PERMISSIVE would not help', () => {
     const row = only(list({ endpoint: ownTls, portName: 'http-metrics' }));
+    expect(fixesOf(row)).toEqual(['exclude-port']);
+    expect(row.verdict.reason).toMatch(
+      /PERMISSIVE exception would not help: the Service declares the port HTTP/,
+    );
+  });
+});
+
+describe('an app that serves TLS itself (a TLS flag on its container)', () => {
+  const appTls = (text: string): string =>
+    text.replace(
+      '          image: cart\n',
+      '          image: cart\n          args: ["--web.enable-tls=true"]\n',
+    );
+
+  it('on a captured STRICT port, plain http is broken both ways: the own-TLS fixes, as set-monitor-tls words them', () => {
+    const row = only(appTls(list()));
+    expect(row.sending?.tls).toBe('none');
+    expect(row.verdict).toMatchObject({
+      verdict: 'broken',
+      reason: expect.stringMatching(/serves TLS itself on a port Istio captures under STRICT/),
+    });
+    expect(row.verdict.fixes).toEqual([
+      {
+        fix: 'exclude-port',
+        detail:
+          'exclude port 8080 from inbound capture on Deployment/shop/cart (traffic.sidecar.istio.io/excludeInboundPorts)',
+      },
+      {
+        fix: 'permissive-port',
+        detail:
+          'add a port-level PERMISSIVE exception for port 8080 (Istio passes a plain TLS handshake through to the app there)',
+      },
+    ]);
+  });
+
+  it("on a captured STRICT port, Istio's cert files are broken too (the sidecar would hand the app plain text)", () => {
+    const row = only(appTls(list({ endpoint: certs, prometheus: mounted })));
+    expect(row.verdict.verdict).toBe('broken');
     expect(fixesOf(row)).toEqual(['exclude-port', 'permissive-port']);
-    expect(row.verdict.fixes[1]?.detail).toMatch(/declared HTTP now/);
+  });
+
+  it('on an uncaptured port, plain http is broken: the fix is https with its own TLS, never the cert files', () => {
+    const excluded = '        traffic.sidecar.istio.io/excludeInboundPorts: "8080"';
+    const row = only(appTls(list({ podAnnotations: excluded })));
+    expect(row.verdict).toMatchObject({
+      verdict: 'broken',
+      reason: expect.stringMatching(/serves TLS itself/),
+    });
+    expect(fixesOf(row)).toEqual(['app-https']);
+    expect(row.verdict.fixes[0]?.detail).not.toMatch(/set-monitor-tls|cert-chain|prom-certs/);
+    expect(only(appTls(list({ podAnnotations: excluded, endpoint: ownTls }))).verdict.verdict).toBe('works');
   });
 });
 
@@ -318,6 +398,18 @@ ${endpoint}`;
       reason: expect.stringMatching(/self-scrape.*2 pods/),
     });
     expect(fixesOf(row)).toEqual(['permissive-port', 'inbound-bypass']);
+    expect(row.verdict.fixes[0]?.detail).toMatch(/own ports \(web 9090, reloader-web 8080\) on the pods/);
+  });
+
+  it("names the scraper's own ports from its pods: the Thanos sidecar's http port with spec.thanos", () => {
+    const thanos = `${mounted}\n  thanos:\n    image: thanos`;
+    const row = only(
+      list({ prometheus: thanos, extra: selfMonitor('') }).replace('replicas: 1', 'replicas: 2'),
+      'prometheus-k8s',
+    );
+    expect(row.verdict.fixes[0]?.detail).toMatch(
+      /own ports \(web 9090, reloader-web 8080, http 10902\) on the pods/,
+    );
   });
 });
 
@@ -344,20 +436,8 @@ describe('loading', () => {
 });
 
 describe('PodMonitors, Probes and ScrapeConfigs', () => {
-  const podMonitor = (scrapeClass: string) => `---
-apiVersion: monitoring.coreos.com/v1
-kind: PodMonitor
-metadata:
-  name: cart-pods
-  namespace: shop
-spec:
-  ${scrapeClass}
-  selector:
-    matchLabels:
-      app: cart
-  podMetricsEndpoints:
-    - port: metrics
-      scheme: https`;
+  const podMonitor = (scrapeClass: string) =>
+    cartPodMonitor('cart-pods', 'port: metrics\n      scheme: https', scrapeClass);
   const classes = `${mounted}
   scrapeClasses:
     - name: istio-mtls
@@ -395,5 +475,93 @@ spec:
     url: blackbox:9115`;
     const row = only(list({ extra: probe }), 'site');
     expect(row.verdict.verdict).toBe('not-analysed');
+  });
+});
+
+describe('AuthorizationPolicies at the target', () => {
+  const policy = (rule: string) => `---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: cart-allow
+  namespace: shop
+spec:
+  selector:
+    matchLabels:
+      app: cart
+  action: ALLOW
+  rules:
+${rule}`;
+  const otherPrincipal = `    - from:
+        - source:
+            principals: ["cluster.local/ns/shop/sa/frontend"]`;
+  const scraperPrincipal = `    - from:
+        - source:
+            principals: ["cluster.local/ns/monitoring/sa/default"]`;
+  const byPath = `    - to:
+        - operation:
+            paths: ["/metrics"]`;
+
+  it('an ALLOW policy for another principal denies the scraper: broken, naming the policy and the fix', () => {
+    const row = only(list({ endpoint: certs, prometheus: mounted, extra: policy(otherPrincipal) }));
+    expect(row.verdict).toMatchObject({
+      verdict: 'broken',
+      reason: expect.stringMatching(
+        /Prometheus monitoring\/k8s \(its mesh identity\) is denied at port 8080 of Deployment\/shop\/cart: .*AuthorizationPolicy\/shop\/cart-allow/,
+      ),
+    });
+    expect(row.verdict.fixes).toEqual([
+      {
+        fix: 'allow-scraper',
+        detail: expect.stringMatching(
+          /allow cluster\.local\/ns\/monitoring\/sa\/default on port 8080 of Deployment\/shop\/cart/,
+        ),
+      },
+    ]);
+  });
+
+  it('an ALLOW policy for the scraper keeps it working', () => {
+    const row = only(list({ endpoint: certs, prometheus: mounted, extra: policy(scraperPrincipal) }));
+    expect(row.verdict.verdict).toBe('works');
+  });
+
+  it('a rule on HTTP paths is unknown, saying why', () => {
+    const row = only(list({ endpoint: certs, prometheus: mounted, extra: policy(byPath) }));
+    expect(row.verdict).toMatchObject({
+      verdict: 'unknown',
+      reason: expect.stringMatching(/cannot tell offline .*HTTP paths/),
+    });
+  });
+
+  it('plain text to a PERMISSIVE port carries no principal, so a principal rule denies it', () => {
+    const row = only(list({ extra: `${permissive}\n${policy(scraperPrincipal)}` }));
+    expect(row.verdict).toMatchObject({
+      verdict: 'broken',
+      reason: expect.stringMatching(/in plain text, with no mesh identity\) is denied/),
+    });
+    expect(fixesOf(row)).toEqual(['allow-scraper']);
+  });
+});
+
+describe("Istio's own metrics ports", () => {
+  const envoyMonitor = (endpoint: string) => cartPodMonitor('envoy-stats', endpoint);
+
+  it.each([
+    ['by name', 'port: http-envoy-prom\n      path: /stats/prometheus'],
+    ['by number', 'portNumber: 15020'],
+    ['by path', 'path: /stats/prometheus'],
+  ])('%s: plain http works, never captured, even when the workload does not declare the injected port', (_, endpoint) => {
+    const found = rows(list({ extra: envoyMonitor(endpoint) })).filter(
+      (r) => r.monitor.name === 'envoy-stats',
+    );
+    expect(found.length).toBeGreaterThan(0);
+    for (const row of found) {
+      expect(row.capture?.state).toBe('not-captured');
+      expect(row.mtls).toBeUndefined();
+      expect(row.verdict).toMatchObject({
+        verdict: 'works',
+        reason: expect.stringMatching(/Istio's own metrics ports, no fix needed/),
+      });
+    }
   });
 });
