@@ -4,7 +4,6 @@
  */
 
 import { reconcileGenerated } from '../../src/domain/generated-reconcile.js';
-import type { Inventory } from '../../src/domain/inventory.js';
 import { certVolumeName } from '../../src/domain/istio-certs.js';
 import { isPrometheusServer, podTemplatePaths } from '../../src/domain/kinds.js';
 import { addScrapeClass } from '../../src/domain/scrape-class.js';
@@ -34,7 +33,7 @@ function recipePaths(metadata: string[], podSpec: string[], mainMounts: boolean)
 const recipeReason = (config: MountIstioCertsConfig): string =>
   `Istio's cert-mount recipe: the sidecar writes the workload certificates to the ${certVolumeName} memory volume, mounted at ${config.certDir}, and all outbound traffic bypasses the sidecar${config.inbound === 'bypass' ? ', as does inbound (inbound: bypass)' : ' (inbound: mesh keeps inbound capture)'}`;
 
-function processPrometheus(item: Item, inventory: Inventory, config: MountIstioCertsConfig): Result[] {
+function processPrometheus(item: Item, model: ScrapeModel, config: MountIstioCertsConfig): Result[] {
   const containers = serverContainers(item, config.containers, config.certDir);
   const results = containers.results;
   results.push(
@@ -54,8 +53,8 @@ function processPrometheus(item: Item, inventory: Inventory, config: MountIstioC
   );
   if (config.scrapeClass) results.push(...addScrapeClass(item, config.scrapeClass, config.certDir));
   // PrometheusAgent has no alerting section; both kinds can remote-write.
-  if (item.kind === 'Prometheus') results.push(...secureAlertmanagers(item, inventory, config));
-  results.push(...remoteEndpointWarnings(item, inventory, config));
+  if (item.kind === 'Prometheus') results.push(...secureAlertmanagers(item, model, config));
+  results.push(...remoteEndpointWarnings(item, model.inventory, config));
   return results;
 }
 
@@ -124,7 +123,7 @@ export const mountIstioCerts = defineFunction({
     const servers: Item[] = [];
     for (const item of items) {
       if (!isPrometheusServer(item) || !isSelected(item, config)) continue;
-      results.push(...processPrometheus(item, model.inventory, config));
+      results.push(...processPrometheus(item, model, config));
       servers.push(item);
     }
     const workloads = processWorkloads(items, config);
