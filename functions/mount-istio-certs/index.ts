@@ -51,7 +51,16 @@ function processPrometheus(item: Item, model: ScrapeModel, config: MountIstioCer
       ),
     ),
   );
-  if (config.scrapeClass) results.push(...addScrapeClass(item, config.scrapeClass, config.certDir));
+  const scrapeClass = config.scrapeClass;
+  if (scrapeClass)
+    results.push(
+      ...withEditResults(
+        item,
+        [['spec', 'scrapeClasses']],
+        `scrapeClass: a scrape class ${scrapeClass.name} carrying the cert files in ${config.certDir}, which monitors opt into with scrapeClass: ${scrapeClass.name}${scrapeClass.default ? ' (default: true, so every monitor of this server gets them)' : ''}`,
+        () => addScrapeClass(item, scrapeClass, config.certDir),
+      ),
+    );
   // PrometheusAgent has no alerting section; both kinds can remote-write.
   if (item.kind === 'Prometheus') results.push(...secureAlertmanagers(item, model, config));
   results.push(...remoteEndpointWarnings(item, model.inventory, config));
