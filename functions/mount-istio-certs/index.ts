@@ -15,6 +15,7 @@ import { type MountIstioCertsConfig, mountIstioCertsSchema } from './config.js';
 import { serverContainers } from './containers.js';
 import { scraperKey, wantedDestinationRules } from './destination-rules.js';
 import { withEditResults } from './edit-results.js';
+import { ignoredNamespaceError } from './ignored-namespaces.js';
 import { applyPodRecipe } from './pod-recipe.js';
 import { functionName, generatedKinds } from './reconcile.js';
 import { selfScrapeExceptions } from './self-scrape.js';
@@ -91,6 +92,11 @@ function processWorkloads(
       continue;
     }
     for (const item of matches) {
+      const ignored = ignoredNamespaceError(item, config.certDir);
+      if (ignored) {
+        results.push(ignored);
+        continue;
+      }
       const template = podTemplatePaths[item.kind] ?? [];
       processed.push(item);
       const paths = recipePaths([...template, 'metadata'], [...template, 'spec'], false);
@@ -132,6 +138,11 @@ export const mountIstioCerts = defineFunction({
     const servers: Item[] = [];
     for (const item of items) {
       if (!isPrometheusServer(item) || !isSelected(item, config)) continue;
+      const ignored = ignoredNamespaceError(item, config.certDir);
+      if (ignored) {
+        results.push(ignored);
+        continue;
+      }
       results.push(...processPrometheus(item, model, config));
       servers.push(item);
     }
