@@ -3,7 +3,6 @@
  * to a memory volume the scraper mounts, per Istio's Prometheus integration doc.
  */
 
-import type { Inventory } from '../../src/domain/inventory.js';
 import { certVolumeName } from '../../src/domain/istio-certs.js';
 import { isPrometheusServer, podTemplatePaths } from '../../src/domain/kinds.js';
 import { addScrapeClass } from '../../src/domain/scrape-class.js';
@@ -15,6 +14,7 @@ import { type MountIstioCertsConfig, mountIstioCertsSchema } from './config.js';
 import { serverContainers } from './containers.js';
 import { scraperKey, wantedDestinationRules } from './destination-rules.js';
 import { withEditResults } from './edit-results.js';
+import { ignoredNamespaceError } from './ignored-namespaces.js';
 import { applyPodRecipe } from './pod-recipe.js';
 import { functionName, generatedKinds, reconcileGenerated } from './reconcile.js';
 import { selfScrapeExceptions } from './self-scrape.js';
@@ -33,7 +33,7 @@ function recipePaths(metadata: string[], podSpec: string[], mainMounts: boolean)
 const recipeReason = (config: MountIstioCertsConfig): string =>
   `Istio's cert-mount recipe: the sidecar writes the workload certificates to the ${certVolumeName} memory volume, mounted at ${config.certDir}, and all outbound traffic bypasses the sidecar${config.inbound === 'bypass' ? ', as does inbound (inbound: bypass)' : ' (inbound: mesh keeps inbound capture)'}`;
 
-function processPrometheus(item: Item, inventory: Inventory, config: MountIstioCertsConfig): Result[] {
+function processPrometheus(item: Item, model: ScrapeModel, config: MountIstioCertsConfig): Result[] {
   const containers = serverContainers(item, config.containers, config.certDir);
   const results = containers.results;
   results.push(
@@ -51,10 +51,19 @@ function processPrometheus(item: Item, inventory: Inventory, config: MountIstioC
       ),
     ),
   );
-  if (config.scrapeClass) results.push(...addScrapeClass(item, config.scrapeClass, config.certDir));
+  const scrapeClass = config.scrapeClass;
+  if (scrapeClass)
+    results.push(
+      ...withEditResults(
+        item,
+        [['spec', 'scrapeClasses']],
+        `scrapeClass: a scrape class ${scrapeClass.name} carrying the cert files in ${config.certDir}, which monitors opt into with scrapeClass: ${scrapeClass.name}${scrapeClass.default ? ' (default: true, so every monitor of this server gets them)' : ''}`,
+        () => addScrapeClass(item, scrapeClass, config.certDir),
+      ),
+    );
   // PrometheusAgent has no alerting section; both kinds can remote-write.
-  if (item.kind === 'Prometheus') results.push(...secureAlertmanagers(item, inventory, config));
-  results.push(...remoteEndpointWarnings(item, inventory, config));
+  if (item.kind === 'Prometheus') results.push(...secureAlertmanagers(item, model, config));
+  results.push(...remoteEndpointWarnings(item, model.inventory, config));
   return results;
 }
 
@@ -82,6 +91,11 @@ function processWorkloads(
       continue;
     }
     for (const item of matches) {
+      const ignored = ignoredNamespaceError(item, config.certDir);
+      if (ignored) {
+        results.push(ignored);
+        continue;
+      }
       const template = podTemplatePaths[item.kind] ?? [];
       processed.push(item);
       const paths = recipePaths([...template, 'metadata'], [...template, 'spec'], false);
@@ -123,7 +137,12 @@ export const mountIstioCerts = defineFunction({
     const servers: Item[] = [];
     for (const item of items) {
       if (!isPrometheusServer(item) || !isSelected(item, config)) continue;
-      results.push(...processPrometheus(item, model.inventory, config));
+      const ignored = ignoredNamespaceError(item, config.certDir);
+      if (ignored) {
+        results.push(ignored);
+        continue;
+      }
+      results.push(...processPrometheus(item, model, config));
       servers.push(item);
     }
     const workloads = processWorkloads(items, config);

@@ -1,20 +1,85 @@
 /**
  * The self-scrape exception (domain.md section 0, step 7): with inbound capture on (`inbound: mesh`) and more than
- * one pod, each replica reaches its own web, reloader-web (and Thanos sidecar http) port directly in plain text,
- * the other replicas' through their sidecars, where STRICT refuses plain text. A port-level PERMISSIVE exception for
- * those ports on the server's pods lets the http self-scrape reach every replica; `mtls.mode: UNSET` leaves the rest
- * of the pod as its namespace or the mesh decides. Where a workload policy with the same selector exists, the ports
- * go into it (a second policy would be ignored).
+ * one pod, each replica reaches its own ports directly in plain text, the other replicas' through their sidecars,
+ * where STRICT refuses plain text. A port-level PERMISSIVE exception for the ports a monitor the server loads
+ * scrapes on its own pods lets the http self-scrape reach every replica; `mtls.mode: UNSET` leaves the rest of the
+ * pod as its namespace or the mesh decides. Where a workload policy with the same selector exists, the ports go
+ * into it (a second policy would be ignored).
  */
 import { reconcileAddedPorts } from '../../src/domain/added-ports.js';
+import { podEndpointTargets, serviceEndpointTargets } from '../../src/domain/endpoint-targets.js';
+import { matchesSelector } from '../../src/domain/label-selector.js';
 import { oldest } from '../../src/domain/peer-authentication.js';
-import { operatorSelectorLabels, podSourceOf, selfScrapePorts } from '../../src/domain/pod-sources.js';
+import { podMonitorTargets } from '../../src/domain/pod-monitor-targets.js';
+import { operatorSelectorLabels, podSourceOf } from '../../src/domain/pod-sources.js';
 import { type AddedPort, addedPorts, portExceptionPolicy } from '../../src/domain/port-exceptions.js';
-import type { ScrapeModel } from '../../src/domain/scrape-path.js';
+import type { ScrapeModel, TargetPort } from '../../src/domain/scrape-path.js';
 import { scraperOf } from '../../src/domain/scrapers.js';
-import { type Item, info, type Result, warning } from '../../src/krm/index.js';
+import { serviceMonitorTargets } from '../../src/domain/targets.js';
+import { asObject, type Item, info, type Json, type Result, warning } from '../../src/krm/index.js';
 import { scraperKey } from './destination-rules.js';
 import { functionName, type Wanted } from './reconcile.js';
+
+/**
+ * The container ports of each server's own pods that a monitor it loads scrapes (ServiceMonitors through their
+ * Services' targetPort, PodMonitors by port), with the monitors that scrape each, from the scrape-path model.
+ */
+function selfScrapedPorts(items: readonly Item[], model: ScrapeModel): Map<Item, Map<number, Set<string>>> {
+  const out = new Map<Item, Map<number, Set<string>>>();
+  for (const monitor of items) {
+    if (monitor.group !== 'monitoring.coreos.com') continue;
+    if (monitor.kind !== 'ServiceMonitor' && monitor.kind !== 'PodMonitor') continue;
+    const loaders = model.scrapersOf(monitor).map((l) => l.scraper);
+    if (loaders.length === 0) continue;
+    const endpointsField = monitor.kind === 'ServiceMonitor' ? 'endpoints' : 'podMetricsEndpoints';
+    const list = monitor.read(['spec', endpointsField]);
+    const endpoints = (Array.isArray(list) ? list : []).flatMap((e) => {
+      const endpoint = asObject(e);
+      return endpoint ? [endpoint] : [];
+    });
+    let reach: (endpoint: { [key: string]: Json }) => TargetPort[];
+    if (monitor.kind === 'ServiceMonitor') {
+      const targets = serviceMonitorTargets(model.inventory, monitor);
+      if ('invalidSelector' in targets) continue;
+      reach = (endpoint) => serviceEndpointTargets(model, targets.services, endpoint, loaders);
+    } else {
+      const targets = podMonitorTargets(model.inventory, monitor);
+      if (!targets) continue;
+      // podMonitorTargets lists workloads only; the servers' own pods are matched here.
+      const { namespaces, selector } = targets;
+      const servers = loaders.flatMap((s) => {
+        const pods = podSourceOf(s.item);
+        if (!pods || !matchesSelector(selector, pods.labels)) return [];
+        return namespaces === 'any' || namespaces.includes(pods.namespace) ? [pods] : [];
+      });
+      reach = (endpoint) => podEndpointTargets(model, servers, endpoint, loaders);
+    }
+    const name = `${monitor.kind} ${monitor.namespace ? `${monitor.namespace}/` : ''}${monitor.name}`;
+    for (const endpoint of endpoints) {
+      for (const target of reach(endpoint)) {
+        const server = target.pods.item;
+        if (!target.selfScrape || target.containerPort === undefined) continue;
+        if (!loaders.some((s) => s.item === server)) continue;
+        const ports = out.get(server) ?? new Map<number, Set<string>>();
+        out.set(server, ports);
+        const by = ports.get(target.containerPort) ?? new Set<string>();
+        ports.set(target.containerPort, by);
+        by.add(name);
+      }
+    }
+  }
+  return out;
+}
+
+/** `ServiceMonitor monitoring/prometheus-k8s scrapes port 8080, 9090; PodMonitor ... scrapes port 10902`. */
+function scrapedBy(ports: ReadonlyMap<number, ReadonlySet<string>>): string {
+  const byMonitor = new Map<string, number[]>();
+  for (const [port, monitors] of [...ports].sort(([a], [b]) => a - b))
+    for (const monitor of monitors) byMonitor.set(monitor, [...(byMonitor.get(monitor) ?? []), port]);
+  return [...byMonitor]
+    .map(([monitor, numbers]) => `${monitor} scrapes port ${numbers.join(', ')}`)
+    .join('; ');
+}
 
 function exceptionPolicy(server: Item, selector: Record<string, string>, ports: readonly number[]): Item {
   const prefix = server.kind === 'PrometheusAgent' ? 'prom-agent' : 'prometheus';
@@ -42,13 +107,26 @@ export function selfScrapeExceptions(
   const results: Result[] = [];
   const edits = new Map<Item, AddedPort[]>();
   const handled = new Set(servers.map(scraperKey));
+  const scrapedPorts = meshInbound
+    ? selfScrapedPorts(items, model)
+    : new Map<Item, Map<number, Set<string>>>();
   for (const server of meshInbound ? servers : []) {
     const pods = podSourceOf(server);
     if (!pods) continue;
     const at = { ref: server.ref, file: server.file };
     const count = scraperOf(server).pods;
     if (count < 2) continue;
-    const ports = selfScrapePorts(pods).map(([, port]) => port);
+    const scraped = scrapedPorts.get(server) ?? new Map<number, Set<string>>();
+    if (scraped.size === 0) {
+      results.push(
+        info(
+          `no self-scrape exception needed on ${server.describe()}: no ServiceMonitor or PodMonitor it loads scrapes its own pods`,
+          at,
+        ),
+      );
+      continue;
+    }
+    const ports = [...scraped.keys()];
     const strict: number[] = [];
     const bySource = new Map<string, number[]>();
     for (const port of [...ports].sort((a, b) => a - b)) {
@@ -61,7 +139,7 @@ export function selfScrapeExceptions(
     const modes = [...bySource]
       .map(([said, numbers]) => `port ${numbers.join(', ')} ${numbers.length > 1 ? 'are' : 'is'} ${said}`)
       .join('; ');
-    const why = `it keeps inbound capture (inbound: mesh) and runs ${count} pods, each scraping its own pod directly in plain text and the others through their sidecars; ${modes}`;
+    const why = `${scrapedBy(scraped)}; it keeps inbound capture (inbound: mesh) and runs ${count} pods, each scraping its own pod directly in plain text and the others through their sidecars; ${modes}`;
     if (strict.length === 0) {
       results.push(
         info(

@@ -12,6 +12,8 @@ export function unsplittable(text: string, options: { anchors?: 'refuse' | 'allo
   if (text.includes('%') && /^%/m.test(text)) return true;
   // Indented too: an item is parsed alone at column 0, where `...` at its keys' column would end the document.
   if (text.includes('...') && /^ *\.\.\.(?:[ \t]|$)/m.test(text)) return true;
+  // Likewise `---`: indented, it continues a plain scalar for the full parser; at column 0 it starts a document.
+  if (text.includes('---') && /^ +---(?:[ \t]|$)/m.test(text)) return true;
   if (text.includes('? ') && /^\s*\? /m.test(text)) return true;
   if (options.anchors === 'allow') return text.includes('!') && tagPattern.test(text);
   if (!text.includes('&') && !text.includes('*') && !text.includes('!')) return false;
