@@ -9,7 +9,7 @@ import { Document, isAlias, isMap, isNode, type Node, visit, type YAMLMap, type 
 import { isTrivia } from '../text/lines.js';
 import { BoundsCheck, exhaustedProblem } from './bounded-parse.js';
 import { inlineAliases } from './inline-aliases.js';
-import { Item } from './item.js';
+import { Item, MalformedItem } from './item.js';
 import { parseOptions } from './yaml-options.js';
 
 /** True when the node holds no anchor and no alias: its text means the same wherever it is written. */
@@ -74,13 +74,19 @@ function textItem(
  * after the last item. Comment lines between items are taken from the text for every item (the parser hangs them
  * on whichever node is near), so each is written once, where it was. `itemsStart` is where the line after the
  * `items:` key begins; the document's aliases are inlined here.
+ *
+ * `duplicates` are the offsets of keys the parser found given twice. One inside an item that stands alone makes
+ * that item its input text, read through the parser when a function reads it: the run then sets it aside with a
+ * warning naming the key and its line, as it does for the same item on the line-splitting path. Offsets that fall
+ * in no such item come back as `unplaced` (the caller refuses the input for them).
  */
 export function parsedItems(
   text: string,
   document: Document,
   items: YAMLSeq | undefined,
   itemsStart: number,
-): { items: Item[]; trailing: string[] } {
+  duplicates: readonly number[] = [],
+): { items: Item[]; trailing: string[]; unplaced: number[] } {
   // A copy: refused items are taken out of the document below (the loop reads the document's, aliases inlined).
   const nodes = [...(items?.items ?? [])];
   // Bounds first, in document order (an alias may point into an earlier item): inlining an alias bomb, or
@@ -111,6 +117,7 @@ export function parsedItems(
     span.refusal = `the alias *${dangling} names no anchor set before it`;
     if (items) items.items[index] = null;
   }
+  const placed = new Set<number>();
   const out: Item[] = [];
   let previousEnd: number | undefined = itemsStart;
   for (const [index, node] of (items?.items ?? []).entries()) {
@@ -123,11 +130,20 @@ export function parsedItems(
       refusal && lineStart !== undefined && end !== undefined && start !== undefined
         ? Item.refused(text.slice(lineStart, end).replace(/\n$/, ''), start - lineStart, refusal)
         : undefined;
+    const inside =
+      lineStart === undefined || end === undefined
+        ? []
+        : duplicates.filter((at) => at >= lineStart && at < end);
+    const duplicated =
+      !refused && inside.length > 0 && alone[index] && leading && lineStart !== undefined && end !== undefined
+        ? duplicateKeyItem(text, node as YAMLMap, lineStart, end)
+        : undefined;
+    if (duplicated) for (const at of inside) placed.add(at);
     const kept =
-      alone[index] && leading && lineStart !== undefined && end !== undefined
+      !duplicated && alone[index] && leading && lineStart !== undefined && end !== undefined
         ? textItem(text, document, node as YAMLMap, lineStart, end)
         : undefined;
-    const item = refused ?? kept ?? documentItem(node as Node, leading !== undefined);
+    const item = refused ?? duplicated ?? kept ?? documentItem(node as Node, leading !== undefined);
     if (leading) item.leading = leading;
     out.push(item);
     previousEnd = end;
@@ -137,7 +153,34 @@ export function parsedItems(
     previousEnd !== undefined && seqEnd !== undefined && nodes.length > 0
       ? (triviaLines(text, previousEnd, afterLine(text, Math.max(seqEnd - 1, previousEnd))) ?? [])
       : [];
-  return { items: out, trailing: trailing.some((line) => line.trim() !== '') ? trailing : [] };
+  return {
+    items: out,
+    trailing: trailing.some((line) => line.trim() !== '') ? trailing : [],
+    unplaced: duplicates.filter((at) => !placed.has(at)),
+  };
+}
+
+/**
+ * An item holding a key given twice, as its input text, read through the parser (which reports the key and its
+ * line within the item); undefined when its text is not its own `- ` lines, or gives another duplicate-free
+ * reading than the whole document's parse (so it could not be the same resource).
+ */
+function duplicateKeyItem(text: string, node: YAMLMap, lineStart: number, end: number): Item | undefined {
+  const start = node.range?.[0] as number;
+  if (!/^ *- +$/.test(text.slice(lineStart, start))) return undefined;
+  const own = text.slice(lineStart, end).replace(/\n$/, '');
+  if (own.includes('\r')) return undefined;
+  const item = Item.fromParsedText(own, start - lineStart);
+  // Alone, the text must show the same problem: a key given twice, and nothing worse.
+  try {
+    void item.node;
+  } catch (e) {
+    if (e instanceof MalformedItem && e.code === 'DUPLICATE_KEY') return item;
+    return undefined;
+  } finally {
+    item.revert();
+  }
+  return undefined;
 }
 
 /** An item of its own document; its surrounding comments dropped when the text gives them instead. */

@@ -138,13 +138,22 @@ function fromParsed(text: string): Outcome<ResourceList> {
     ? repeatedKey(root.items.map((p) => (isScalar(p.key) ? p.key.value : p.key)))
     : undefined;
   if (repeated !== undefined) return failure([duplicateKeyProblem(repeated)]);
-  // Nesting too deep for the parser is an item's problem (parsedItems refuses that item), not the whole input's.
-  const errors = document.errors.filter((e) => e.code !== 'RESOURCE_EXHAUSTION');
-  if (errors.length > 0) {
-    const problems = errors.map((e) => error(`malformed YAML: ${yamlErrorMessage(e, text)}`));
-    return failure(problems);
-  }
+  // Nesting too deep for the parser is an item's problem (parsedItems refuses that item), not the whole input's;
+  // so is a key given twice inside an item (parsedItems keeps it as its text, set aside when read, as on the
+  // line-splitting path), unless parsedItems cannot place it in an item's own lines.
+  const malformed = (e: (typeof document.errors)[number]) =>
+    error(`malformed YAML: ${yamlErrorMessage(e, text)}`);
+  const itemsSeq = isMap(root) ? root.get('items', true) : undefined;
+  const itemsRange = (isSeq(itemsSeq) && !itemsSeq.flow && itemsSeq.range) || undefined;
+  const inItems = (e: (typeof document.errors)[number]) =>
+    e.code === 'DUPLICATE_KEY' &&
+    itemsRange !== undefined &&
+    e.pos[0] >= itemsRange[0] &&
+    e.pos[0] < itemsRange[2];
+  const errors = document.errors.filter((e) => e.code !== 'RESOURCE_EXHAUSTION' && !inItems(e));
+  if (errors.length > 0) return failure(errors.map(malformed));
   if (!isMap(root)) return failure([error('input is not a ResourceList (not a mapping)')]);
+  const duplicates = document.errors.filter(inItems);
   const head = headOf(root, document, text.length);
   if (typeof head === 'string') return failure([error(head)]);
   const problems = checkHead(head, root.has('items'));
@@ -159,7 +168,15 @@ function fromParsed(text: string): Outcome<ResourceList> {
   const keyEnd = (itemsPair?.key as Node | undefined)?.range?.[1] ?? 0;
   const itemsStart = text.indexOf('\n', keyEnd) < 0 ? text.length : text.indexOf('\n', keyEnd) + 1;
   // Items that are not mappings are kept too: the run reports them (item-checks.ts) and writes them back.
-  const parsed = parsedItems(text, document, itemsNode ?? undefined, itemsStart);
+  const parsed = parsedItems(
+    text,
+    document,
+    itemsNode ?? undefined,
+    itemsStart,
+    duplicates.map((e) => e.pos[0]),
+  );
+  const unplaced = duplicates.filter((e) => parsed.unplaced.includes(e.pos[0]));
+  if (unplaced.length > 0) return failure(unplaced.map(malformed));
   const items = parsed.items;
   const functionConfigNode = root.get('functionConfig', true) as Node | undefined;
   return success({

@@ -69,12 +69,17 @@ interface SectionRange {
   end: number;
 }
 
+const indentedMarker = /^ +---(?:[ \t]|$)/m;
+
 // After the first key, only lines at column 0 can start a section (or a second document): find just those.
 const columnZero = /\n(?:[^ #\-\n]|---)/g;
 
 /** Cuts a block-style ResourceList into sections and items; undefined when only the full parser can read it. */
 export function splitResourceList(text: string): Split | undefined {
   if (unsplittable(text, { anchors: 'allow' })) return undefined;
+  // An indented `---` is a plain key or scalar where it stands (`--- a: b` inside an item is the key `--- a`), but
+  // an item is parsed alone at column 0, where the same line starts a second document.
+  if (text.includes('---') && indentedMarker.test(text)) return undefined;
   const end = linesEnd(text);
   let from = 0;
   let marker: string | undefined;

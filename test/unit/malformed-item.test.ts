@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runKrm } from '../../src/cli/krm-mode.js';
+import * as splitter from '../../src/text/split-list.js';
 
 const input = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'duplicate-key-monitor.yaml'), 'utf8');
 type Output = {
@@ -24,6 +25,25 @@ describe('a malformed item beside valid ones', () => {
       resourceRef: { name: 'broken' },
       message: expect.stringMatching(/the key port appears twice in one mapping \(line 12 of the resource\)/),
     });
+  });
+
+  it.each([
+    ['an alias in a result message', 'results:\n- message: carried *over\n  severity: info\n'],
+    ['an anchor and alias elsewhere', 'extra: &a 1\nagain: *a\n'],
+  ])('a key given twice, the list read through the full parser (%s): the same warning, item and edits', (_, tail) => {
+    const { splitResourceList } = splitter;
+    const full = `${input}${tail}`;
+    expect(splitResourceList(full), 'the full parser reads it').toBeUndefined();
+    const split = runKrm(input, 'set-monitor-tls');
+    const out = runKrm(full, 'set-monitor-tls');
+    expect(out.code).toBe(0);
+    const output = parse(out.stdout, { uniqueKeys: false }) as Output;
+    expect(output.items.map((i) => i.metadata.name)).toEqual(['broken', 'cart']);
+    expect(output.items[1]?.spec.endpoints[0]?.scheme).toBe('https');
+    expect(out.stdout).toContain('    - port: metrics\n      port: web\n- apiVersion');
+    const warnings = (text: string) =>
+      (parse(text, { uniqueKeys: false }) as Output).results.filter((r) => r.severity !== 'info');
+    expect(warnings(out.stdout)).toEqual(warnings(split.stdout));
   });
 
   it('YAML the parser cannot read: an error naming the resource, the rest still edited', () => {

@@ -259,10 +259,21 @@ describe('ResourceList envelope errors', () => {
     }
   });
 
-  it('a key given twice inside an item is named with its line', () => {
-    expect(messages(`${head}items:\n${parsedEntry}  data: {}\n`)).toEqual([
-      'malformed YAML: the key data appears twice in one mapping (line 9)',
-    ]);
+  it('a key given twice inside an item: that item is set aside when read, named with its line, on both paths', () => {
+    for (const [item, line] of [
+      [entry, 6],
+      [parsedEntry, 7],
+    ] as const) {
+      const text = `${head}items:\n${item}  extra: 1\n  extra: 2\n${entry.replace('name: a', 'name: b')}`;
+      const read = readResourceList(text);
+      expect(read.problems).toEqual([]);
+      const [first, second] = read.value?.items ?? [];
+      expect([first?.name, second?.name]).toEqual(['a', 'b']);
+      expect(() => first?.node).toThrow(
+        `the key extra appears twice in one mapping (line ${line} of the resource)`,
+      );
+      expect(second?.node.get('kind')).toBe('ConfigMap');
+    }
   });
 
   it('reads "items :" (a space before the colon) as the items key', () => {

@@ -386,6 +386,10 @@ describe('line splitting and reading, against the full parser', () => {
       `${head}items:\n- a: 'x\n  b: 1\n`,
       `${head}items:\n- a: 1\n  b: [1,\n  2]\n`,
       `${head}items:\n- a: 1\n   \n  b: 2\n`,
+      // At an item's key column `--- a: b` is the key `--- a`; alone at column 0 it would start a document.
+      `${head}items:\n- a: 1\n  --- b: 2\n  c: 3\n`,
+      `${head}items:\n- # head\n  --- b: 2\n  c: 3\n- d: 4\n`,
+      `${head}items:\n- a: 1\n  ---\n`,
     ];
     for (const text of edges) compareList(text, JSON.stringify(text));
   });
