@@ -320,7 +320,9 @@ export class Item {
     }
     // A key given twice still parses to data (the run sets the item aside when a function reads it, with a
     // warning naming the key): the item is named by it, as the line readers name it from its header lines.
-    const data = this.parse().errors.some((e) => e.code !== 'DUPLICATE_KEY') ? {} : this.data;
+    const errors = this.parse().errors;
+    const data =
+      errors.length === 0 ? this.data : errors.every((e) => e.code === 'DUPLICATE_KEY') ? this.lenientData() : {};
     const metadata = asObject(data.metadata);
     this.header = {
       apiVersion: str(data.apiVersion),
@@ -329,6 +331,23 @@ export class Item {
       namespace: typeof metadata?.namespace === 'string' ? metadata.namespace : undefined,
     };
     return this.header;
+  }
+
+  /**
+   * The data read with repeated keys allowed, the later value winning (kubectl's decoder keeps the last): the parser
+   * drops the repeated key, so `metadata:` given empty and then with a name would name nothing.
+   */
+  private lenientData(): Resource {
+    const source = this.source;
+    if (!source) return this.data;
+    const document = parseDocument(dedent(linesOf(source), source.indent), { ...parseOptions, uniqueKeys: false });
+    if (boundsProblem(document, source.text.length)) return {};
+    try {
+      const data = document.toJS({ maxAliasCount: -1 }) as unknown;
+      return isResourceValue(data) ? (data as Resource) : {};
+    } catch {
+      return {};
+    }
   }
 
   get apiVersion(): string {

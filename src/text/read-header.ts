@@ -56,6 +56,15 @@ export function readHeader(text: string, indent: number): Header {
     if (i === 0) col = indentOf(entryLine(line, indent));
     if (col < 0 || line.charCodeAt(col) === 35) continue;
     if (col === indent) {
+      // A header key given again (the parser keeps one of them, the API server refuses both): leave it to the parser.
+      const repeated =
+        (metadataDone || inMetadata ? keyAt(line, col, 'metadata') !== undefined : false) ||
+        (header.kind !== undefined && keyAt(line, col, 'kind') !== undefined) ||
+        (header.apiVersion !== undefined && keyAt(line, col, 'apiVersion') !== undefined);
+      if (repeated) {
+        header.simple = false;
+        break;
+      }
       if (inMetadata) metadataDone = true;
       inMetadata = false;
       // Identity is complete once metadata is read: the rest (spec, data) is the bulk of the resource.

@@ -56,3 +56,14 @@ describe('Item', () => {
     expect(item.read(['data', 'mode'])).toBe(493);
   });
 });
+
+describe('an item with a header key given twice (found by the fuzz suite)', () => {
+  it('is named as the last value gives it, on the line path and the parser path alike', () => {
+    const text =
+      '- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n  metadata:\n    name: cart\n    namespace: shop\n';
+    for (const item of [Item.fromText(text, 2), Item.fromParsedText(text, 2)]) {
+      expect([item.kind, item.name, item.namespace]).toEqual(['Deployment', 'cart', 'shop']);
+      expect(item.parseErrors).toEqual(['Map keys must be unique']);
+    }
+  });
+});
