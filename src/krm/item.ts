@@ -318,9 +318,7 @@ export class Item {
         return this.header;
       }
     }
-    // A key given twice still parses to data (the run sets the item aside when a function reads it, with a
-    // warning naming the key): the item is named by it, as the line readers name it from its header lines.
-    const data = this.parse().errors.some((e) => e.code !== 'DUPLICATE_KEY') ? {} : this.data;
+    const data = this.parse().errors.length > 0 ? {} : this.data;
     const metadata = asObject(data.metadata);
     this.header = {
       apiVersion: str(data.apiVersion),
