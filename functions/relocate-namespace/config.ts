@@ -63,6 +63,17 @@ export const relocateNamespaceSchema = z
       .default([])
       .describe('Services whose DNS name is compiled into an image: moving one is an error'),
     preset: z.enum(presets).optional().describe('built-in knowledge of a chart: ama-metrics'),
+    amaMetrics: z
+      .strictObject({
+        allocatorTraffic: z
+          .enum(['https', 'plain-http'])
+          .default('https')
+          .describe(
+            "with preset ama-metrics: https (the chart's, which cannot cross namespaces: an error) or plain-http (collector -> kept target allocator over HTTP, with a warning on what that costs)",
+          ),
+      })
+      .default({ allocatorTraffic: 'https' })
+      .describe('with preset ama-metrics: how the moved collector reaches the target allocator kept in from'),
     trustDomain: trustDomainField,
     clusterDomain: z
       .string()
@@ -72,7 +83,11 @@ export const relocateNamespaceSchema = z
     rootNamespace: rootNamespaceField,
     ...selectionFields,
   })
-  .refine((config) => config.from !== config.to, { message: 'from and to must differ', path: ['to'] });
+  .refine((config) => config.from !== config.to, { message: 'from and to must differ', path: ['to'] })
+  .refine((config) => config.preset === 'ama-metrics' || config.amaMetrics.allocatorTraffic === 'https', {
+    message: 'amaMetrics.allocatorTraffic applies to preset: ama-metrics only',
+    path: ['amaMetrics', 'allocatorTraffic'],
+  });
 
 /** Validated relocate-namespace config. */
 export type RelocateNamespaceConfig = z.output<typeof relocateNamespaceSchema>;

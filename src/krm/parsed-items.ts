@@ -161,8 +161,9 @@ export function parsedItems(
 }
 
 /**
- * An item holding a key given twice, as its input text, read through the parser (which reports the key and its
- * line within the item); undefined when its text is not its own `- ` lines, or gives another duplicate-free
+ * An item holding a key given twice, as its input text, made as the line-splitting path makes it: its header read
+ * from its lines (through the parser when it holds a tab), its data through the parser, which reports the key and
+ * its line within the item. Undefined when its text is not its own `- ` lines, or gives another duplicate-free
  * reading than the whole document's parse (so it could not be the same resource).
  */
 function duplicateKeyItem(text: string, node: YAMLMap, lineStart: number, end: number): Item | undefined {
@@ -170,7 +171,11 @@ function duplicateKeyItem(text: string, node: YAMLMap, lineStart: number, end: n
   if (!/^ *- +$/.test(text.slice(lineStart, start))) return undefined;
   const own = text.slice(lineStart, end).replace(/\n$/, '');
   if (own.includes('\r')) return undefined;
-  const item = Item.fromParsedText(own, start - lineStart);
+  // As the line-splitting path makes it: named from its header lines, unless a tab makes the parser read it.
+  const indent = start - lineStart;
+  const item = own.includes('\t') ? Item.fromParsedText(own, indent) : Item.fromText(own, indent);
+  // The header is read from the lines only before the item is first parsed.
+  void item.kind;
   // Alone, the text must show the same problem: a key given twice, and nothing worse.
   try {
     void item.node;

@@ -46,6 +46,22 @@ describe('a malformed item beside valid ones', () => {
     expect(warnings(out.stdout)).toEqual(warnings(split.stdout));
   });
 
+  it('a header key given twice: the same results on both reading paths, and a second run agrees', () => {
+    const header = input.replace(
+      '  metadata:\n    name: broken',
+      '  metadata:\n  metadata:\n    name: broken',
+    );
+    const full = `${header}extra: &a 1\nagain: *a\n`;
+    expect(splitter.splitResourceList(full)).toBeUndefined();
+    const results = (text: string) => (parse(text, { uniqueKeys: false }) as Output).results;
+    const split = runKrm(header, 'set-monitor-tls');
+    const out = runKrm(full, 'set-monitor-tls');
+    expect(out.code).toBe(split.code);
+    expect(results(out.stdout)).toEqual(results(split.stdout));
+    const again = runKrm(out.stdout, 'set-monitor-tls');
+    expect(again.code).toBe(out.code);
+  });
+
   it('YAML the parser cannot read: an error naming the resource, the rest still edited', () => {
     const broken = input.replace('      port: web\n', '      path: web: x\n');
     const out = runKrm(broken, 'set-monitor-tls');
