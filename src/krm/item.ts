@@ -322,7 +322,11 @@ export class Item {
     // warning naming the key): the item is named by it, as the line readers name it from its header lines.
     const errors = this.parse().errors;
     const data =
-      errors.length === 0 ? this.data : errors.every((e) => e.code === 'DUPLICATE_KEY') ? this.lenientData() : {};
+      errors.length === 0
+        ? this.data
+        : errors.every((e) => e.code === 'DUPLICATE_KEY')
+          ? this.lenientData()
+          : {};
     const metadata = asObject(data.metadata);
     this.header = {
       apiVersion: str(data.apiVersion),
@@ -340,7 +344,10 @@ export class Item {
   private lenientData(): Resource {
     const source = this.source;
     if (!source) return this.data;
-    const document = parseDocument(dedent(linesOf(source), source.indent), { ...parseOptions, uniqueKeys: false });
+    const document = parseDocument(dedent(linesOf(source), source.indent), {
+      ...parseOptions,
+      uniqueKeys: false,
+    });
     if (boundsProblem(document, source.text.length)) return {};
     try {
       const data = document.toJS({ maxAliasCount: -1 }) as unknown;
