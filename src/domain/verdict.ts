@@ -307,6 +307,15 @@ export function istioPortVerdict(where: string, sending: Sending, context: Verdi
   );
 }
 
+/** The fix for plain http toward an app that serves TLS itself where no sidecar terminates it. */
+function appHttps(context: VerdictContext): Fix {
+  const port = context.containerPort === undefined ? 'the port' : `port ${context.containerPort}`;
+  return {
+    fix: 'app-https',
+    detail: `set scheme: https on the endpoint for the app's own TLS (its CA in tlsConfig, or insecureSkipVerify); no sidecar terminates ${port}, so Istio's certificates play no part`,
+  };
+}
+
 /** The verdict of what an endpoint sends toward a target with this requirement. */
 export function verdictOf(requirement: Requirement, sending: Sending, context: VerdictContext): Verdict {
   switch (requirement.send) {
@@ -330,6 +339,12 @@ export function verdictOf(requirement: Requirement, sending: Sending, context: V
         certRewrite(context),
       ]);
     case 'plain':
+      // Under PERMISSIVE or DISABLE, plain text goes to the app as it is: an app serving TLS itself refuses it.
+      if (sending.tls === 'none' && context.appTls && !context.declaredHttp)
+        return broken(
+          `plain http, but ${requirement.reason.replace(/: Prometheus cannot.*$/, '')} and the app serves TLS itself there: it refuses plain text`,
+          [appHttps(context)],
+        );
       if (sending.tls === 'none') return authorized(works(requirement.reason), false, context);
       if (sending.tls === 'own')
         return context.declaredHttp
@@ -349,12 +364,7 @@ export function verdictOf(requirement: Requirement, sending: Sending, context: V
       if (sending.tls === 'none' && context.appTls)
         return broken(
           `plain http, but ${requirement.reason} and the app serves TLS itself there: it refuses plain text`,
-          [
-            {
-              fix: 'app-https',
-              detail: `set scheme: https on the endpoint for the app's own TLS (its CA in tlsConfig, or insecureSkipVerify); no sidecar terminates ${context.containerPort === undefined ? 'the port' : `port ${context.containerPort}`}, so Istio's certificates play no part`,
-            },
-          ],
+          [appHttps(context)],
         );
       if (sending.tls !== 'cert-files') return works(`${requirement.reason}: the app answers itself`);
       return broken(

@@ -337,6 +337,13 @@ describe('an app that serves TLS itself (a TLS flag on its container)', () => {
     expect(row.verdict.fixes[0]?.detail).not.toMatch(/set-monitor-tls|cert-chain|prom-certs/);
     expect(only(appTls(list({ podAnnotations: excluded, endpoint: ownTls }))).verdict.verdict).toBe('works');
   });
+
+  it('on a captured PERMISSIVE port, plain http is broken too (Envoy hands it to the app as it is); its own TLS passes', () => {
+    const row = only(appTls(list({ extra: permissive })));
+    expect(row.verdict.verdict).toBe('broken');
+    expect(fixesOf(row)).toEqual(['app-https']);
+    expect(only(appTls(list({ extra: permissive, endpoint: ownTls }))).verdict.verdict).toBe('works');
+  });
 });
 
 describe('self-scrape', () => {
