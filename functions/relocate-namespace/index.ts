@@ -16,6 +16,7 @@ import { Plan } from './plan.js';
 import { presetOutcome } from './preset-outcome.js';
 import { functionName, generatedKinds, reconcileGenerated } from './reconcile.js';
 import { rootNamespaceWarnings } from './root-namespace.js';
+import { followServerSelectors } from './server-selectors.js';
 import { followStrings } from './strings.js';
 
 /** The relocate-namespace function. */
@@ -40,6 +41,7 @@ export const relocateNamespace = defineFunction({
       followSidecar(edits, item);
       followHosts(edits, item);
       followNetworkPolicy(edits, item);
+      followServerSelectors(edits, item);
     }
     const behind = keepBehind(edits);
     followStrings(edits, behind.apiReadPaths);

@@ -10,8 +10,8 @@ import { decide, dig } from './follow.js';
 
 const nameLabel = 'kubernetes.io/metadata.name';
 
-/** Paths of the scalars in a namespaceSelector that name `from`. */
-function namingPaths(selector: { [key: string]: Json }, from: string): Path[] {
+/** Paths of the scalars in a label selector of namespaces that name `from` by `kubernetes.io/metadata.name`. */
+export function namingPaths(selector: { [key: string]: Json }, from: string): Path[] {
   const paths: Path[] = [];
   if (asObject(selector.matchLabels)?.[nameLabel] === from) paths.push(['matchLabels', nameLabel]);
   const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
