@@ -162,14 +162,12 @@ export const mountIstioCerts = defineFunction({
       new Set(scrapers.map((s) => s.namespace ?? '')),
     );
     results.push(...reconciled.results);
-    const edited = results.filter(
-      (r) => r.severity === 'info' && r.message.includes("Istio's cert-mount recipe"),
-    );
-    const editedRefs = new Set(edited.map((r) => JSON.stringify(r.resourceRef)));
+    // Changed by any edit of this run: the pod recipe, Alertmanager calls, the scrape class.
+    const changedScrapers = scrapers.filter((s) => s.changed).length;
     const kept = new Set(reconciled.items);
     const removed = items.filter((i) => !kept.has(i) && generatedKinds[i.kind] === i.group).length;
     const generated = reconciled.results.filter((r) => r.severity === 'info').length;
-    const summary = `summary: ${servers.length} Prometheus / PrometheusAgent and ${workloads.processed.length} workload(s) handled, ${editedRefs.size} of them changed; ${generated} resource(s) generated or updated, ${removed} removed (inbound: ${config.inbound})`;
+    const summary = `summary: ${servers.length} Prometheus / PrometheusAgent and ${workloads.processed.length} workload(s) handled, ${changedScrapers} of them changed; ${generated} resource(s) generated or updated, ${removed} removed (inbound: ${config.inbound})`;
     if (model.assumptionUsed)
       results.push(
         info(

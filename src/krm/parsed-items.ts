@@ -5,27 +5,12 @@
  * that the text alone parses to the same data. The others become documents of their own, aliases inlined.
  */
 
-import { Document, isAlias, isMap, isNode, type Node, visit, type YAMLMap, type YAMLSeq } from 'yaml';
+import { Document, isMap, isNode, type Node, visit, type YAMLMap, type YAMLSeq } from 'yaml';
 import { isTrivia } from '../text/lines.js';
 import { BoundsCheck, exhaustedProblem } from './bounded-parse.js';
 import { inlineAliases } from './inline-aliases.js';
 import { Item, MalformedItem } from './item.js';
 import { parseOptions } from './yaml-options.js';
-
-/** True when the node holds no anchor and no alias: its text means the same wherever it is written. */
-function standsAlone(node: Node): boolean {
-  let alone = true;
-  visit(node, {
-    Node(_, child) {
-      if (isAlias(child) || ('anchor' in child && child.anchor)) {
-        alone = false;
-        return visit.BREAK;
-      }
-      return undefined;
-    },
-  });
-  return alone;
-}
 
 /** Offset one past the end of the line holding `offset`. */
 function afterLine(text: string, offset: number): number {
@@ -105,7 +90,9 @@ export function parsedItems(
   });
   for (const [index, span] of spans.entries()) if (span.refusal && items) items.items[index] = null;
   const alone = nodes.map(
-    (node, index) => !spans[index]?.refusal && !items?.flow && isMap(node) && !node.flow && standsAlone(node),
+    // An item holding its own anchors stands alone too: sameAlone keeps its text only when parsing it alone gives
+    // the data the whole list gives (an alias into another item does not), so a second run writes it as it came.
+    (node, index) => !spans[index]?.refusal && !items?.flow && isMap(node) && !node.flow,
   );
   inlineAliases(document);
   // An alias left after inlining names no anchor before it: that item cannot be read, the others can.
@@ -140,7 +127,7 @@ export function parsedItems(
         : undefined;
     if (duplicated) for (const at of inside) placed.add(at);
     const kept =
-      !duplicated && alone[index] && leading && lineStart !== undefined && end !== undefined
+      !refused && !duplicated && alone[index] && leading && lineStart !== undefined && end !== undefined
         ? textItem(text, document, node as YAMLMap, lineStart, end)
         : undefined;
     const item = refused ?? duplicated ?? kept ?? documentItem(node as Node, leading !== undefined);
