@@ -8,9 +8,9 @@
 
 import { reconcileAddedPorts } from '../../src/domain/added-ports.js';
 import { generatedBy } from '../../src/domain/generated.js';
-import { matchesSelector, stringMap, toLabelSelector } from '../../src/domain/label-selector.js';
+import { matchesSelector, toLabelSelector } from '../../src/domain/label-selector.js';
 import { oldest, type PeerPolicy } from '../../src/domain/peer-authentication.js';
-import type { PodSource } from '../../src/domain/pod-sources.js';
+import { type PodSource, workloadSelector } from '../../src/domain/pod-sources.js';
 import { type AddedPort, addedPorts, portExceptionPolicy } from '../../src/domain/port-exceptions.js';
 import {
   asObject,
@@ -26,12 +26,6 @@ import { type Analysis, describePort, scrapedWorkloads } from './analysis.js';
 import { type FixContext, functionName } from './context.js';
 
 const at = (item: Item, path?: string) => ({ ref: item.ref, file: item.file, path });
-
-/** The workload's own pod selector (Deployment spec.selector.matchLabels), else its pod template labels. */
-function workloadSelector(workload: PodSource): Record<string, string> {
-  const matchLabels = stringMap(asObject(asObject(asObject(workload.item.data.spec)?.selector))?.matchLabels);
-  return Object.keys(matchLabels).length > 0 ? matchLabels : workload.labels;
-}
 
 /** The user's workload policy with exactly the workload's selector (the oldest, as Istio honours it), if any. */
 export function existingPolicy(workload: PodSource, ctx: FixContext): PeerPolicy | undefined {

@@ -12,7 +12,7 @@ import { oldest } from '../../src/domain/peer-authentication.js';
 import { type PodSource, workloadSelector } from '../../src/domain/pod-sources.js';
 import { type AddedPort, addedPorts, portExceptionPolicy } from '../../src/domain/port-exceptions.js';
 import { reconcileWanted, type Wanted } from '../../src/domain/reconcile-generated.js';
-import type { ScrapeModel, TargetPort } from '../../src/domain/scrape-path.js';
+import { type ScrapeModel, strictCaptured, type TargetPort } from '../../src/domain/scrape-path.js';
 import { asObject, type Item, type Result, warning } from '../../src/krm/index.js';
 
 /** The function's name, as its generated exceptions carry it. */
@@ -38,9 +38,7 @@ export class OwnTlsExceptions {
    * exception could not pass the app's TLS there).
    */
   ask(targets: readonly (TargetPort & { declaredHttp?: boolean })[], owner: string, why: string): Result[] {
-    const strict = targets.filter(
-      (t) => t.capture.state === 'captured' && t.mtls?.mode === 'STRICT' && t.containerPort !== undefined,
-    );
+    const strict = strictCaptured(targets);
     if (strict.some((t) => t.declaredHttp))
       return [
         warning(

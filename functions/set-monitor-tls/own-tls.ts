@@ -5,22 +5,16 @@
  */
 import { identityLessCalls } from '../../src/domain/callers.js';
 import { excludeInboundPorts } from '../../src/domain/pod-annotations.js';
-import type { ScrapeModel, TargetPort } from '../../src/domain/scrape-path.js';
+import { type ScrapeModel, strictCaptured, type TargetPort } from '../../src/domain/scrape-path.js';
 import { ownTlsFixText } from '../../src/domain/verdict.js';
 import { type Item, info, type Result, type ResultTarget, warning } from '../../src/krm/index.js';
 import type { SetMonitorTlsConfig } from './config.js';
 import type { OwnTlsExceptions } from './own-tls-exceptions.js';
 
-/** The captured STRICT targets among some, the ones a fix is for. */
-const strictTargets = (targets: readonly TargetPort[]): TargetPort[] =>
-  targets.filter(
-    (t) => t.capture.state === 'captured' && t.mtls?.mode === 'STRICT' && t.containerPort !== undefined,
-  );
-
 /** Excludes the targets' ports from inbound capture on their workloads; results on each workload changed. */
 export function excludeTargetPorts(targets: readonly TargetPort[], why: string): Result[] {
   const byWorkload = new Map<Item, Set<number>>();
-  for (const target of strictTargets(targets)) {
+  for (const target of strictCaptured(targets)) {
     const ports = byWorkload.get(target.pods.item) ?? new Set<number>();
     ports.add(target.containerPort as number);
     byWorkload.set(target.pods.item, ports);
@@ -53,7 +47,7 @@ export function identityLessCallResults(
   for (const call of identityLessCalls(model, items)) {
     const owner = `${call.caller.kind}/${call.caller.namespace ?? ''}/${call.caller.name}`;
     exceptions.handled.add(owner);
-    const strict = strictTargets(call.targets);
+    const strict = strictCaptured(call.targets);
     if (strict.length === 0) continue;
     const at: ResultTarget = { ref: call.caller.ref, file: call.caller.file, path: call.path };
     const service = `Service ${call.service.namespace}/${call.service.name} port ${call.service.port}`;

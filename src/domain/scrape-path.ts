@@ -132,8 +132,9 @@ export class ScrapeModel {
   /** Why no scraper of the list loads a monitor, or undefined when one does (or the list has none). */
   whyNotLoaded(monitor: Item): string | undefined {
     if (this.scrapers.length === 0) return undefined;
-    if (this.scrapersOf(monitor).length > 0) return undefined;
-    return this.scrapers.map((s) => loadsMonitor(this.inventory, s, monitor).reason).join('; ');
+    const loadings = this.scrapers.map((s) => loadsMonitor(this.inventory, s, monitor));
+    if (loadings.some((l) => l.loads !== false)) return undefined;
+    return loadings.map((l) => l.reason).join('; ');
   }
 
   /** The mode at a captured port, noting when the assumption decided it. */
@@ -208,6 +209,13 @@ export class ScrapeModel {
     });
     return combineRequirements(requirements);
   }
+}
+
+/** The targets whose port is known, captured and STRICT: the ones an own-TLS or caller fix is for. */
+export function strictCaptured<T extends TargetPort>(targets: readonly T[]): T[] {
+  return targets.filter(
+    (t) => t.capture.state === 'captured' && t.mtls?.mode === 'STRICT' && t.containerPort !== undefined,
+  );
 }
 
 /** One requirement for several targets: theirs when they agree, else `mixed` (or the known one when others are unknown). */

@@ -1,5 +1,5 @@
 /** What a monitor or a URL points at: the Services, the pods behind them, and whether those pods are in the mesh. */
-import { asObject, type Item, type Json } from '../krm/index.js';
+import { asObject, type Item } from '../krm/index.js';
 import type { Inventory } from './inventory.js';
 import { type LabelSelector, monitorSelector } from './label-selector.js';
 import { combineMemberships, type Membership, namespaceMembership, podMembership } from './mesh.js';
@@ -55,44 +55,6 @@ export function serviceMonitorTargets(
       ? { state: 'unknown' as const, reason: 'the list has no Service this monitor selects' }
       : membershipOf(inventory, unique, namespaces);
   return { services, pods: unique, membership };
-}
-
-/** The port numbers an endpoint's `port` (Service port name) or `targetPort` can mean, and the names it uses. */
-export function endpointPorts(
-  endpoint: { [key: string]: Json },
-  services: readonly Item[],
-  pods: readonly PodSource[],
-): { numbers: Set<number>; names: Set<string> } {
-  const numbers = new Set<number>();
-  const names = new Set<string>();
-  const addTarget = (target: Json | undefined): void => {
-    if (typeof target === 'number') numbers.add(target);
-    else if (typeof target === 'string') {
-      if (/^\d+$/.test(target)) numbers.add(Number(target));
-      else {
-        names.add(target);
-        for (const pod of pods) {
-          const n = pod.ports.byName.get(target);
-          if (n !== undefined) numbers.add(n);
-        }
-      }
-    }
-  };
-  if (typeof endpoint.port === 'string') {
-    names.add(endpoint.port);
-    for (const service of services) {
-      const ports = service.read(['spec', 'ports']);
-      if (!Array.isArray(ports)) continue;
-      for (const port of ports) {
-        const p = asObject(port);
-        if (p?.name !== endpoint.port) continue;
-        if (typeof p.port === 'number') numbers.add(p.port);
-        addTarget(p.targetPort ?? p.port);
-      }
-    }
-  }
-  addTarget(endpoint.targetPort);
-  return { numbers, names };
 }
 
 /** The in-cluster Service a URL names (`http://name.namespace.svc:port/...`), if it names one. */
