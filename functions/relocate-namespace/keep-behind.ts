@@ -161,7 +161,7 @@ export function keepBehind(edits: Edits): { wanted: Wanted[]; apiReadPaths: Map<
     }
     const account = accountOf(item);
     for (const read of apiReads(item, plan.from)) {
-      if (!plan.staying(read.kind, read.name)) continue;
+      if (!plan.keptObject(read.kind, read.name)) continue;
       apiReadPaths.set(item, (apiReadPaths.get(item) ?? new Set()).add(JSON.stringify(read.path)));
       const granted = grantedBy(edits, account, read.kind, read.name);
       if (granted) {

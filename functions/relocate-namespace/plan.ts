@@ -37,6 +37,8 @@ export class Plan {
   readonly scopes: ScopeTable;
   readonly moved = new Set<Item>();
   readonly stays = new Map<Item, StayReason>();
+  /** The keep entries (config and preset): what stays in `from`, in the list or not. */
+  readonly keep: readonly { kind: string; name: string }[];
   /** The keep entry each kept item matched. */
   readonly keptBy = new Map<Item, number>();
   readonly movedServices = new Set<string>();
@@ -54,6 +56,7 @@ export class Plan {
   ) {
     this.scopes = new ScopeTable(items, config);
     const keep = [...config.keep, ...presetKeeps(config)];
+    this.keep = keep;
     for (const item of items) {
       if (item.namespace !== config.from) continue;
       const reason = this.stayReason(item, keep);
@@ -110,6 +113,16 @@ export class Plan {
   }
 
   /** A resource of `from` that stays there, by kind and name. */
+  /**
+   * Whether an object stays in `from`: kept in the list, or named in `keep` though the list does not hold it (a
+   * Secret the platform creates there, such as AKS' aad-msi-auth-token).
+   */
+  keptObject(kind: string, name: string): boolean {
+    return (
+      this.staying(kind, name) !== undefined || this.keep.some((k) => k.kind === kind && k.name === name)
+    );
+  }
+
   staying(kind: string, name: string): Item | undefined {
     for (const item of this.stays.keys()) if (item.kind === kind && item.name === name) return item;
     return undefined;
