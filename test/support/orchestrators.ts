@@ -15,8 +15,13 @@ export const version = (
   JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }
 ).version;
 
-/** Whether podman is installed: the container tests need it (.ci/run installs it). */
-export const hasPodman = spawnSync('podman', ['--version']).status === 0;
+/**
+ * Whether podman is installed: the container tests need it (.ci/run installs it). MESHSCRAPE_SKIP_CONTAINERS=1 turns
+ * them off for a local run beside another checkout (two checkouts building the same image tags at once race);
+ * CI never sets it.
+ */
+export const hasPodman =
+  process.env.MESHSCRAPE_SKIP_CONTAINERS !== '1' && spawnSync('podman', ['--version']).status === 0;
 
 /** Environment for podman with the settings in container/podman (see container/podman/env.sh). */
 export const podmanEnv = {
