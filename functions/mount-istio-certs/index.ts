@@ -8,7 +8,7 @@ import { isPrometheusServer, podTemplatePaths } from '../../src/domain/kinds.js'
 import { addScrapeClass } from '../../src/domain/scrape-class.js';
 import { ScrapeModel } from '../../src/domain/scrape-path.js';
 import { isSelected } from '../../src/domain/selection.js';
-import { defineFunction, type Item, info, type Result, warning } from '../../src/krm/index.js';
+import { allOrNothing, defineFunction, type Item, info, type Result, warning } from '../../src/krm/index.js';
 import { remoteEndpointWarnings, secureAlertmanagers } from './alerting.js';
 import { type MountIstioCertsConfig, mountIstioCertsSchema } from './config.js';
 import { serverContainers } from './containers.js';
@@ -32,6 +32,23 @@ function recipePaths(metadata: string[], podSpec: string[], mainMounts: boolean)
 
 const recipeReason = (config: MountIstioCertsConfig): string =>
   `Istio's cert-mount recipe: the sidecar writes the workload certificates to the ${certVolumeName} memory volume, mounted at ${config.certDir}, and all outbound traffic bypasses the sidecar${config.inbound === 'bypass' ? ', as does inbound (inbound: bypass)' : ' (inbound: mesh keeps inbound capture)'}`;
+
+/**
+ * Runs a scraper's edits all or nothing: on an error the resource is put back as it came, its change reports are
+ * dropped (they no longer hold) and it is not handled further (no DestinationRule or exception for it).
+ */
+function editWhole(item: Item, step: () => Result[]): { results: Result[]; handled: boolean } {
+  const { results, undone } = allOrNothing(item.node, step);
+  if (!undone) return { results, handled: true };
+  const kept = results.filter((r) => r.severity !== 'info');
+  kept.push(
+    info(
+      `left ${item.describe()} unchanged, with nothing generated for it: the recipe is applied whole or not at all, and the error above stops it`,
+      { ref: item.ref, file: item.file },
+    ),
+  );
+  return { results: kept, handled: false };
+}
 
 function processPrometheus(item: Item, model: ScrapeModel, config: MountIstioCertsConfig): Result[] {
   const containers = serverContainers(item, config.containers, config.certDir);
@@ -97,10 +114,9 @@ function processWorkloads(
         continue;
       }
       const template = podTemplatePaths[item.kind] ?? [];
-      processed.push(item);
       const paths = recipePaths([...template, 'metadata'], [...template, 'spec'], false);
-      results.push(
-        ...withEditResults(item, paths, recipeReason(config), () =>
+      const edit = editWhole(item, () =>
+        withEditResults(item, paths, recipeReason(config), () =>
           applyPodRecipe(
             item,
             {
@@ -118,6 +134,8 @@ function processWorkloads(
           ),
         ),
       );
+      results.push(...edit.results);
+      if (edit.handled) processed.push(item);
     }
   }
   return { processed, results };
@@ -142,8 +160,9 @@ export const mountIstioCerts = defineFunction({
         results.push(ignored);
         continue;
       }
-      results.push(...processPrometheus(item, model, config));
-      servers.push(item);
+      const edit = editWhole(item, () => processPrometheus(item, model, config));
+      results.push(...edit.results);
+      if (edit.handled) servers.push(item);
     }
     const workloads = processWorkloads(items, config);
     results.push(...workloads.results);

@@ -38,6 +38,7 @@ export {
 export { runFunction } from './run-function.js';
 export { handOff } from './step-handoff.js';
 export {
+  allOrNothing,
   appendNode,
   ensureMap,
   ensureMapPath,

@@ -1,5 +1,6 @@
 /** Small, comment-preserving edits on `yaml` nodes: find or create maps and lists, set scalars only when they differ. */
 import { Document, isMap, isScalar, isSeq, type Node, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { hasError, type Result } from './results.js';
 import { parseOptions } from './yaml-options.js';
 
 const factory = new Document(null, parseOptions);
@@ -100,4 +101,17 @@ export function ensureMapPath(root: YAMLMap, path: readonly string[]): YAMLMap |
     node = ensureMap(node, key);
   }
   return node;
+}
+
+/**
+ * Runs `step`, which edits `root`, and puts `root` back as it was when one of its results is an error: a resource
+ * is edited whole or not at all, so an error never ships beside half a recipe. Restoring the clone's pairs keeps
+ * key order and comments, so an undone resource is written byte-identical.
+ */
+export function allOrNothing(root: YAMLMap, step: () => Result[]): { results: Result[]; undone: boolean } {
+  const before = root.clone() as YAMLMap;
+  const results = step();
+  if (!hasError(results)) return { results, undone: false };
+  root.items = before.items;
+  return { results, undone: true };
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runKrm } from '../../src/cli/krm-mode.js';
-import { resourceList } from '../support/resource-list.js';
+import { asEntry, resourceList } from '../support/resource-list.js';
 
 const prometheus = (spec: string): string =>
   `apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata:\n  name: k8s\n  namespace: monitoring\nspec:\n${spec}`;
@@ -38,5 +38,20 @@ describe('mount-istio-certs on malformed input', () => {
   });
   it('volumes that is not a list', () => {
     expect(errors('  volumes: 5\n')).toEqual({ code: 1, paths: ['spec.volumes'] });
+  });
+});
+
+describe('mount-istio-certs edits a scraper whole or not at all', () => {
+  it('an error leaves the Prometheus byte-identical, comments included, and generates nothing for it', () => {
+    const spec =
+      '  replicas: 2 # two replicas\n  podMetadata:\n    labels:\n      sidecar.istio.io/inject: "false"\n';
+    const config =
+      'apiVersion: meshscrape.dev/v1alpha1\nkind: MountIstioCerts\nmetadata:\n  name: c\ninbound: bypass\n';
+    const input = resourceList(prometheus(spec), config);
+    const out = runKrm(input, 'mount-istio-certs');
+    expect(out.code).toBe(1);
+    const written = parse(out.stdout) as { items: { kind: string }[] };
+    expect(written.items.map((i) => i.kind)).toEqual(['Prometheus']);
+    expect(out.stdout).toContain(asEntry(prometheus(spec).trimEnd()));
   });
 });
