@@ -15,6 +15,7 @@ import { operatorSelectorLabels, podSourceOf } from '../../src/domain/pod-source
 import { type AddedPort, addedPorts, portExceptionPolicy } from '../../src/domain/port-exceptions.js';
 import type { ScrapeModel, TargetPort } from '../../src/domain/scrape-path.js';
 import { scraperOf } from '../../src/domain/scrapers.js';
+import { captureOf } from '../../src/domain/sidecar-capture.js';
 import { serviceMonitorTargets } from '../../src/domain/targets.js';
 import { asObject, type Item, info, type Json, type Result, warning } from '../../src/krm/index.js';
 import { scraperKey } from './destination-rules.js';
@@ -126,7 +127,22 @@ export function selfScrapeExceptions(
       );
       continue;
     }
-    const ports = [...scraped.keys()];
+    // Read after this run's recipe: a port the pods take out of inbound capture reaches the app in plain text
+    // whatever PeerAuthentication says, so it needs no exception.
+    const uncaptured = new Map<number, string>();
+    for (const port of scraped.keys()) {
+      const capture = captureOf(model.inventory, pods, port);
+      if (capture.state === 'not-captured') uncaptured.set(port, capture.reason);
+    }
+    for (const [port, reason] of uncaptured)
+      results.push(
+        info(
+          `no self-scrape exception needed for port ${port} of ${server.describe()}: ${reason}, so plain http reaches it on every replica`,
+          at,
+        ),
+      );
+    const ports = [...scraped.keys()].filter((p) => !uncaptured.has(p));
+    if (ports.length === 0) continue;
     const strict: number[] = [];
     const bySource = new Map<string, number[]>();
     for (const port of [...ports].sort((a, b) => a - b)) {

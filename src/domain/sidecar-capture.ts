@@ -26,25 +26,33 @@ const portList = (value: string): string[] =>
     .map((p) => p.trim())
     .filter((p) => p !== '');
 
-/** Capture of one container port (undefined when the port could not be resolved to a number). */
-export function captureOf(inventory: Inventory, pods: PodSource, port: number | undefined): Capture {
+/** Why the pod's own capture lists leave `port` out, or undefined when they take it in. */
+function leftOut(pods: PodSource, port: number | undefined): string | undefined {
   const what = `${pods.item.kind}/${pods.namespace}/${pods.item.name}`;
-  const membership = podMembership(inventory, pods);
-  if (membership.state === 'unknown') return { state: 'unknown', reason: membership.reason };
-  if (membership.state === 'ambient') return { state: 'ambient', reason: membership.reason };
-  if (membership.state !== 'mesh') return { state: 'not-captured', reason: membership.reason };
   if (port !== undefined && istioOwnPorts.includes(port))
-    return { state: 'not-captured', reason: `port ${port} is Istio's own and never captured` };
+    return `port ${port} is Istio's own and never captured`;
   const exclude = pods.annotations[excludeKey];
   if (port !== undefined && exclude !== undefined && portList(exclude).includes(String(port)))
-    return { state: 'not-captured', reason: `${what} lists port ${port} in ${excludeKey}` };
+    return `${what} lists port ${port} in ${excludeKey}`;
   const include = pods.annotations[includeKey];
   if (include !== undefined && include.trim() !== '*') {
     const listed = portList(include);
-    if (listed.length === 0)
-      return { state: 'not-captured', reason: `${what} sets ${includeKey}: "" (no inbound capture)` };
+    if (listed.length === 0) return `${what} sets ${includeKey}: "" (no inbound capture)`;
     if (port !== undefined && !listed.includes('*') && !listed.includes(String(port)))
-      return { state: 'not-captured', reason: `${what} leaves port ${port} out of ${includeKey}` };
+      return `${what} leaves port ${port} out of ${includeKey}`;
   }
+  return undefined;
+}
+
+/** Capture of one container port (undefined when the port could not be resolved to a number). */
+export function captureOf(inventory: Inventory, pods: PodSource, port: number | undefined): Capture {
+  const membership = podMembership(inventory, pods);
+  if (membership.state === 'ambient') return { state: 'ambient', reason: membership.reason };
+  if (membership.state !== 'mesh' && membership.state !== 'unknown')
+    return { state: 'not-captured', reason: membership.reason };
+  // Whether or not the pods get a sidecar, a port their capture lists leave out reaches the app directly.
+  const excluded = leftOut(pods, port);
+  if (excluded !== undefined) return { state: 'not-captured', reason: excluded };
+  if (membership.state === 'unknown') return { state: 'unknown', reason: membership.reason };
   return { state: 'captured', reason: membership.reason };
 }

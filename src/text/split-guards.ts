@@ -17,7 +17,20 @@ export function unsplittable(text: string, options: { anchors?: 'refuse' | 'allo
   if (text.includes('? ') && /^\s*\? /m.test(text)) return true;
   if (options.anchors === 'allow') return text.includes('!') && tagPattern.test(text);
   if (!text.includes('&') && !text.includes('*') && !text.includes('!')) return false;
-  return /(^|[\s[{,])(?:[&*][^\s,\]}]|![A-Za-z!<])/m.test(text);
+  return /(^|[\s[{,])(?:[&*][^\s,\]}]|![A-Za-z!<])/m.test(withoutQuotedValues(text));
+}
+
+/**
+ * A quoted scalar that is a whole value (after `key: ` or at a line's start, `- ` entries included) and ends its
+ * line: no alias, anchor or tag can hide inside one, and our own result messages (which quote principal
+ * patterns that begin with a star) are written so. Blanked out before the patterns look, so such text no longer sends a list to the full parser. A
+ * quote after anything else (inside a plain scalar, `[a - "b, *x`) is left for the patterns to see.
+ */
+const quotedValue = /(^[ \t]*(?:- )*|: )(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*')(?=[ \t]*(?:#[^\n]*)?$)/gm;
+
+function withoutQuotedValues(text: string): string {
+  if (!text.includes('"') && !text.includes("'")) return text;
+  return text.replace(quotedValue, '$1""');
 }
 
 const tagPattern = /(^|[\s[{,])![A-Za-z!<]/m;
@@ -26,14 +39,14 @@ const anchorOrAlias = /(?:^|[\s[{,])([&*])([^\s,\]}]+)/g;
 /**
  * Whether an item's text holds an anchor or alias, and whether each alias names an anchor the item itself
  * defines before it. An item whose aliases all stay inside it is parsed alone; one alias that reaches into
- * another item (or a section) sends the whole list to the full parser. A `&` or `*` inside a quoted or block
- * scalar counts too: the item is then only parsed when not needed, never wrong.
+ * another item (or a section) sends the whole list to the full parser. A `&` or `*` inside a block scalar or a
+ * quoted scalar that does not end its line counts too: the item is then only parsed when not needed, never wrong.
  */
 export function anchorsOf(text: string): 'none' | 'own' | 'crossing' {
   if (!text.includes('&') && !text.includes('*')) return 'none';
   const defined = new Set<string>();
   let found = false;
-  for (const match of text.matchAll(anchorOrAlias)) {
+  for (const match of withoutQuotedValues(text).matchAll(anchorOrAlias)) {
     found = true;
     const name = match[2] as string;
     if (match[1] === '&') defined.add(name);

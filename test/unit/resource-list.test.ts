@@ -244,12 +244,28 @@ describe('the whole-list path (found by the fuzz suite)', () => {
   it('keeps an item holding its own anchor and alias as its text, so a second run writes it as the first did', () => {
     const item =
       '- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n  data:\n    k: &x v\n    j: *x\n';
-    // A result message like "*/ns/a -> */ns/b" looks like an alias to the line splitter: the list is parsed whole.
-    const list = `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n${item}results:\n- message: "x -> */ns/b"\n  severity: info\n`;
+    // An anchor in functionConfig sends the list to the full parser.
+    const list = `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n${item}functionConfig:\n  a: &y 1\n  b: *y\n`;
     const read = readResourceList(list);
     expect(read.value?.layout.form).toBe('parsed');
     expect(read.value?.items[0]?.data.data).toEqual({ k: 'v', j: 'v' });
     expect(writeResourceList(read.value as never, [])).toContain(item);
+  });
+});
+
+describe('the line splitter and quoted values (found by the fuzz suite)', () => {
+  const head =
+    'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n';
+  it('a quoted result message that looks like an alias ("x -> */ns/b") keeps the list on the line splitter', () => {
+    // A second run reads the first run's results: parsed whole, the list lost its blank lines and was not
+    // written as the first run wrote it.
+    const list = `${head}functionConfig:\n  k: v\n\nresults:\n- message: "x -> */ns/b"\n  severity: info\n- message: 'y *z'\n`;
+    expect(splitResourceList(list)).toBeDefined();
+    expect(readResourceList(list).value?.layout.form).toBe('split');
+  });
+  it('a star after a quote inside a plain scalar still counts: only a quoted whole value is skipped', () => {
+    expect(splitResourceList(`${head}  data:\n    k: [a - "b, *x, c"\n    ]\n`)).toBeUndefined();
+    expect(splitResourceList(`${head}  data:\n    k: "a" *x\n`)).toBeUndefined();
   });
 });
 
