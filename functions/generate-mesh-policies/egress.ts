@@ -103,7 +103,11 @@ function egressEntry(
       ? 'DNS: every host is an exact name'
       : resolution === 'DYNAMIC_DNS'
         ? `DYNAMIC_DNS: wildcard hosts, Istio ${config.istioVersion} resolves them per request`
-        : `NONE: wildcard hosts, which Istio rejects with DNS resolution${config.istioVersion ? '' : ' (DYNAMIC_DNS needs istioVersion >= 1.28 in the config)'}`;
+        : `NONE: wildcard hosts, which Istio rejects with DNS resolution${
+            !dynamicDnsSupported(config.istioVersion)
+              ? ' (DYNAMIC_DNS needs istioVersion >= 1.28 in the config)'
+              : ' (DYNAMIC_DNS needs every host wildcarded; list the exact names in an entry of their own)'
+          }`;
   const wanted: Wanted[] = [
     {
       item: serviceEntry,
