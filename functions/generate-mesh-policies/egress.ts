@@ -1,6 +1,7 @@
 /**
  * External endpoints (domain.md section 4): a ServiceEntry per egress entry, `location: MESH_EXTERNAL`, exported to
- * its own namespace only. Resolution `NONE` for wildcard hosts (Istio rejects a wildcard host with `DNS` and no
+ * its own namespace only, by name: the same as `.` for Istio (validation.go `validateExportTo` reads `.` as the
+ * resource's namespace), but a bare `.` is a float by the YAML 1.1 regex, which a later reader may take as NaN. Resolution `NONE` for wildcard hosts (Istio rejects a wildcard host with `DNS` and no
  * endpoints: "hosts must be FQDN ... for resolution mode DNS", pkg/config/validation/validation.go), `DNS` for exact
  * names, `DYNAMIC_DNS` only when the config says Istio >= 1.28 and every host is a wildcard on a TLS or HTTP port
  * (validation.go: "host must be wildcarded", "only HTTP, TLS, GRPC, and HTTP2 protocols"). An app that speaks TLS
@@ -85,7 +86,7 @@ function egressEntry(
     metadata: metadataFor('ServiceEntry', name, entry.namespace, madeFor, config.outputDir),
     spec: {
       hosts,
-      exportTo: ['.'],
+      exportTo: [entry.namespace],
       location: 'MESH_EXTERNAL',
       resolution,
       ports: [
@@ -130,7 +131,7 @@ function egressEntry(
           ),
           spec: {
             host,
-            exportTo: ['.'],
+            exportTo: [entry.namespace],
             trafficPolicy: {
               portLevelSettings: [{ port: { number: port }, tls: { mode: 'SIMPLE', sni: host } }],
             },
