@@ -11,7 +11,7 @@ import { type PodSource, workloadSelector } from '../../src/domain/pod-sources.j
 import { type AddedPort, addedPorts, portExceptionPolicy } from '../../src/domain/port-exceptions.js';
 import type { Wanted } from '../../src/domain/reconcile-generated.js';
 import type { ScrapeModel } from '../../src/domain/scrape-path.js';
-import { Item, type Result, warning } from '../../src/krm/index.js';
+import { fieldPath, Item, type Result, warning } from '../../src/krm/index.js';
 import type { ExceptionAsk } from './exceptions.js';
 import { filePath, functionName, pathAnnotation } from './generated.js';
 import type { BasePolicies } from './peer-policies.js';
@@ -78,14 +78,18 @@ export function applyExceptions(
     const owners = [...entry.owners].sort();
     const why = entry.reasons.join('; ');
     const workload = entry.pods.item;
-    results.push(
-      warning(
-        `port ${ports.join(', ')} of ${workload.describe()} accepts plain text from any caller (portLevelMtls PERMISSIVE), the rest of the workload keeps its mode: ${why}`,
-        { ref: workload.ref, file: workload.file },
-      ),
-    );
+    const opens = (opened: readonly number[]): void => {
+      if (opened.length === 0) return;
+      results.push(
+        warning(
+          `port ${opened.join(', ')} of ${workload.describe()} accepts plain text from any caller (portLevelMtls PERMISSIVE), the rest of the workload keeps its mode: ${why}`,
+          { ref: workload.ref, file: workload.file },
+        ),
+      );
+    };
     const generated = base.workloads.get(workload);
     if (generated) {
+      opens(ports);
       const index = wanted.findIndex((w) => w.item === generated.item);
       const current = wanted[index] as Wanted;
       wanted[index] = {
@@ -98,8 +102,23 @@ export function applyExceptions(
     const selector = workloadSelector(entry.pods);
     const own = oldest(model.policies.policiesWithSelector(entry.pods.namespace, selector));
     if (own) {
+      // A port the user's policy sets itself is the user's decision: said, never overwritten.
+      const theirs = ports.filter((p) => own.ports.has(p));
+      for (const port of theirs)
+        results.push(
+          warning(
+            `PeerAuthentication/${own.namespace}/${own.item.name} sets port ${port} to ${own.ports.get(port)} itself, so no exception is added there (${why}); change it there if the caller must get through`,
+            {
+              ref: own.item.ref,
+              file: own.item.file,
+              path: fieldPath(['spec', 'portLevelMtls', String(port)]),
+            },
+          ),
+        );
       const added = edits.get(own.item) ?? [];
-      for (const port of ports) for (const owner of owners) added.push({ port, monitor: owner });
+      const opened = ports.filter((p) => !own.ports.has(p));
+      opens(opened);
+      for (const port of opened) for (const owner of owners) added.push({ port, monitor: owner });
       edits.set(own.item, added);
       editReasons.set(own.item, [...(editReasons.get(own.item) ?? []), why]);
       continue;
@@ -112,6 +131,7 @@ export function applyExceptions(
           { ref: other.item.ref, file: other.item.file, path: 'spec.portLevelMtls' },
         ),
       );
+    opens(ports);
     const name = `${workload.name}-port-exception`;
     const policy = portExceptionPolicy({
       generator: functionName,
