@@ -84,7 +84,8 @@ function collect(items: readonly Item[], model: ScrapeModel, scrapers: readonly 
             const s = byItem.get(l.scraper.item);
             return s ? [s.principal] : [];
           });
-    if (principals.length === 0 && target.pods.mtls?.mode === 'STRICT') continue;
+    // Only scrapes by the run's scrapers: a monitor none of them loads gets no rule, not even by port.
+    if (principals.length === 0) continue;
     accesses.add(target.pods, principals, refOf(row.monitor));
   }
   if (collectors.length > 0)
