@@ -8,6 +8,7 @@
  * none in Istio's root namespace, where a policy applies to the matching workloads of every namespace.
  */
 import { generatedBy } from '../../src/domain/generated.js';
+import { isAlertmanager } from '../../src/domain/kinds.js';
 import { matchesSelector } from '../../src/domain/label-selector.js';
 import { istioPlainPorts, istioPortOf } from '../../src/domain/pod-monitor-targets.js';
 import { type PodSource, workloadSelector } from '../../src/domain/pod-sources.js';
@@ -192,6 +193,26 @@ function otherAllow(items: readonly Item[], pods: PodSource, rootNamespace: stri
   });
 }
 
+/**
+ * Alertmanager replicas gossip on 9094 (TCP and UDP) with each other (domain.md section 0, step 10): where the
+ * sidecar captures that port, the scraper's ALLOW policy denies the gossip, which does not survive the sidecar
+ * anyway; the fix is to take 9094 out of capture.
+ */
+function gossipWarnings(model: ScrapeModel, accesses: readonly Access[], policy: Item): Result[] {
+  return accesses.flatMap((a) => {
+    if (!isAlertmanager(a.pods.item)) return [];
+    const replicas = asObject(a.pods.item.data.spec)?.replicas;
+    if (typeof replicas !== 'number' || replicas < 2) return [];
+    if (model.targetPort(a.pods, 9094, []).capture.state !== 'captured') return [];
+    return [
+      warning(
+        `${a.pods.item.describe()} runs ${replicas} replicas whose cluster gossip on port 9094 goes through their sidecars: the generated ALLOW policy has no rule for it, so it is denied, and it does not survive the sidecar anyway; exclude 9094 from inbound and outbound capture (set-sidecar-options preset alertmanager-cluster)`,
+        { ref: policy.ref, path: 'spec.rules' },
+      ),
+    ];
+  });
+}
+
 /** The AuthorizationPolicies the run wants, and the results about them. */
 export function authorizationPolicies(
   items: readonly Item[],
@@ -260,6 +281,7 @@ export function authorizationPolicies(
       path: 'spec.rules',
       reason: `ALLOW for ${where}: ${access.mtlsPorts.size > 0 ? `${[...access.principals].sort().join(', ')} on port ${ports(access.mtlsPorts).join(', ')} (Istio mTLS)` : ''}${access.mtlsPorts.size > 0 && access.plainPorts.size > 0 ? '; ' : ''}${access.plainPorts.size > 0 ? `any caller on port ${ports(access.plainPorts).join(', ')} (a port-level PERMISSIVE port: plain text carries no principal)` : ''}; scraped by ${sources.join(', ')}`,
     });
+    results.push(...gossipWarnings(model, group.accesses, item));
     const lonely = group.accesses.filter((a) => !otherAllow(items, a.pods, config.rootNamespace));
     if (lonely.length > 0)
       results.push(
