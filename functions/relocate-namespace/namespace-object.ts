@@ -1,35 +1,30 @@
 /**
- * The Namespace `to`: generated (`createNamespace`, default) with Istio's injection label, `istio-injection:
- * enabled` or `istio.io/rev: <revision>`, never both (Istio reads the revision label first and a namespace with
- * both is ambiguous to readers). One the user wrote is checked, not rewritten.
+ * The Namespace `to`: generated (`createNamespace`, default) with Istio's injection label (src/domain/
+ * namespace-object.ts, shared with generate-mesh-policies). One the user wrote is checked, not rewritten.
  */
 
 import { generatedBy } from '../../src/domain/generated.js';
 import { isNamespace } from '../../src/domain/kinds.js';
-import { Item } from '../../src/krm/index.js';
+import {
+  bothLabelsMessage,
+  injectionLabels,
+  labelText,
+  namespaceInjection,
+  namespaceObject,
+} from '../../src/domain/namespace-object.js';
 import type { Edits } from './edits.js';
-import { labelsOf } from './plan.js';
 import { functionName, metadataFor, type Wanted } from './reconcile.js';
 
 /** The Namespace `to` the run wants generated, if any; checks a user's own. */
 export function wantedNamespace(edits: Edits): Wanted[] {
   const { plan } = edits;
   const { config } = plan;
-  const injection: Record<string, string> = config.revision
-    ? { 'istio.io/rev': config.revision }
-    : { 'istio-injection': 'enabled' };
+  const injection = injectionLabels(config.revision);
   const own = plan.items.find((i) => isNamespace(i) && i.name === plan.to && generatedBy(i) !== functionName);
   if (own) {
-    const labels = labelsOf(own);
-    const rev = labels['istio.io/rev'];
-    const inject = labels['istio-injection'];
-    if (rev !== undefined && inject !== undefined)
-      edits.warn(
-        own,
-        ['metadata', 'labels'],
-        `carries both istio-injection and istio.io/rev: use one (istio.io/rev for a revision)`,
-      );
-    else if (inject === 'enabled' || rev !== undefined)
+    const state = namespaceInjection(own);
+    if (state === 'both') edits.warn(own, ['metadata', 'labels'], bothLabelsMessage);
+    else if (state === 'enabled')
       edits.info(
         own,
         ['metadata', 'labels'],
@@ -39,11 +34,7 @@ export function wantedNamespace(edits: Edits): Wanted[] {
       edits.warn(
         own,
         ['metadata', 'labels'],
-        `the Namespace ${plan.to} does not enable sidecar injection: the moved pods start without a sidecar and certificate; label it ${Object.entries(
-          injection,
-        )
-          .map(([k, v]) => `${k}: ${v}`)
-          .join('')}`,
+        `the Namespace ${plan.to} does not enable sidecar injection: the moved pods start without a sidecar and certificate; label it ${labelText(injection)}`,
       );
     return [];
   }
@@ -66,14 +57,8 @@ export function wantedNamespace(edits: Edits): Wanted[] {
     );
     return [];
   }
-  const label = Object.entries(injection)
-    .map(([k, v]) => `${k}: ${v}`)
-    .join('');
-  const item = Item.create({
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: metadataFor(plan.to, undefined, plan.from, [], injection),
-  });
+  const label = labelText(injection);
+  const item = namespaceObject(metadataFor(plan.to, undefined, plan.from, [], injection));
   return [
     {
       item,

@@ -1,5 +1,7 @@
 /** Every function the executable offers. */
+
 import { fixPodMonitors } from '../../functions/fix-pod-monitors/index.js';
+import { generateMeshPolicies } from '../../functions/generate-mesh-policies/index.js';
 import { mountIstioCerts } from '../../functions/mount-istio-certs/index.js';
 import { relocateNamespace } from '../../functions/relocate-namespace/index.js';
 import { setMonitorTls } from '../../functions/set-monitor-tls/index.js';
@@ -13,6 +15,7 @@ export const functions: readonly KrmFunction[] = [
   fixPodMonitors,
   setSidecarOptions,
   relocateNamespace,
+  generateMeshPolicies,
 ] as unknown as readonly KrmFunction[];
 
 /** A function by command-line name. */
@@ -24,7 +27,10 @@ export const byKind = (kind: string): KrmFunction | undefined => functions.find(
 /**
  * The order the functions run in a pipeline: `relocate-namespace` first (the others read namespaces);
  * `mount-istio-certs` decides what the others read; sidecar options come after it (the recipe it writes wins over
- * them) and before the functions that read capture lists.
+ * them) and before the functions that read capture lists. `generate-mesh-policies` comes last: its
+ * AuthorizationPolicies allow by principal or by port from the final mode at each port, so it must see the port
+ * exceptions the others make (fix-pod-monitors, set-monitor-tls, mount-istio-certs' self-scrape) and the monitors
+ * as they end up; the others decide on `meshMtls` where the list has no policy, which its default STRICT matches.
  */
 export const pipelineOrder: readonly string[] = [
   'relocate-namespace',
@@ -32,4 +38,5 @@ export const pipelineOrder: readonly string[] = [
   'set-sidecar-options',
   'fix-pod-monitors',
   'set-monitor-tls',
+  'generate-mesh-policies',
 ];

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runKrm } from '../../src/cli/krm-mode.js';
-import { crdValidator } from '../support/crd-schema.js';
+import { crdValidator, crdValidatorOfKind } from '../support/crd-schema.js';
 import { modelKinds, modelProblems } from '../support/operator-models.js';
 import { read, resourceList, withoutResults } from '../support/resource-list.js';
 
@@ -26,6 +26,19 @@ const validators: Record<string, { apiVersion: string; validate: Validate }> = {
     apiVersion: 'monitoring.coreos.com/v1',
     validate: crdValidator(join(crds, 'podmonitor.yaml'), 'v1'),
   },
+  // Istio's CRDs (served version v1) for every Istio kind a function writes or passes through.
+  ...Object.fromEntries(
+    [
+      ['PeerAuthentication', 'security.istio.io/v1'],
+      ['AuthorizationPolicy', 'security.istio.io/v1'],
+      ['ServiceEntry', 'networking.istio.io/v1'],
+      ['DestinationRule', 'networking.istio.io/v1'],
+      ['Sidecar', 'networking.istio.io/v1'],
+    ].map(([kind, apiVersion]) => [
+      kind,
+      { apiVersion, validate: crdValidatorOfKind(join(crds, 'istio.yaml'), kind as string, 'v1') },
+    ]),
+  ),
   ...Object.fromEntries(
     modelKinds.map(({ apiVersion, kind }) => [kind, { apiVersion, validate: modelProblems }]),
   ),

@@ -1,7 +1,9 @@
 /**
  * Generated Istio resources against the rules Istio's CRDs and validation enforce (istio/api, pkg/config/validation):
  * PeerAuthentication portLevelMtls needs a selector and numeric port keys; DestinationRule needs a host. And the
- * security rules of this project: only workload-scoped exceptions, never an ALLOW policy.
+ * security rules of this project: only workload-scoped exceptions, never an ALLOW policy, except what
+ * generate-mesh-policies is asked for (namespace / workload PeerAuthentications, scoped ALLOW policies, egress
+ * DestinationRules), checked here by its own rules and in test/unit/generate-mesh-policies.test.ts against the CRDs.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -60,6 +62,12 @@ const generated: Resource[] = readdirSync(functionsDir).flatMap((fn) => {
 
 const generator = (r: Resource): string | undefined =>
   r.metadata.annotations?.['meshscrape.dev/generated-by'];
+const policies = 'generate-mesh-policies';
+/** generate-mesh-policies' port exceptions follow the exception rules; its namespace and workload policies do not. */
+const isPolicyGenerated = (r: Resource): boolean =>
+  generator(r) === policies && !r.metadata.name.endsWith('-port-exception');
+type Spec = { spec: Record<string, unknown> };
+const specOf = (r: Resource): Record<string, unknown> => (r as unknown as Spec).spec;
 
 describe('generated Istio resources', () => {
   it('include PeerAuthentications and DestinationRules to check', () => {
@@ -69,7 +77,10 @@ describe('generated Istio resources', () => {
 
   it.each(
     generated
-      .filter((r) => r.kind === 'PeerAuthentication' && generator(r) !== 'mount-istio-certs')
+      .filter(
+        (r) =>
+          r.kind === 'PeerAuthentication' && generator(r) !== 'mount-istio-certs' && !isPolicyGenerated(r),
+      )
       .map((r) => [r.metadata.name, r]),
   )('PeerAuthentication %s', (_, resource) => {
     const parsed = peerAuthentication.safeParse(resource);
@@ -104,13 +115,56 @@ describe('generated Istio resources', () => {
   });
 
   it.each(
-    generated.filter((r) => r.kind === 'DestinationRule').map((r) => [r.metadata.name, r]),
+    generated
+      .filter((r) => r.kind === 'DestinationRule' && generator(r) !== policies)
+      .map((r) => [r.metadata.name, r]),
   )('DestinationRule %s', (_, resource) => {
     const parsed = destinationRule.safeParse(resource);
     expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
   });
 
-  it('never include an AuthorizationPolicy (no ALLOW policy is ever generated)', () => {
-    expect(generated.filter((r) => r.kind === 'AuthorizationPolicy')).toEqual([]);
+  it.each(
+    generated
+      .filter((r) => r.kind === 'PeerAuthentication' && isPolicyGenerated(r))
+      .map((r) => [r.metadata.name, r]),
+  )('generate-mesh-policies PeerAuthentication %s', (_, resource) => {
+    const spec = specOf(resource) as {
+      selector?: { matchLabels: Record<string, string> };
+      portLevelMtls?: Record<string, { mode: string }>;
+    };
+    // portLevelMtls needs a selector (Istio ignores it otherwise), and only ever opens a port to PERMISSIVE.
+    if (spec.portLevelMtls) {
+      expect(Object.keys(spec.selector?.matchLabels ?? {}).length).toBeGreaterThan(0);
+      expect(Object.values(spec.portLevelMtls)).toEqual(
+        Object.values(spec.portLevelMtls).map(() => ({ mode: 'PERMISSIVE' })),
+      );
+    }
+    // A selector policy in the root namespace is ignored by Istio: never written there.
+    if (spec.selector) expect(resource.metadata.namespace).not.toBe('istio-system');
+  });
+
+  it.each(
+    generated
+      .filter((r) => r.kind === 'DestinationRule' && generator(r) === policies)
+      .map((r) => [r.metadata.name, r]),
+  )('generate-mesh-policies DestinationRule %s originates TLS to an external host only', (_, resource) => {
+    const spec = specOf(resource) as {
+      host: string;
+      trafficPolicy: { portLevelSettings: { tls: { mode: string; sni: string } }[] };
+    };
+    expect(spec.host).not.toMatch(/\.svc(\.|$)/);
+    for (const setting of spec.trafficPolicy.portLevelSettings)
+      expect(setting.tls).toEqual({ mode: 'SIMPLE', sni: spec.host });
+  });
+
+  it("never include an AuthorizationPolicy but generate-mesh-policies' scoped ALLOW policies", () => {
+    const policiesFound = generated.filter((r) => r.kind === 'AuthorizationPolicy');
+    for (const policy of policiesFound) {
+      expect(generator(policy)).toBe(policies);
+      const spec = specOf(policy) as { action: string; selector?: { matchLabels: Record<string, string> } };
+      expect(spec.action).toBe('ALLOW');
+      expect(Object.keys(spec.selector?.matchLabels ?? {}).length).toBeGreaterThan(0);
+      expect(policy.metadata.namespace).not.toBe('istio-system');
+    }
   });
 });

@@ -1,0 +1,118 @@
+/** Config of generate-mesh-policies (kind GenerateMeshPolicies). */
+import { z } from 'zod';
+import { meshMtlsField, rootNamespaceField, trustDomainField } from '../../src/domain/scrape-path.js';
+import { selectorSchema } from '../../src/domain/selection.js';
+
+const port = z.number().int().min(1).max(65535);
+const name = z.string().min(1);
+
+/** One external endpoint the workloads of a namespace call. */
+const egressSchema = z
+  .strictObject({
+    namespace: name.describe('the namespace whose workloads make the calls (the ServiceEntry goes there)'),
+    preset: z
+      .enum(['azure-monitor'])
+      .optional()
+      .describe(
+        'azure-monitor: *.monitor.azure.com and *.ingest.monitor.azure.com on 443, the app speaks TLS',
+      ),
+    name: name.optional().describe('ServiceEntry name (default: from the preset or the first host)'),
+    hosts: z.array(name).default([]).describe('host names; *.example.com for a wildcard'),
+    port: port.optional().describe('the port the app calls (default 443, or 80 with tls: originate)'),
+    tls: z
+      .enum(['app', 'originate', 'none'])
+      .default('app')
+      .describe(
+        'app: the application speaks TLS itself (protocol TLS, no DestinationRule); originate: the app sends plain HTTP and the sidecar originates TLS (DestinationRule SIMPLE); none: plain TCP/HTTP',
+      ),
+    targetPort: port.default(443).describe('with tls: originate, the port the sidecar sends TLS to'),
+  })
+  .describe('{namespace, preset | hosts, port, tls}');
+
+/** A port-level exception asked for by hand. */
+const exceptionSchema = z.strictObject({
+  namespace: name,
+  name: name.describe('the workload (Deployment, StatefulSet, DaemonSet, ...) whose pods get the exception'),
+  kind: name.optional().describe('its kind, when the name is ambiguous'),
+  port: port.describe('the container port (portLevelMtls is keyed by container port)'),
+  reason: z.string().optional().describe('why, quoted in the result'),
+});
+
+/** A scraper named by hand: a workload whose pods scrape (e.g. the ama-metrics collector). */
+const scraperSchema = z.strictObject({
+  namespace: name,
+  name: name,
+  kind: name.optional().describe('Prometheus, PrometheusAgent, Deployment, DaemonSet, StatefulSet, ...'),
+});
+
+/** Config fields of GenerateMeshPolicies; unknown fields are errors. */
+export const generateMeshPoliciesSchema = z.strictObject({
+  namespaces: z
+    .array(name)
+    .default([])
+    .describe('namespaces that get a namespace-wide PeerAuthentication (no selector)'),
+  mtls: z
+    .enum(['STRICT', 'PERMISSIVE', 'DISABLE'])
+    .default('STRICT')
+    .describe('the mode of the generated PeerAuthentications'),
+  workloads: selectorSchema
+    .optional()
+    .describe('workloads that get their own PeerAuthentication, selector from their pod labels'),
+  scrapers: z
+    .array(scraperSchema)
+    .optional()
+    .describe('who scrapes (default: the Prometheus and PrometheusAgent resources of the list)'),
+  trustDomain: trustDomainField,
+  egress: z.array(egressSchema).default([]).describe('external endpoints: a ServiceEntry each'),
+  authorization: z
+    .strictObject({
+      enabled: z.boolean().default(false).describe('generate ALLOW AuthorizationPolicies for the scrapers'),
+      paths: z.array(name).optional().describe('HTTP-only: restrict the scraper to these paths'),
+      methods: z.array(name).optional().describe('HTTP-only: restrict the scraper to these methods'),
+      companionRules: z
+        .array(z.record(z.string(), z.json()))
+        .default([])
+        .describe('extra ALLOW rules written into every generated policy (the other callers of the targets)'),
+    })
+    .default({ enabled: false, companionRules: [] })
+    .describe('{enabled, paths, methods, companionRules}; default off'),
+  exceptions: z
+    .strictObject({
+      preset: z
+        .array(z.enum(['kube-prometheus-stack']))
+        .default([])
+        .describe("kube-prometheus-stack: the prometheus-operator admission webhook's container port"),
+      ports: z.array(exceptionSchema).default([]).describe('port-level exceptions asked by hand'),
+    })
+    .default({ preset: [], ports: [] })
+    .describe('{preset, ports}: port-level exceptions beyond those the scrape path needs'),
+  sidecarEgress: z
+    .enum(['registry-only'])
+    .optional()
+    .describe('registry-only: a namespace Sidecar with outboundTrafficPolicy REGISTRY_ONLY'),
+  istioVersion: z
+    .string()
+    .regex(/^\d+\.\d+(\.\d+)?$/)
+    .optional()
+    .describe('the Istio version of the cluster, e.g. 1.28 (DYNAMIC_DNS for wildcard hosts from 1.28)'),
+  injectionRevision: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('label generated Namespaces istio.io/rev=<revision> instead of istio-injection=enabled'),
+  createNamespaces: z
+    .boolean()
+    .default(true)
+    .describe('generate the Namespace, labelled for injection, of each namespace the list lacks'),
+  outputDir: z
+    .string()
+    .default('mesh-policies')
+    .describe('directory of the config.kubernetes.io/path annotation of generated resources'),
+  meshMtls: meshMtlsField,
+  rootNamespace: rootNamespaceField,
+});
+
+/** Validated generate-mesh-policies config. */
+export type GenerateMeshPoliciesConfig = z.output<typeof generateMeshPoliciesSchema>;
+/** One egress entry. */
+export type EgressConfig = GenerateMeshPoliciesConfig['egress'][number];

@@ -1,0 +1,135 @@
+/**
+ * The namespaces the run writes policies for: a namespace Sidecar with `outboundTrafficPolicy: REGISTRY_ONLY` when
+ * asked (`sidecarEgress: registry-only`, as Big Bang ships it), and the Namespace with Istio's injection label when
+ * the list has none (src/domain/namespace-object.ts, shared with relocate-namespace). A Namespace the user wrote is
+ * checked, never rewritten.
+ */
+import { generatedBy } from '../../src/domain/generated.js';
+import { isNamespace } from '../../src/domain/kinds.js';
+import { neverInjectedNamespaces } from '../../src/domain/mesh.js';
+import {
+  bothLabelsMessage,
+  injectionLabels,
+  labelText,
+  namespaceInjection,
+  namespaceObject,
+} from '../../src/domain/namespace-object.js';
+import type { Wanted } from '../../src/domain/reconcile-generated.js';
+import { asObject, Item, info, type Result, warning } from '../../src/krm/index.js';
+import type { GenerateMeshPoliciesConfig } from './config.js';
+import { functionName, metadataFor } from './generated.js';
+
+/** Namespace-wide Sidecars, one per namespace, unless the user has one there (Istio honours one per namespace). */
+export function sidecars(
+  items: readonly Item[],
+  config: GenerateMeshPoliciesConfig,
+  namespaces: ReadonlySet<string>,
+): { wanted: Wanted[]; results: Result[] } {
+  const wanted: Wanted[] = [];
+  const results: Result[] = [];
+  if (config.sidecarEgress !== 'registry-only') return { wanted, results };
+  for (const namespace of [...namespaces].sort()) {
+    const own = items.find(
+      (i) =>
+        i.kind === 'Sidecar' &&
+        i.group === 'networking.istio.io' &&
+        i.namespace === namespace &&
+        generatedBy(i) !== functionName &&
+        asObject(asObject(i.data.spec)?.workloadSelector) === undefined,
+    );
+    if (own) {
+      results.push(
+        warning(
+          `namespace ${namespace} already has a namespace-wide Sidecar: Istio uses one per namespace, so no REGISTRY_ONLY Sidecar is generated; set spec.outboundTrafficPolicy.mode: REGISTRY_ONLY there`,
+          { ref: own.ref, file: own.file, path: 'spec.outboundTrafficPolicy' },
+        ),
+      );
+      continue;
+    }
+    const calls = config.egress.filter((e) => e.namespace === namespace);
+    const item = Item.create({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Sidecar',
+      metadata: metadataFor(
+        'Sidecar',
+        'registry-only',
+        namespace,
+        ['config/sidecarEgress'],
+        config.outputDir,
+      ),
+      spec: { outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } },
+    });
+    wanted.push({
+      item,
+      path: 'spec.outboundTrafficPolicy.mode',
+      reason: `REGISTRY_ONLY for namespace ${namespace}: its sidecars reach only the mesh's services and the ServiceEntries exported to it${calls.length > 0 ? ` (the egress entries for ${calls.map((c) => c.preset ?? c.hosts.join(', ')).join('; ')})` : ''}`,
+    });
+    if (calls.length === 0)
+      results.push(
+        warning(
+          `sidecarEgress registry-only: namespace ${namespace} has no egress entry, so every call its workloads make outside the mesh is blocked; add one to egress for each external endpoint they call`,
+          { ref: item.ref, path: 'spec.outboundTrafficPolicy.mode' },
+        ),
+      );
+  }
+  return { wanted, results };
+}
+
+/** The Namespaces the list lacks, labelled for injection; a warning for one the user wrote without injection. */
+export function namespaceObjects(
+  items: readonly Item[],
+  config: GenerateMeshPoliciesConfig,
+  namespaces: ReadonlySet<string>,
+): { wanted: Wanted[]; results: Result[] } {
+  const wanted: Wanted[] = [];
+  const results: Result[] = [];
+  const injection = injectionLabels(config.injectionRevision);
+  for (const namespace of [...namespaces].sort()) {
+    if (namespace === '' || namespace === config.rootNamespace) continue;
+    if (neverInjectedNamespaces.includes(namespace)) {
+      results.push(
+        warning(
+          `Istio never injects sidecars in ${namespace} (its injector ignores it, whatever the labels say): the policies generated for it have no effect there; move the workloads to a mesh namespace (relocate-namespace)`,
+          { path: 'namespaces' },
+        ),
+      );
+      continue;
+    }
+    const own = items.find((i) => isNamespace(i) && i.name === namespace && generatedBy(i) !== functionName);
+    if (own) {
+      const state = namespaceInjection(own);
+      if (state === 'both')
+        results.push(warning(bothLabelsMessage, { ref: own.ref, file: own.file, path: 'metadata.labels' }));
+      if (state === 'missing')
+        results.push(
+          warning(
+            `the Namespace ${namespace} does not enable sidecar injection: its pods run without a sidecar and the policies generated for it have no effect; label it ${labelText(injection)}`,
+            { ref: own.ref, file: own.file, path: 'metadata.labels' },
+          ),
+        );
+      continue;
+    }
+    if (!config.createNamespaces) {
+      results.push(
+        info(
+          `no Namespace ${namespace} in the list and createNamespaces: false: it must exist with sidecar injection on`,
+        ),
+      );
+      continue;
+    }
+    wanted.push({
+      item: namespaceObject(
+        metadataFor(
+          'Namespace',
+          namespace,
+          undefined,
+          [`Namespace/${namespace}`],
+          config.outputDir,
+          injection,
+        ),
+      ),
+      reason: `Namespace ${namespace}, which the list lacks, labelled ${labelText(injection)} so its pods get the sidecar the generated policies act on`,
+    });
+  }
+  return { wanted, results };
+}

@@ -1,0 +1,112 @@
+/**
+ * generate-mesh-policies: every resource it generates, over all its golden cases, is valid for Istio's CRD (served
+ * version v1, test/fixtures/crds/istio.yaml), carries its generated-by and path annotations, and keeps the rules
+ * the issue sets (one PeerAuthentication per workload with that workload's own selector, no ALLOW without
+ * selector or in the root namespace, principals never on a port under a PERMISSIVE exception).
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { runKrm } from '../../src/cli/krm-mode.js';
+import { crdValidatorOfKind } from '../support/crd-schema.js';
+import { read, resourceList } from '../support/resource-list.js';
+
+const fn = 'generate-mesh-policies';
+const testdata = join(import.meta.dirname, '..', '..', 'functions', fn, 'testdata');
+const crds = join(import.meta.dirname, '..', 'fixtures', 'crds', 'istio.yaml');
+const kinds: Record<string, string> = {
+  PeerAuthentication: 'security.istio.io/v1',
+  AuthorizationPolicy: 'security.istio.io/v1',
+  ServiceEntry: 'networking.istio.io/v1',
+  DestinationRule: 'networking.istio.io/v1',
+  Sidecar: 'networking.istio.io/v1',
+};
+const validators = Object.fromEntries(
+  Object.keys(kinds).map((kind) => [kind, crdValidatorOfKind(crds, kind, 'v1')]),
+);
+
+interface Resource {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
+  spec?: Record<string, unknown>;
+}
+
+function run(dir: string): Resource[] {
+  const input = resourceList(read(join(dir, 'resources.yaml')), read(join(dir, 'config.yaml')));
+  const out = runKrm(input, fn);
+  return (parse(out.stdout, { version: '1.1' }) as { items: Resource[] }).items;
+}
+
+const generated = (items: Resource[]): Resource[] =>
+  items.filter((i) => i.metadata.annotations?.['meshscrape.dev/generated-by'] === fn);
+
+const cases = readdirSync(testdata).map((name) => ({ name, items: run(join(testdata, name)) }));
+
+describe('generate-mesh-policies output', () => {
+  it('covers every kind it generates across the golden cases', () => {
+    const seen = new Set(cases.flatMap((c) => generated(c.items).map((i) => i.kind)));
+    expect([...seen].sort()).toEqual([...Object.keys(kinds), 'Namespace'].sort());
+  });
+
+  it.each(cases)('$name: every generated Istio resource is valid for its CRD (v1)', ({ items }) => {
+    for (const resource of generated(items).filter((i) => i.kind in kinds)) {
+      expect(resource.apiVersion).toBe(kinds[resource.kind]);
+      const validate = validators[resource.kind] as (r: unknown) => string[];
+      expect(validate(resource), `${resource.kind}/${resource.metadata.name}`).toEqual([]);
+    }
+  });
+
+  it('the CRD check can fail: a wrong mode or resolution is caught', () => {
+    const pa = validators.PeerAuthentication as (r: unknown) => string[];
+    const se = validators.ServiceEntry as (r: unknown) => string[];
+    expect(
+      pa({ apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', spec: { mtls: { mode: 'ON' } } }),
+    ).not.toEqual([]);
+    expect(
+      se({
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'ServiceEntry',
+        spec: { hosts: ['a.example.com'], resolution: 'WILDCARD' },
+      }),
+    ).not.toEqual([]);
+  });
+
+  it.each(cases)('$name: every generated resource says who made it and which file it goes to', ({
+    items,
+  }) => {
+    for (const resource of generated(items)) {
+      const path = resource.metadata.annotations?.['config.kubernetes.io/path'];
+      expect(path, resource.metadata.name).toMatch(/^mesh-policies\/[a-z0-9_-]+\/[a-z]+-[a-z0-9.-]+\.yaml$/);
+      expect(resource.metadata.annotations?.['meshscrape.dev/generated-for']).toBeTruthy();
+    }
+  });
+
+  it.each(cases)('$name: no ALLOW policy without selector or in the root namespace', ({ items }) => {
+    for (const policy of generated(items).filter((i) => i.kind === 'AuthorizationPolicy')) {
+      expect(policy.metadata.namespace).not.toBe('istio-system');
+      const labels = (policy.spec?.selector as { matchLabels?: Record<string, string> })?.matchLabels;
+      expect(Object.keys(labels ?? {}).length).toBeGreaterThan(0);
+    }
+  });
+
+  it('ama-metrics: one PeerAuthentication per collector workload, each with its own pods selector', () => {
+    const items = cases.find((c) => c.name === 'ama-metrics-workloads')?.items ?? [];
+    const selectors = generated(items)
+      .filter((i) => i.kind === 'PeerAuthentication')
+      .map((i) => (i.spec?.selector as { matchLabels: Record<string, string> }).matchLabels);
+    expect(selectors).toContainEqual({ rsName: 'ama-metrics' });
+    expect(selectors).toContainEqual({ dsName: 'ama-metrics-node' });
+    expect(selectors).toHaveLength(2);
+  });
+
+  it('a port under a PERMISSIVE exception is allowed by port only, never by principal', () => {
+    const items = cases.find((c) => c.name === 'authorization')?.items ?? [];
+    const db = generated(items).find((i) => i.metadata.name === 'allow-scrapers-db');
+    const rules = db?.spec?.rules as { from?: unknown; to?: { operation: { ports: string[] } }[] }[];
+    const onPort = rules.filter((r) => r.to?.some((t) => t.operation.ports.includes('9187')));
+    expect(onPort).toHaveLength(1);
+    expect(onPort[0]?.from).toBeUndefined();
+  });
+});
