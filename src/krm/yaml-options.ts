@@ -12,7 +12,18 @@ export const parseOptions: ParseOptions & DocumentOptions & SchemaOptions = {
   uniqueKeys: true,
 };
 
-/** Never fold long strings: a folded annotation value is a diff nobody asked for. */
+/**
+ * Never fold long strings: a folded annotation value is a diff nobody asked for. That holds for a double-quoted
+ * value with `\n` escapes too, which the writer would otherwise break over several lines from 40 characters on
+ * (a multi-line quoted scalar that only the full parser reads, so a second run took another path than the first).
+ */
 export function stringifyOptions(indentSeq: boolean): ToStringOptions {
-  return { lineWidth: 0, minContentWidth: 0, indentSeq, directives: false, flowCollectionPadding: false };
+  return {
+    lineWidth: 0,
+    minContentWidth: 0,
+    doubleQuotedMinMultiLineLength: Number.MAX_SAFE_INTEGER,
+    indentSeq,
+    directives: false,
+    flowCollectionPadding: false,
+  };
 }
