@@ -3,6 +3,7 @@
  * to a memory volume the scraper mounts, per Istio's Prometheus integration doc.
  */
 
+import type { Inventory } from '../../src/domain/inventory.js';
 import { certVolumeName } from '../../src/domain/istio-certs.js';
 import { isPrometheusServer, podTemplatePaths } from '../../src/domain/kinds.js';
 import { addScrapeClass } from '../../src/domain/scrape-class.js';
@@ -10,6 +11,7 @@ import { ScrapeModel } from '../../src/domain/scrape-path.js';
 import { isSelected } from '../../src/domain/selection.js';
 import { defineFunction, type Item, info, type Result, warning } from '../../src/krm/index.js';
 import { remoteEndpointWarnings, secureAlertmanagers } from './alerting.js';
+import { ambientScraperWarning } from './ambient.js';
 import { type MountIstioCertsConfig, mountIstioCertsSchema } from './config.js';
 import { serverContainers } from './containers.js';
 import { scraperKey, wantedDestinationRules } from './destination-rules.js';
@@ -70,6 +72,7 @@ function processPrometheus(item: Item, model: ScrapeModel, config: MountIstioCer
 function processWorkloads(
   items: readonly Item[],
   config: MountIstioCertsConfig,
+  inventory: Inventory,
 ): { processed: Item[]; results: Result[] } {
   const results: Result[] = [];
   const processed: Item[] = [];
@@ -96,6 +99,8 @@ function processWorkloads(
         results.push(ignored);
         continue;
       }
+      const ambient = ambientScraperWarning(item, inventory);
+      if (ambient) results.push(ambient);
       const template = podTemplatePaths[item.kind] ?? [];
       processed.push(item);
       const paths = recipePaths([...template, 'metadata'], [...template, 'spec'], false);
@@ -142,10 +147,12 @@ export const mountIstioCerts = defineFunction({
         results.push(ignored);
         continue;
       }
+      const ambient = ambientScraperWarning(item, model.inventory);
+      if (ambient) results.push(ambient);
       results.push(...processPrometheus(item, model, config));
       servers.push(item);
     }
-    const workloads = processWorkloads(items, config);
+    const workloads = processWorkloads(items, config, model.inventory);
     results.push(...workloads.results);
     const scrapers = [...servers, ...workloads.processed];
     const bypass = config.inbound === 'bypass';
