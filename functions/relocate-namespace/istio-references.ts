@@ -138,12 +138,54 @@ function hostPaths(item: Item): Path[] {
   return paths;
 }
 
-/** Hosts `<svc>.<from>.svc[.<clusterDomain>]` of moved Services, in DestinationRules, VirtualServices, ServiceEntries. */
+/**
+ * A short host (no dot) in a DestinationRule or VirtualService of `from`: Istio completes it with the rule's own
+ * namespace (pilot/pkg/model/config.go `ResolveShortnameToFQDN`, applied to DestinationRule hosts in
+ * push_context.go and VirtualService hosts and destinations in virtualservice.go), so it follows the move only
+ * when rule and Service move together; otherwise it is written out in full for the Service where it ends up.
+ */
+function followShortHost(edits: Edits, item: Item, path: Path, host: string): void {
+  const { plan } = edits;
+  if (item.namespace !== plan.from || item.kind === 'ServiceEntry') return;
+  if (host === '*' || host.includes('.') || host.includes(':') || host === '') return;
+  const ruleMoves = plan.moved.has(item);
+  const full = (namespace: string) => `${host}.${namespace}.svc.${plan.config.clusterDomain}`;
+  const resolves = `a short host resolves in the rule's own namespace (Istio's ResolveShortnameToFQDN)`;
+  if (plan.movedServices.has(host)) {
+    if (ruleMoves) edits.info(item, path, `left: ${resolves}, and Service ${host} moved with the rule`);
+    else
+      edits.set(
+        item,
+        path,
+        full(plan.to),
+        `${resolves}; Service ${host} moved to ${plan.to}, the rule stays in ${plan.from}`,
+      );
+  } else if (plan.stayingServices.has(host)) {
+    if (ruleMoves)
+      edits.set(
+        item,
+        path,
+        full(plan.from),
+        `${resolves}; Service ${host} stays in ${plan.from}, the rule moves to ${plan.to}`,
+      );
+  } else if (ruleMoves)
+    edits.warn(
+      item,
+      path,
+      `${resolves}: it named ${full(plan.from)} and, moved, names ${full(plan.to)}; the list has no Service ${host} in ${plan.from}: if one stays there, write ${full(plan.from)}`,
+    );
+}
+
+/**
+ * Hosts `<svc>.<from>.svc[.<clusterDomain>]` of moved Services, in DestinationRules, VirtualServices,
+ * ServiceEntries; short hosts of DestinationRules and VirtualServices of `from` (`followShortHost`).
+ */
 export function followHosts(edits: Edits, item: Item): void {
   const { plan } = edits;
   for (const path of hostPaths(item)) {
     const value = dig(item.data, path);
     if (typeof value !== 'string') continue;
+    followShortHost(edits, item, path, value);
     const rewritten = rewriteHosts(plan, value);
     if (rewritten.moved.length > 0)
       edits.set(item, path, rewritten.text, `Service ${rewritten.moved.join(', ')} moved`);

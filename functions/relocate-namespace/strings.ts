@@ -17,7 +17,7 @@ function proposal(edits: Edits, value: string, exact: boolean): { next: string; 
   const flag = /^(-{1,2}[\w.-]+=)(.*)$/.exec(value);
   if (exact && flag && flag[2] === plan.from)
     return { next: `${flag[1]}${plan.to}`, why: `names the namespace ${plan.from}` };
-  const hosts = rewriteHosts(plan, value);
+  const hosts = rewriteHosts(plan, value, true);
   if (hosts.moved.length > 0)
     return { next: hosts.text, why: `names Service ${hosts.moved.join(', ')}, which moved` };
   return undefined;
