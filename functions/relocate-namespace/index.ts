@@ -19,6 +19,7 @@ import { functionName, generatedKinds, reconcileGenerated } from './reconcile.js
 import { rootNamespaceWarnings } from './root-namespace.js';
 import { followServerSelectors } from './server-selectors.js';
 import { followStrings } from './strings.js';
+import { windowsPodWarnings } from './windows-pods.js';
 
 /** The relocate-namespace function. */
 export const relocateNamespace = defineFunction({
@@ -48,6 +49,7 @@ export const relocateNamespace = defineFunction({
     followStrings(edits, behind.apiReadPaths);
     rootNamespaceWarnings(edits);
     ambientTargetWarning(edits);
+    windowsPodWarnings(edits);
     presetOutcome(edits);
     const wanted = [...wantedNamespace(edits), ...behind.wanted];
     const reconciled = reconcileGenerated(items, wanted, config.from, (item) => plan.namespaceAfter(item));
