@@ -97,8 +97,9 @@ describe.each([
           );
         });
         if (!covered) unexplained.push(`${id(owner)} ${path}: ${value}`);
-      } else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${path}[${i}]`, owner));
-      else if (value && typeof value === 'object')
+      } else if (Array.isArray(value)) {
+        for (const [i, v] of value.entries()) walk(v, `${path}[${i}]`, owner);
+      } else if (value && typeof value === 'object')
         for (const [k, v] of Object.entries(value))
           walk(v, path === '' ? k : /^[\w-]+$/.test(k) ? `${path}.${k}` : `${path}["${k}"]`, owner);
     };
