@@ -191,12 +191,14 @@ function askedAsks(config: GenerateMeshPoliciesConfig, model: ScrapeModel) {
           warning(`exceptions.ports: ${what} is not a declared container port; no exception`, { path }),
         ],
       };
-    if (target.capture.state !== 'captured' || target.mtls?.mode !== 'STRICT')
+    // Asked for: written unless the list shows it is not needed (an unknown capture may well be captured).
+    const uncaptured = target.capture.state === 'not-captured' || target.capture.state === 'ambient';
+    if (uncaptured || target.mtls?.mode !== 'STRICT')
       return {
         asks: [],
         results: [
           info(
-            `exceptions.ports: ${what} needs no exception: ${target.capture.state !== 'captured' ? `it is not captured (${target.capture.reason})` : `it is ${target.mtls?.mode} per ${target.mtls?.source}`}`,
+            `exceptions.ports: ${what} needs no exception: ${uncaptured ? `it is not captured (${target.capture.reason})` : `it is ${target.mtls?.mode} per ${target.mtls?.source}`}`,
             { path },
           ),
         ],

@@ -4,6 +4,7 @@
  * ServiceEntry, DestinationRule, Sidecar, Namespace), converging on re-run and pruned when no longer asked for.
  */
 import { generatedBy } from '../../src/domain/generated.js';
+import { isNamespace } from '../../src/domain/kinds.js';
 import { reconcileWanted } from '../../src/domain/reconcile-generated.js';
 import { ScrapeModel, type ScrapeModelOptions } from '../../src/domain/scrape-path.js';
 import { defineFunction, info } from '../../src/krm/index.js';
@@ -35,22 +36,28 @@ export const generateMeshPolicies = defineFunction({
     // As the user wrote the list: this function's earlier output and the ports it added are left out.
     const model = new ScrapeModel(items, options);
     const base = basePolicies(items, config, model);
+    const namespaces = new Set([...base.namespaces, ...config.egress.map((e) => e.namespace)]);
+    const namespaceItems = namespaceObjects(items, config, namespaces);
+    // The Namespaces this run generates decide injection, so capture, as they will on the cluster: decided
+    // without them, a second run (which reads them) found captured ports the first had left alone.
+    const withNamespaces = [
+      ...items.filter((i) => !(isNamespace(i) && generatedBy(i) === functionName)),
+      ...namespaceItems.wanted.map((w) => w.item),
+    ];
     // Exceptions are decided with the policies this run generates in place, so a namespace it makes STRICT counts.
-    const deciding = new ScrapeModel(withBasePolicies(items, base), options);
+    const deciding = new ScrapeModel(withBasePolicies(withNamespaces, base), options);
     const asked = exceptionAsks(items, config, deciding);
     const peers = applyExceptions(items, asked.asks, base, deciding, config.outputDir);
     // Authorization sees the final policies: a port under an exception is reached in plain text, without principal.
     const final = [
-      ...items.filter((i) => !(i.kind === 'PeerAuthentication' && generatedBy(i) === functionName)),
+      ...withNamespaces.filter((i) => !(i.kind === 'PeerAuthentication' && generatedBy(i) === functionName)),
       ...peers.wanted.map((w) => w.item),
     ];
     const finalModel = new ScrapeModel(final, common);
     const scrapers = scraperIdentities(config, finalModel);
     const authorization = authorizationPolicies(items, config, finalModel, scrapers.scrapers);
     const egress = egressResources(config, model);
-    const namespaces = new Set([...base.namespaces, ...config.egress.map((e) => e.namespace)]);
     const sidecar = sidecars(items, config, namespaces);
-    const namespaceItems = namespaceObjects(items, config, namespaces);
     const wanted = [
       ...namespaceItems.wanted,
       ...peers.wanted,

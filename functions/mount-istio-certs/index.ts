@@ -3,6 +3,7 @@
  * to a memory volume the scraper mounts, per Istio's Prometheus integration doc.
  */
 
+import type { Inventory } from '../../src/domain/inventory.js';
 import { certVolumeName } from '../../src/domain/istio-certs.js';
 import { isPrometheusServer, podTemplatePaths } from '../../src/domain/kinds.js';
 import { addScrapeClass } from '../../src/domain/scrape-class.js';
@@ -10,6 +11,7 @@ import { ScrapeModel } from '../../src/domain/scrape-path.js';
 import { isSelected } from '../../src/domain/selection.js';
 import { allOrNothing, defineFunction, type Item, info, type Result, warning } from '../../src/krm/index.js';
 import { remoteEndpointWarnings, secureAlertmanagers } from './alerting.js';
+import { ambientScraperWarning } from './ambient.js';
 import { type MountIstioCertsConfig, mountIstioCertsSchema } from './config.js';
 import { serverContainers } from './containers.js';
 import { scraperKey, wantedDestinationRules } from './destination-rules.js';
@@ -87,6 +89,7 @@ function processPrometheus(item: Item, model: ScrapeModel, config: MountIstioCer
 function processWorkloads(
   items: readonly Item[],
   config: MountIstioCertsConfig,
+  inventory: Inventory,
 ): { processed: Item[]; results: Result[] } {
   const results: Result[] = [];
   const processed: Item[] = [];
@@ -113,6 +116,7 @@ function processWorkloads(
         results.push(ignored);
         continue;
       }
+      const ambient = ambientScraperWarning(item, inventory);
       const template = podTemplatePaths[item.kind] ?? [];
       const paths = recipePaths([...template, 'metadata'], [...template, 'spec'], false);
       const edit = editWhole(item, () =>
@@ -134,6 +138,7 @@ function processWorkloads(
           ),
         ),
       );
+      if (ambient && edit.handled) results.push(ambient);
       results.push(...edit.results);
       if (edit.handled) processed.push(item);
     }
@@ -160,11 +165,13 @@ export const mountIstioCerts = defineFunction({
         results.push(ignored);
         continue;
       }
+      const ambient = ambientScraperWarning(item, model.inventory);
       const edit = editWhole(item, () => processPrometheus(item, model, config));
+      if (ambient && edit.handled) results.push(ambient);
       results.push(...edit.results);
       if (edit.handled) servers.push(item);
     }
-    const workloads = processWorkloads(items, config);
+    const workloads = processWorkloads(items, config, model.inventory);
     results.push(...workloads.results);
     const scrapers = [...servers, ...workloads.processed];
     const bypass = config.inbound === 'bypass';

@@ -15,9 +15,9 @@ import { operatorSelectorLabels, podSourceOf } from '../../src/domain/pod-source
 import { type AddedPort, addedPorts, portExceptionPolicy } from '../../src/domain/port-exceptions.js';
 import type { ScrapeModel, TargetPort } from '../../src/domain/scrape-path.js';
 import { scraperOf } from '../../src/domain/scrapers.js';
-import { captureOf } from '../../src/domain/sidecar-capture.js';
+import { leftOut } from '../../src/domain/sidecar-capture.js';
 import { serviceMonitorTargets } from '../../src/domain/targets.js';
-import { asObject, type Item, info, type Json, type Result, warning } from '../../src/krm/index.js';
+import { asObject, type Item, info, type Json, plain, type Result, warning } from '../../src/krm/index.js';
 import { scraperKey } from './destination-rules.js';
 import { functionName, type Wanted } from './reconcile.js';
 
@@ -127,12 +127,20 @@ export function selfScrapeExceptions(
       );
       continue;
     }
-    // Read after this run's recipe: a port the pods take out of inbound capture reaches the app in plain text
-    // whatever PeerAuthentication says, so it needs no exception.
+    // A port the pods take out of inbound capture reaches the app in plain text whatever PeerAuthentication says,
+    // so it needs no exception. Read from the annotations as this run's recipe leaves them (the pods' data is the
+    // input's); the recipe's inject label puts the pods in the mesh, so only the port lists decide.
+    const annotations = asObject(plain(server.node.getIn(['spec', 'podMetadata', 'annotations'], true)));
+    const current = {
+      ...pods,
+      annotations: Object.fromEntries(
+        Object.entries(annotations ?? {}).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : [])),
+      ),
+    };
     const uncaptured = new Map<number, string>();
     for (const port of scraped.keys()) {
-      const capture = captureOf(model.inventory, pods, port);
-      if (capture.state === 'not-captured') uncaptured.set(port, capture.reason);
+      const reason = leftOut(current, port);
+      if (reason !== undefined) uncaptured.set(port, reason);
     }
     for (const [port, reason] of uncaptured)
       results.push(

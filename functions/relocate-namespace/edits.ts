@@ -42,7 +42,11 @@ export class Edits {
     const node = item.node.getIn([...path], true) as unknown;
     if (!isSeq(node)) return;
     if (node.items.some((entry) => isScalar(entry) && entry.value === value)) return;
-    node.items.push(new Scalar(value));
+    const added = new Scalar(value);
+    // Written as its neighbour is (quoted stays quoted), so the list reads as one.
+    const last = node.items.at(-1);
+    if (isScalar(last) && last.type) added.type = last.type;
+    node.items.push(added);
     this.info(item, [...path, node.items.length - 1], `added ${value}: ${reason}`);
     this.changed.add(item);
   }

@@ -3,6 +3,7 @@
  * the old one, keeping behind what must stay and saying, resource by resource, what moved, what stayed and why.
  */
 import { defineFunction, info } from '../../src/krm/index.js';
+import { ambientTargetWarning } from './ambient.js';
 import { relocateNamespaceSchema } from './config.js';
 import { Edits } from './edits.js';
 import { followAuthorization, followExportTo, followHosts, followSidecar } from './istio-references.js';
@@ -18,6 +19,7 @@ import { functionName, generatedKinds, reconcileGenerated } from './reconcile.js
 import { rootNamespaceWarnings } from './root-namespace.js';
 import { followServerSelectors } from './server-selectors.js';
 import { followStrings } from './strings.js';
+import { windowsPodWarnings } from './windows-pods.js';
 
 /** The relocate-namespace function. */
 export const relocateNamespace = defineFunction({
@@ -46,6 +48,8 @@ export const relocateNamespace = defineFunction({
     const behind = keepBehind(edits);
     followStrings(edits, behind.apiReadPaths);
     rootNamespaceWarnings(edits);
+    ambientTargetWarning(edits);
+    windowsPodWarnings(edits);
     presetOutcome(edits);
     const wanted = [...wantedNamespace(edits), ...behind.wanted];
     const reconciled = reconcileGenerated(items, wanted, config.from, (item) => plan.namespaceAfter(item));

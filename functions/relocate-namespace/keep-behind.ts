@@ -10,14 +10,14 @@ import { generatedBy } from '../../src/domain/generated.js';
 import { asObject, type Item, Item as KrmItem } from '../../src/krm/index.js';
 import type { Edits, Path } from './edits.js';
 import { accountOf, labelsOf } from './plan.js';
-import { containersOf, objectUses } from './pod-specs.js';
+import { type Container, containersOf, objectUses } from './pod-specs.js';
 import { functionName, metadataFor, type Wanted } from './reconcile.js';
 
 const rbac = 'rbac.authorization.k8s.io';
 const plural = { Secret: 'secrets', ConfigMap: 'configmaps' } as const;
 type ObjectKind = keyof typeof plural;
 
-/** An API read of a kept object by a moved account, found in args. */
+/** An API read of a kept object by a moved account, found in args or env. */
 interface ApiRead {
   kind: ObjectKind;
   name: string;
@@ -25,8 +25,37 @@ interface ApiRead {
 }
 
 const flag = /^--([\w.-]*?)namespace=(.*)$/;
+const envName = /^(\w*?)NAMESPACE$/i;
 
-/** `--<p>namespace=<from>` with `--<p>name=<n>` in the same container, for a Secret or ConfigMap prefix. */
+const kindOf = (prefix: string): ObjectKind | undefined =>
+  /secret/i.test(prefix) ? 'Secret' : /config_?-?map/i.test(prefix) ? 'ConfigMap' : undefined;
+
+/** `<P>NAMESPACE: <from>` with `<P>NAME: <n>` among the same container's env values (SECRET_NAMESPACE / SECRET_NAME). */
+function envReads(container: Container, from: string): ApiRead[] {
+  const env = (Array.isArray(container.data.env) ? container.data.env : []).map((e) => asObject(e));
+  const envValue = (name: string) => {
+    const value = env.find((e) => e?.name === name)?.value;
+    return typeof value === 'string' ? value : undefined;
+  };
+  const reads: ApiRead[] = [];
+  for (const [e, entry] of env.entries()) {
+    const match = typeof entry?.name === 'string' ? envName.exec(entry.name) : null;
+    if (!match || entry?.value !== from) continue;
+    const prefix = match[1] ?? '';
+    const kind = kindOf(prefix);
+    // The name variable is spelt as the namespace one: SECRET_NAMESPACE / SECRET_NAME, secretNamespace / secretName.
+    const suffix = (match[0] as string).slice(prefix.length, -'space'.length);
+    const name = envValue(`${prefix}${suffix}`);
+    if (!kind || name === undefined) continue;
+    reads.push({ kind, name, path: [...container.path, 'env', e, 'value'] });
+  }
+  return reads;
+}
+
+/**
+ * `--<p>namespace=<from>` with `--<p>name=<n>` in the same container, for a Secret or ConfigMap prefix, and the
+ * same pair as env values.
+ */
 function apiReads(item: Item, from: string): ApiRead[] {
   const reads: ApiRead[] = [];
   for (const container of containersOf(item)) {
@@ -39,11 +68,7 @@ function apiReads(item: Item, from: string): ApiRead[] {
       const match = typeof word === 'string' ? flag.exec(word) : null;
       if (!match || match[2] !== from) continue;
       const prefix = match[1] ?? '';
-      const kind: ObjectKind | undefined = /secret/i.test(prefix)
-        ? 'Secret'
-        : /config-?map/i.test(prefix)
-          ? 'ConfigMap'
-          : undefined;
+      const kind = kindOf(prefix);
       const named = words.find((w) => typeof w === 'string' && w.startsWith(`--${prefix}name=`));
       if (!kind || typeof named !== 'string') continue;
       reads.push({
@@ -52,6 +77,7 @@ function apiReads(item: Item, from: string): ApiRead[] {
         path: [...container.path, 'args', a],
       });
     }
+    reads.push(...envReads(container, from));
   }
   return reads;
 }

@@ -39,6 +39,11 @@ export function followSubjects(edits: Edits, item: Item): void {
       continue;
     }
     // Pods that stay in `from` still run as this account: both identities need the binding.
+    edits.info(
+      item,
+      path,
+      `left: pods that stay in ${plan.from} still run as ${plan.from}/${name}, so it stays bound beside ${plan.to}/${name}`,
+    );
     if (hasSubject(name, plan.to)) continue;
     const seq = seqAt(item.node, ['subjects']);
     if (!seq) continue;

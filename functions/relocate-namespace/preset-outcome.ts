@@ -30,6 +30,7 @@ export function presetOutcome(edits: Edits): void {
       ['metadata', 'namespace'],
       `the ama-metrics collector in ${plan.to} cannot work with the target allocator kept in ${plan.from}: it mounts Secret ${clientSecret}, which the config reader creates at run time in ${plan.from} only (a volume cannot cross namespaces); it reaches the allocator at https://${allocatorHost}:443, compiled into its image, with a server certificate for that name only, so the allocator cannot move with it; and the allocator watches collector pods only in OTELCOL_NAMESPACE ${plan.from}, so collectors in ${plan.to} get no targets. amaMetrics.allocatorTraffic: plain-http sets the one configuration that works, at a cost (README) (preset ama-metrics)`,
     );
+    leftOnAllocator(edits, deployment(allocatorName), deployment(ksmName));
     return;
   }
   plainHttp(edits, collector, deployment(allocatorName), deployment(ksmName));
@@ -82,6 +83,38 @@ function plainHttp(edits: Edits, collector: Item, allocator: Item | undefined, k
       service,
       ['spec', 'ports'],
       `has no port 80: with https off the collector reaches the allocator at http://${allocatorName}.${plan.from}.svc.cluster.local (port 80 -> 8080, as the chart always renders it) (${reason})`,
+    );
+}
+
+/**
+ * Outcome (b): the kept allocator's literal namespaces are left as they are (the move cannot work), each with a
+ * result at its field saying what it now gets wrong.
+ */
+function leftOnAllocator(edits: Edits, allocator: Item | undefined, ksm: Item | undefined): void {
+  const { plan } = edits;
+  if (!allocator) return;
+  const at = (containerName: string, name: string): Path | undefined => {
+    const c = containersOf(allocator).find((x) => x.data.name === containerName);
+    const env = Array.isArray(c?.data.env) ? c.data.env : [];
+    const index = env.findIndex((e) => asObject(e)?.name === name && asObject(e)?.value === plan.from);
+    return c && index >= 0 ? [...c.path, 'env', index, 'value'] : undefined;
+  };
+  const otelcol = at('targetallocator', 'OTELCOL_NAMESPACE');
+  if (otelcol)
+    edits.warn(
+      allocator,
+      otelcol,
+      `left: the kept target allocator watches collector pods in ${plan.from} only, and the collectors moved to ${plan.to}; with https (the error on Deployment ${plan.to}/${collectorName}) no value here makes the move work (amaMetrics.allocatorTraffic: plain-http sets it to ${plan.to})`,
+    );
+  const podNamespace = at('config-reader', 'POD_NAMESPACE');
+  const ksmNamespace = ksm ? plan.namespaceAfter(ksm) : undefined;
+  if (podNamespace)
+    edits.warn(
+      allocator,
+      podNamespace,
+      ksmNamespace && ksmNamespace !== plan.from
+        ? `left: the config reader writes the kube-state-metrics target as ${ksmName}.${plan.from}.svc.cluster.local:8080, but Deployment ${ksmName} moved to ${ksmNamespace} (amaMetrics.allocatorTraffic: plain-http sets it to ${ksmNamespace})`
+        : `left: the config reader stays in ${plan.from} with the allocator`,
     );
 }
 

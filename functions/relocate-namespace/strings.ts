@@ -2,8 +2,8 @@
  * Literal namespace strings: env values and args of a moved workload that are exactly `from` (or a flag
  * `--x=<from>`), and, in any workload or ConfigMap, host names `<svc>.<from>.svc[.<clusterDomain>]` of moved
  * Services. `rewriteStrings: on` rewrites them, `warn` (default) reports each with the proposed value, `off`
- * leaves them with an info result. Args naming a kept object the app reads through the API are left: the object
- * stays in `from`.
+ * leaves them with an info result. Args and env values naming a kept object the app reads through the API are
+ * left: the object stays in `from`.
  */
 import type { Item } from '../../src/krm/index.js';
 import type { Edits, Path } from './edits.js';
@@ -17,7 +17,7 @@ function proposal(edits: Edits, value: string, exact: boolean): { next: string; 
   const flag = /^(-{1,2}[\w.-]+=)(.*)$/.exec(value);
   if (exact && flag && flag[2] === plan.from)
     return { next: `${flag[1]}${plan.to}`, why: `names the namespace ${plan.from}` };
-  const hosts = rewriteHosts(plan, value);
+  const hosts = rewriteHosts(plan, value, true);
   if (hosts.moved.length > 0)
     return { next: hosts.text, why: `names Service ${hosts.moved.join(', ')}, which moved` };
   return undefined;
@@ -64,8 +64,9 @@ export function followStrings(edits: Edits, apiReadPaths: ReadonlyMap<Item, Read
       if (!Array.isArray(env)) continue;
       for (const [e, entry] of env.entries()) {
         const value = entry && typeof entry === 'object' && !Array.isArray(entry) ? entry.value : undefined;
-        if (typeof value === 'string')
-          handle(edits, item, [...container.path, 'env', e, 'value'], value, exact);
+        const path = [...container.path, 'env', e, 'value'];
+        if (typeof value === 'string' && !left?.has(JSON.stringify(path)))
+          handle(edits, item, path, value, exact);
       }
     }
   }

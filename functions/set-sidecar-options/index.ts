@@ -4,9 +4,11 @@
  * of prometheus-operator's Prometheus, PrometheusAgent and Alertmanager resources.
  */
 
+import { Inventory } from '../../src/domain/inventory.js';
 import { isAlertmanager, isPrometheusServer, isWorkload } from '../../src/domain/kinds.js';
 import { isSelected } from '../../src/domain/selection.js';
 import { defineFunction, type Item, info, type Result, warning } from '../../src/krm/index.js';
+import { ambientWarning } from './ambient.js';
 import { applyWanted } from './apply.js';
 import { setSidecarOptionsSchema } from './config.js';
 import { checkConfig, wantedFor } from './desired.js';
@@ -29,6 +31,7 @@ export const setSidecarOptions = defineFunction({
     const results: Result[] = [];
     const counts = { selected: 0, changed: 0, refused: 0 };
     const presetHits = new Map(presets.map((p) => [p.name, 0]));
+    const inventory = new Inventory(items);
     for (const item of items) {
       if (!isPodSource(item) || !isSelected(item, config)) continue;
       counts.selected++;
@@ -39,6 +42,8 @@ export const setSidecarOptions = defineFunction({
       const applied = applyWanted(item, wanted);
       results.push(...applied.results);
       if (applied.changed) counts.changed++;
+      const ambient = ambientWarning(item, inventory);
+      if (ambient) results.push(ambient);
       if (applied.results.some((r) => r.severity === 'error')) counts.refused++;
     }
     for (const preset of presets)

@@ -24,6 +24,43 @@ export const neverInjectedNamespaces: readonly string[] = [
 ];
 const ambientKey = 'istio.io/dataplane-mode';
 
+/**
+ * Whether a namespace's labels ask the injector for a sidecar on every pod: istio-injection: enabled, or a
+ * revision label (istio/istio manifests/charts/default/templates/mutatingwebhook.yaml, the namespace. and
+ * rev.namespace. webhooks).
+ */
+const injectsNamespace = (labels: Readonly<Record<string, string>>): boolean =>
+  labels['istio-injection'] === 'enabled' ||
+  (labels['istio-injection'] === undefined && labels['istio.io/rev'] !== undefined);
+
+/**
+ * Why pods in `namespace` with these labels run in Istio ambient mode with no sidecar, and whether their namespace
+ * or their own label says so (so sidecar annotations and
+ * the cert-mount recipe do nothing there), or undefined when they do not. Ambient is the Namespace's label in the
+ * list (or the pods' own `istio.io/dataplane-mode: ambient`); a pod that gets a sidecar anyway is not sidecar-less:
+ * the injector's object webhook injects a pod labelled `sidecar.istio.io/inject: "true"` in a namespace without
+ * istio-injection / istio.io/rev (mutatingwebhook.yaml, object.), an injection-enabled namespace injects every pod,
+ * and ambient leaves a pod with a sidecar alone (istio/istio cni/pkg/util/podutil.go podHasSidecar).
+ */
+export function sidecarlessAmbient(
+  inventory: Inventory,
+  namespace: string,
+  podLabels: Readonly<Record<string, string>>,
+): { reason: string; from: 'namespace' | 'pods' } | undefined {
+  if (neverInjectedNamespaces.includes(namespace) || podLabels[ambientKey] === 'none') return undefined;
+  const labels = inventory.namespaceLabels(namespace) ?? {};
+  const byNamespace = labels[ambientKey] === 'ambient';
+  if (!byNamespace && podLabels[ambientKey] !== 'ambient') return undefined;
+  if (injectsNamespace(labels) && podLabels[injectKey] !== 'false') return undefined;
+  if (podLabels[injectKey] === 'true' && labels['istio-injection'] !== 'disabled') return undefined;
+  return byNamespace
+    ? {
+        reason: `namespace ${namespace} runs Istio ambient mode (${ambientKey}: ambient), which has no sidecar`,
+        from: 'namespace',
+      }
+    : { reason: `its pods are labelled ${ambientKey}: ambient, which has no sidecar`, from: 'pods' };
+}
+
 /** How the Namespace in the list is labelled, or unknown when the list has no such Namespace. */
 export function namespaceMembership(inventory: Inventory, namespace: string): Membership {
   if (neverInjectedNamespaces.includes(namespace)) {
@@ -64,7 +101,12 @@ export function podMembership(inventory: Inventory, pods: PodSource): Membership
     return { state: 'plain', reason: `${what} opts out of ambient mode` };
   const namespace = namespaceMembership(inventory, pods.namespace);
   if (namespace.state === 'ambient' || pods.labels[ambientKey] === 'ambient') {
-    return { state: 'ambient', reason: `${what} runs in Istio ambient mode` };
+    if (sidecarlessAmbient(inventory, pods.namespace, pods.labels))
+      return { state: 'ambient', reason: `${what} runs in Istio ambient mode` };
+    return {
+      state: 'mesh',
+      reason: `${what} gets a sidecar in ambient namespace ${pods.namespace} (${pods.labels[injectKey] === 'true' ? `label ${injectKey}: "true"` : 'the namespace enables injection'}), and ambient leaves a pod with a sidecar alone`,
+    };
   }
   if (inject === 'true') return { state: 'mesh', reason: `${what} sets ${injectKey}: "true"` };
   if (pods.labels['istio.io/rev']) return { state: 'mesh', reason: `${what} is labelled istio.io/rev` };

@@ -26,8 +26,8 @@ const portList = (value: string): string[] =>
     .map((p) => p.trim())
     .filter((p) => p !== '');
 
-/** Why the pod's own capture lists leave `port` out, or undefined when they take it in. */
-function leftOut(pods: PodSource, port: number | undefined): string | undefined {
+/** Why the pods' own capture lists (or Istio) leave `port` out, or undefined when they take it in. */
+export function leftOut(pods: PodSource, port: number | undefined): string | undefined {
   const what = `${pods.item.kind}/${pods.namespace}/${pods.item.name}`;
   if (port !== undefined && istioOwnPorts.includes(port))
     return `port ${port} is Istio's own and never captured`;

@@ -32,7 +32,13 @@ import { holdsSeveralDocuments, lineOf, severalDocumentsMessage, yamlErrorMessag
 /** Layout of the input, so the output keeps its section order and trivia. */
 type Layout =
   | { form: 'split'; split: Split }
-  | { form: 'parsed'; functionConfig: Node | undefined; itemsTrailing: string[] };
+  | {
+      form: 'parsed';
+      functionConfig: Node | undefined;
+      itemsTrailing: string[];
+      /** Blank lines after the functionConfig section, which the line-splitting path keeps with it. */
+      functionConfigBlankLines: number;
+    };
 
 /** A ResourceList as read from stdin. */
 export interface ResourceList {
@@ -183,8 +189,31 @@ function fromParsed(text: string): Outcome<ResourceList> {
     items,
     functionConfig: asObject(head.functionConfig),
     results: results.value,
-    layout: { form: 'parsed', functionConfig: functionConfigNode, itemsTrailing: parsed.trailing },
+    layout: {
+      form: 'parsed',
+      functionConfig: functionConfigNode,
+      itemsTrailing: parsed.trailing,
+      functionConfigBlankLines: blankLinesAfter(root, 'functionConfig', text),
+    },
   });
+}
+
+/**
+ * How many blank lines follow the value of a top-level key before the next key (or the end): only whitespace
+ * there, else 0. A second run that reads its input through the parser (carried results can look like aliases to
+ * the splitter) then writes what the first, line-split, run wrote.
+ */
+function blankLinesAfter(root: YAMLMap, key: string, text: string): number {
+  const index = root.items.findIndex((pair) => isScalar(pair.key) && pair.key.value === key);
+  const value = root.items[index]?.value as Node | null | undefined;
+  const end = value?.range?.[1];
+  if (index < 0 || end === undefined) return 0;
+  const next = (root.items[index + 1]?.key as Node | undefined)?.range?.[0] ?? text.length;
+  const between = text.slice(end, next);
+  if (!/^[^\S\n]*(?:\n[^\S\n]*)*$/.test(between)) return 0;
+  // A block value's range ends after its last line break, a scalar's before it.
+  const breaks = between.split('\n').length - 1;
+  return Math.max(0, text[end - 1] === '\n' ? breaks : breaks - 1);
 }
 
 /** The ResourceList's fields but items, as data; a problem when one crosses a bound (README, "Limits"). */
@@ -258,6 +287,7 @@ export function writeResourceList(list: ResourceList, results: readonly Result[]
       const wrapper = new Document(new YAMLMap(), parseOptions);
       (wrapper.contents as YAMLMap).set('functionConfig', layout.functionConfig);
       out.push(wrapper.toString(stringifyOptions(false)).replace(/\n$/, ''));
+      for (let n = 0; n < layout.functionConfigBlankLines; n++) out.push('');
     }
   }
   out.push(renderResults(allResults));

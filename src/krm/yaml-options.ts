@@ -1,5 +1,23 @@
 /** The one place that says how YAML is read and written, so every path agrees. */
-import type { DocumentOptions, ParseOptions, SchemaOptions, ToStringOptions } from 'yaml';
+import type { DocumentOptions, ParseOptions, ScalarTag, SchemaOptions, Tags, ToStringOptions } from 'yaml';
+
+const floatTag = 'tag:yaml.org,2002:float';
+/**
+ * The 1.1 schema's plain float without its digit-free forms. The `yaml` package reads `.` (Istio's `exportTo: [.]`,
+ * "this namespace") and `+.` as NaN, and writes them back as `.nan`; Kubernetes' go-yaml reads them as strings
+ * (its resolver tries strconv.ParseFloat, which refuses a bare dot). src/text/plain-scalar.ts follows the same rule.
+ */
+export const plainFloat = /^[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)$/;
+const yamlFloat = '^[-+]?(?:[0-9][0-9_]*)?\\.[0-9_]*$';
+
+function kubernetesFloats(tags: Tags): Tags {
+  return tags.map((tag) => {
+    const scalar = tag as ScalarTag;
+    return scalar.tag === floatTag && scalar.test?.source === yamlFloat
+      ? { ...scalar, test: plainFloat }
+      : tag;
+  });
+}
 
 /**
  * Kubernetes tooling reads YAML 1.1: under the 1.2 core schema `0755` would turn into `755` and a new string
@@ -10,6 +28,7 @@ export const parseOptions: ParseOptions & DocumentOptions & SchemaOptions = {
   keepSourceTokens: false,
   prettyErrors: false,
   uniqueKeys: true,
+  customTags: kubernetesFloats,
 };
 
 /**

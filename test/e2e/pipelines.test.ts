@@ -6,6 +6,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parse, parseAllDocuments } from 'yaml';
+import { byKind, pipelineOrder } from '../../src/cli/registry.js';
 import {
   findResource,
   installPlugins,
@@ -22,8 +24,62 @@ import {
 const example = join(repoRoot, 'pipelines', 'example');
 const kptPipeline = join(repoRoot, 'pipelines', 'kpt');
 const kustomizePipeline = join(repoRoot, 'pipelines', 'kustomize');
-/** The pipeline's steps, in the order the Kptfile and the kustomization run them. */
-const pipelineConfigs = ['mount-istio-certs.yaml', 'fix-pod-monitors.yaml', 'set-monitor-tls.yaml'];
+/** The pipeline's steps, in the order the Kptfile runs them (checked against the other pipelines below). */
+const pipelineConfigs = (
+  parse(readFileSync(join(kptPipeline, 'Kptfile'), 'utf8')) as {
+    pipeline: { mutators: { configPath: string }[] };
+  }
+).pipeline.mutators.map((m) => m.configPath);
+
+/** The functions a bundled pipeline runs, in its order, by the config kinds of its steps. */
+function functionsOf(dir: string): string[] {
+  const read = (file: string) => readFileSync(join(dir, file), 'utf8');
+  const files = dir.endsWith('helm')
+    ? ['meshscrape.yaml']
+    : dir.includes('kustomize')
+      ? (parse(read('kustomization.yaml')) as { transformers: string[] }).transformers
+      : (
+          parse(read('Kptfile')) as { pipeline: { mutators: { configPath: string }[] } }
+        ).pipeline.mutators.map((m) => m.configPath);
+  // The container Kptfile runs the configs of pipelines/kpt (the README copies them beside it).
+  const configDir = dir.endsWith('kpt-container') ? kptPipeline : dir;
+  return files.flatMap((f) =>
+    parseAllDocuments(readFileSync(join(configDir, f), 'utf8'))
+      .map((d) => (d.toJS() as { kind?: string } | null)?.kind)
+      .filter((k): k is string => k !== undefined)
+      .map((k) => byKind(k)?.name ?? `unknown kind ${k}`),
+  );
+}
+
+/** The Alertmanager's pod annotations set-sidecar-options' alertmanager-cluster preset writes on the example. */
+const gossipExcluded = {
+  'traffic.sidecar.istio.io/excludeInboundPorts': '9094',
+  'traffic.sidecar.istio.io/excludeOutboundPorts': '9094',
+};
+
+/** `kubectl kustomize` of the pipeline's transformers on a directory holding `resources` as one file. */
+function kustomizeAgain(resources: string, pluginHome: string) {
+  const dir = makePackage('kustomize-again', kustomizePipeline);
+  writeFileSync(join(dir, 'resources.yaml'), resources);
+  writeFileSync(
+    join(dir, 'kustomization.yaml'),
+    readFileSync(join(kustomizePipeline, 'kustomization.yaml'), 'utf8').replace(
+      '../example',
+      'resources.yaml',
+    ),
+  );
+  return run('kubectl', ['kustomize', '--enable-alpha-plugins', dir], {
+    env: { KUSTOMIZE_PLUGIN_HOME: pluginHome },
+  });
+}
+
+describe('the bundled pipelines', () => {
+  it('run the same functions, in the registry order (set-sidecar-options after mount-istio-certs)', () => {
+    const expected = pipelineOrder.filter((f) => f !== 'relocate-namespace');
+    for (const dir of ['kpt', 'kpt-container', 'kustomize', 'kustomize-container', 'helm'])
+      expect(functionsOf(join(repoRoot, 'pipelines', dir)), dir).toEqual(expected);
+  });
+});
 
 function configList(configFile: string, input: string): string {
   // Swap in a functionConfig the way kpt does: the typed config under functionConfig.
@@ -80,6 +136,16 @@ describe('the bundled example through every path', () => {
     });
     const prometheus = pipe.find((r) => r.kind === 'Prometheus');
     expect(prometheus).toMatchObject({ spec: { scrapeClasses: [{ name: 'istio-mtls' }] } });
+    // set-sidecar-options' step: gossip out of the sidecar on the Alertmanager pods, nothing on the scraper
+    // (the preset is for Alertmanager pods; the cert recipe mount-istio-certs wrote stays whole).
+    expect(findResource(pipe, 'Alertmanager', 'main')).toMatchObject({
+      spec: { replicas: 3, podMetadata: { annotations: gossipExcluded } },
+    });
+    const scraperAnnotations = (
+      prometheus as { spec: { podMetadata: { annotations: Record<string, string> } } }
+    ).spec.podMetadata.annotations;
+    expect(scraperAnnotations['traffic.sidecar.istio.io/includeOutboundIPRanges']).toBe('');
+    expect(Object.keys(scraperAnnotations).filter((k) => k.includes('excludeInboundPorts'))).toEqual([]);
     expect(pipeText).toContain("# The application's own metrics: goes https under STRICT mTLS.");
     expect(pipeText).toContain('# scraped by Prometheus');
   });
@@ -88,7 +154,13 @@ describe('the bundled example through every path', () => {
     const pkg = makePackage('render', example, kptPipeline);
     const render = run('kpt', ['fn', 'render', pkg, '--allow-exec']);
     expect(render.code, render.stderr).toBe(0);
+    expect(render.stderr).toContain(
+      'summary: 3 pod source(s) selected, 1 changed, 0 left unchanged because of errors; presets: alertmanager-cluster on 1',
+    );
     expect(normalize(packageResources(pkg))).toEqual(pipe);
+    expect(readFileSync(join(pkg, 'monitoring.yaml'), 'utf8')).toContain(
+      'traffic.sidecar.istio.io/excludeInboundPorts: "9094"',
+    );
     const shop = readFileSync(join(pkg, 'shop.yaml'), 'utf8');
     expect(shop).toContain(
       "    # The application's own metrics: goes https under STRICT mTLS.\n    - port: http-metrics",
@@ -117,6 +189,23 @@ describe('the bundled example through every path', () => {
       expect(result.code, result.stderr).toBe(0);
     }
     expect(normalize(packageResources(pkg))).toEqual(pipe);
+    // A second pass of every step changes no byte.
+    const files = packageResources(pkg);
+    const monitoring = readFileSync(join(pkg, 'monitoring.yaml'), 'utf8');
+    for (const config of pipelineConfigs) {
+      const again = run('kpt', [
+        'fn',
+        'eval',
+        pkg,
+        '--exec',
+        meshscrape,
+        '--fn-config',
+        join(kptPipeline, config),
+      ]);
+      expect(again.code, again.stderr).toBe(0);
+    }
+    expect(packageResources(pkg)).toEqual(files);
+    expect(readFileSync(join(pkg, 'monitoring.yaml'), 'utf8')).toBe(monitoring);
   });
 
   it('kpt fn eval --exec "meshscrape FUNCTION" -- key=value runs the named function with a ConfigMap config', () => {
@@ -169,6 +258,10 @@ describe('the bundled example through every path', () => {
     });
     expect(build.code, build.stderr).toBe(0);
     expect(normalize(streamResources(build.stdout))).toEqual(pipe);
+    // Its output through the same transformers again is the same build.
+    const again = kustomizeAgain(build.stdout, pluginHome);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toBe(build.stdout);
   });
 
   it('kubectl kustomize fails the build on an error result and shows it', () => {

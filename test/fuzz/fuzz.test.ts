@@ -29,7 +29,38 @@ import { asEntry, documents, read, resourceList, withoutResults } from '../suppo
 
 const seed = Number(process.env.FUZZ_SEED ?? 20_240_611);
 
-const functionNames = ['set-monitor-tls', 'mount-istio-certs', 'fix-pod-monitors'] as const;
+const functionNames = [
+  'set-monitor-tls',
+  'mount-istio-certs',
+  'fix-pod-monitors',
+  'set-sidecar-options',
+  'relocate-namespace',
+] as const;
+/**
+ * The functionConfig of a generated list, per function: none (defaults) where defaults do something, else one
+ * that acts on the scene (its resources live in namespace apps).
+ */
+const generatedConfigs: Record<(typeof functionNames)[number], Record<string, unknown> | undefined> = {
+  'set-monitor-tls': undefined,
+  'mount-istio-certs': undefined,
+  'fix-pod-monitors': undefined,
+  'set-sidecar-options': {
+    apiVersion: 'meshscrape.dev/v1alpha1',
+    kind: 'SetSidecarOptions',
+    metadata: { name: 'options' },
+    proxyCPU: '100m',
+    excludeInboundPorts: [9094],
+    preset: ['azure-imds'],
+  },
+  'relocate-namespace': {
+    apiVersion: 'meshscrape.dev/v1alpha1',
+    kind: 'RelocateNamespace',
+    metadata: { name: 'relocate' },
+    from: 'apps',
+    to: 'moved',
+    rewriteStrings: 'on',
+  },
+};
 const helmPipeline = join(repoRoot, 'pipelines', 'helm', 'meshscrape.yaml');
 const perCaseLimitMs = 5_000;
 
@@ -185,7 +216,13 @@ function layoutText(g: GeneratedList): { text: string; verbatim: string[] } {
   const notes = g.scene.notes;
   const docs = resources.map((r) => render(r, notes, g.scene.indentSeq));
   const otherDocs = docs.slice(targeted.length);
-  const kpt = (extra: string[] = []) => resourceList([...docs, ...extra].join('---\n'));
+  const config = generatedConfigs[g.fn];
+  const withConfig = config ? { functionConfig: config } : {};
+  const kpt = (extra: string[] = []) =>
+    resourceList(
+      [...docs, ...extra].join('---\n'),
+      config ? new Document(config, { version: '1.1' }).toString() : undefined,
+    );
   const verbatim = otherDocs.map((d) => asEntry(documents(d)[0] ?? ''));
   switch (g.layout) {
     case 'kpt':
@@ -198,7 +235,7 @@ function layoutText(g: GeneratedList): { text: string; verbatim: string[] } {
       return { text: kpt([anchored]), verbatim };
     case 'pyyaml':
       return {
-        text: new Document({ ...envelope, items: resources }, { version: '1.1' }).toString({
+        text: new Document({ ...envelope, items: resources, ...withConfig }, { version: '1.1' }).toString({
           indentSeq: false,
           lineWidth: 0,
         }),
@@ -206,14 +243,14 @@ function layoutText(g: GeneratedList): { text: string; verbatim: string[] } {
       };
     case 'json':
       return {
-        text: `${JSON.stringify({ ...envelope, items: resources }, null, g.commentIndent % 3)}\n`,
+        text: `${JSON.stringify({ ...envelope, items: resources, ...withConfig }, null, g.commentIndent % 3)}\n`,
         verbatim: [],
       };
     case 'flow':
       return {
         text: `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:${
           resources.length === 0 ? ' []' : resources.map((r) => `\n- ${JSON.stringify(r)}`).join('')
-        }\n`,
+        }\n${config ? `functionConfig: ${JSON.stringify(config)}\n` : ''}`,
         verbatim: [],
       };
     case 'comments': {
@@ -467,15 +504,24 @@ describe('fuzz', () => {
   });
 
   it('KRM mode on generated lists in several layouts', () => {
+    // Runs in which the function changed something: each function must have acted on some generated list.
+    const acted = new Map<string, number>();
+    const changed: Record<string, RegExp> = {
+      'relocate-namespace': /summary: [1-9]\d* resource\(s\) moved/,
+      'set-sidecar-options': /summary: \d+ pod source\(s\) selected, [1-9]/,
+    };
     fc.assert(
       fc.property(generatedList, (g) => {
         const { text, verbatim } = layoutText(g);
         keeping(`krm-${g.layout}`, text, () =>
           checkKrm(text, g.fn, verbatimLayouts.has(g.layout) ? verbatim : []),
         );
+        const pattern = changed[g.fn];
+        if (pattern?.test(krm(text, g.fn).stdout)) acted.set(g.fn, (acted.get(g.fn) ?? 0) + 1);
       }),
       options(600),
     );
+    for (const fn of Object.keys(changed)) expect(acted.get(fn) ?? 0, fn).toBeGreaterThan(0);
   });
 
   it('the executable gives what the in-process run gives (a sample)', () => {

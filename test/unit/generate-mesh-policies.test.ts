@@ -110,3 +110,67 @@ describe('generate-mesh-policies output', () => {
     expect(onPort[0]?.from).toBeUndefined();
   });
 });
+
+describe('generate-mesh-policies converges in one run (found by the fuzz suite)', () => {
+  // No Namespace in the list: the run generates it with injection, and decides capture as that Namespace will.
+  const resources = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: adapter
+  namespace: monitoring
+spec:
+  selector:
+    matchLabels: {app: adapter}
+  template:
+    metadata:
+      labels: {app: adapter}
+    spec:
+      containers:
+      - name: adapter
+        image: example.com/adapter:1
+        ports:
+        - {name: https, containerPort: 6443}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: adapter
+  namespace: monitoring
+spec:
+  selector: {app: adapter}
+  ports:
+  - {name: https, port: 443, targetPort: https}
+---
+apiVersion: apiregistration.k8s.io/v1
+kind: APIService
+metadata:
+  name: v1beta1.metrics.k8s.io
+spec:
+  group: metrics.k8s.io
+  version: v1beta1
+  service: {name: adapter, namespace: monitoring}
+`;
+  const config = `apiVersion: meshscrape.dev/v1alpha1
+kind: GenerateMeshPolicies
+metadata:
+  name: p
+namespaces: [monitoring]
+exceptions:
+  ports:
+  - {namespace: monitoring, name: adapter, port: 6443, reason: asked}
+`;
+  it('the first run writes the exceptions a second run would, for ports its own Namespace makes captured', () => {
+    const first = runKrm(resourceList(resources, config), fn);
+    expect(first.code).toBe(0);
+    const policies = (parse(first.stdout) as { items: Resource[] }).items.filter(
+      (i) => i.kind === 'PeerAuthentication',
+    );
+    expect(policies.map((p) => [p.metadata.name, p.spec?.portLevelMtls])).toContainEqual([
+      'adapter-port-exception',
+      { 6443: { mode: 'PERMISSIVE' } },
+    ]);
+    const second = runKrm(first.stdout, fn);
+    const withoutResults = (text: string) => text.split('\nresults:\n')[0];
+    expect(withoutResults(second.stdout)).toBe(withoutResults(first.stdout));
+  });
+});

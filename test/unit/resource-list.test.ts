@@ -269,6 +269,35 @@ describe('the line splitter and quoted values (found by the fuzz suite)', () => 
   });
 });
 
+describe('blank lines after functionConfig (found by the fuzz suite)', () => {
+  it('the whole-list path keeps them as the line splitter does, so a second run writes what the first wrote', () => {
+    const head = `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\nfunctionConfig:\n  kind: X\n  from: a\n\n`;
+    const split = readResourceList(head);
+    expect(split.value?.layout.form).toBe('split');
+    const first = writeResourceList(split.value as never, []);
+    // Carried results with an anchor and alias of their own send the next run through the parser.
+    const carried = `${head}results:\n- message: &m x\n  severity: info\n- message: *m\n  severity: info\n`;
+    const parsed = readResourceList(carried);
+    expect(parsed.value?.layout.form).toBe('parsed');
+    const second = writeResourceList(parsed.value as never, []);
+    expect(second.split('results:\n')[0]).toBe(first);
+  });
+});
+
+describe('YAML 1.1 as Kubernetes reads it', () => {
+  it('a bare . is a string (Istio exportTo), not NaN written back as .nan', () => {
+    const text = `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: networking.istio.io/v1\n  kind: DestinationRule\n  metadata:\n    name: d\n  spec:\n    exportTo: [., shop]\n    x: +.\n    half: .5\n`;
+    const read = readResourceList(text);
+    const item = read.value?.items[0];
+    expect(item?.data.spec).toEqual({ exportTo: ['.', 'shop'], x: '+.', half: 0.5 });
+    // Edited, the item is written from its Document: the dot stays a dot.
+    item?.node.setIn(['spec', 'x'], 'changed');
+    const written = writeResourceList(read.value as never, []);
+    expect(written).toContain('exportTo: [., shop]');
+    expect(written).not.toContain('.nan');
+  });
+});
+
 describe('ResourceList envelope errors', () => {
   const head = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n';
   const entry = '- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n';

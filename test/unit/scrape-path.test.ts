@@ -337,6 +337,55 @@ describe('sidecar capture of a port', () => {
     const inventory = new Inventory([namespace('shop', { 'istio.io/dataplane-mode': 'ambient' }), item]);
     expect(captureOf(inventory, podSourceOf(item) as never, 8080).state).toBe('ambient');
   });
+
+  // istio/istio manifests/charts/default/templates/mutatingwebhook.yaml: the object. webhook injects a pod labelled
+  // sidecar.istio.io/inject: "true" where the namespace has neither istio-injection nor istio.io/rev, and
+  // namespace. injects every pod of an istio-injection: enabled namespace; ambient skips pods with a sidecar
+  // (cni/pkg/util/podutil.go podHasSidecar). The annotation is no webhook selector.
+  it.each([
+    [
+      'the pod label inject "true"',
+      { 'istio.io/dataplane-mode': 'ambient' },
+      { 'sidecar.istio.io/inject': 'true' },
+      {},
+      'captured',
+    ],
+    [
+      'istio-injection: enabled beside it',
+      { 'istio.io/dataplane-mode': 'ambient', 'istio-injection': 'enabled' },
+      {},
+      {},
+      'captured',
+    ],
+    [
+      'only the annotation inject "true"',
+      { 'istio.io/dataplane-mode': 'ambient' },
+      {},
+      { 'sidecar.istio.io/inject': 'true' },
+      'ambient',
+    ],
+    [
+      'the label inject "true" and istio-injection: disabled',
+      { 'istio.io/dataplane-mode': 'ambient', 'istio-injection': 'disabled' },
+      { 'sidecar.istio.io/inject': 'true' },
+      {},
+      'ambient',
+    ],
+  ])('a pod in an ambient namespace with %s', (_name, nsLabels, podLabels, annotations, state) => {
+    const item = Item.create({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'cart', namespace: 'shop' },
+      spec: {
+        template: {
+          metadata: { labels: { ...cart, ...podLabels }, annotations },
+          spec: { containers: [{ name: 'app', ports: [{ name: 'metrics', containerPort: 8080 }] }] },
+        },
+      },
+    } as Resource);
+    const inventory = new Inventory([namespace('shop', nsLabels), item]);
+    expect(captureOf(inventory, podSourceOf(item) as never, 8080).state).toBe(state);
+  });
 });
 
 describe('requirement of a ServiceMonitor endpoint', () => {
