@@ -6,8 +6,9 @@
  * exactly those container ports.
  */
 import { reconcileAddedPorts } from '../../src/domain/added-ports.js';
+import { exclusiveSelector } from '../../src/domain/exclusive-selector.js';
 import { oldest } from '../../src/domain/peer-authentication.js';
-import { type PodSource, workloadSelector } from '../../src/domain/pod-sources.js';
+import type { PodSource } from '../../src/domain/pod-sources.js';
 import { type AddedPort, addedPorts, portExceptionPolicy } from '../../src/domain/port-exceptions.js';
 import type { Wanted } from '../../src/domain/reconcile-generated.js';
 import type { ScrapeModel } from '../../src/domain/scrape-path.js';
@@ -99,7 +100,7 @@ export function applyExceptions(
       };
       continue;
     }
-    const selector = workloadSelector(entry.pods);
+    const { selector } = exclusiveSelector(model.inventory, entry.pods);
     const own = oldest(model.policies.policiesWithSelector(entry.pods.namespace, selector));
     if (own) {
       // A port the user's policy sets itself is the user's decision: said, never overwritten.

@@ -7,11 +7,14 @@
  * only. Uncaptured ports are not subject to the policies and get no rule. Never an ALLOW without a selector, and
  * none in Istio's root namespace, where a policy applies to the matching workloads of every namespace.
  */
+import { identityLessCalls } from '../../src/domain/callers.js';
+import { describePods, exclusiveSelector } from '../../src/domain/exclusive-selector.js';
 import { generatedBy } from '../../src/domain/generated.js';
 import { isAlertmanager } from '../../src/domain/kinds.js';
 import { matchesSelector } from '../../src/domain/label-selector.js';
+import { podMembership } from '../../src/domain/mesh.js';
 import { istioPlainPorts, istioPortOf } from '../../src/domain/pod-monitor-targets.js';
-import { type PodSource, workloadSelector } from '../../src/domain/pod-sources.js';
+import type { PodSource } from '../../src/domain/pod-sources.js';
 import type { Wanted } from '../../src/domain/reconcile-generated.js';
 import type { ScrapeModel, TargetPort } from '../../src/domain/scrape-path.js';
 import { scrapeReport } from '../../src/domain/scrape-report.js';
@@ -50,16 +53,31 @@ class Accesses {
       tcpPorts: new Set<number>(),
       sources: new Set<string>(),
     };
+    // A Service port declared tcp-* / tls-* (or any non-HTTP protocol) is read as TCP by Istio, with or without
+    // mTLS: HTTP conditions never match there.
+    const opaque = 'declaredOpaque' in target && target.declaredOpaque === true;
     if (target.mtls.mode === 'STRICT') {
       if (principals.length === 0) return;
       access.mtlsPorts.add(target.containerPort);
       for (const p of principals) access.principals.add(p);
+      if (opaque) access.tcpPorts.add(target.containerPort);
     } else {
       access.plainPorts.add(target.containerPort);
-      if (target.appTls) access.tcpPorts.add(target.containerPort);
+      if (target.appTls || opaque) access.tcpPorts.add(target.containerPort);
     }
     access.sources.add(source);
     this.byWorkload.set(target.pods.item, access);
+  }
+
+  /** A caller without principal on a workload that has an access already: its port, by port only. */
+  addPlain(target: TargetPort, source: string): void {
+    const access = this.byWorkload.get(target.pods.item);
+    if (!access || target.capture.state !== 'captured' || target.containerPort === undefined) return;
+    if (target.mtls?.mode === 'STRICT') return;
+    access.plainPorts.add(target.containerPort);
+    // The API server calls webhooks and APIServices over TLS of their own: no HTTP condition can match there.
+    access.tcpPorts.add(target.containerPort);
+    access.sources.add(source);
   }
 }
 
@@ -93,6 +111,11 @@ function collect(items: readonly Item[], model: ScrapeModel, scrapers: readonly 
     for (const namespace of model.inventory.podNamespaces())
       for (const pods of model.inventory.podSourcesIn(namespace)) {
         if (pods.annotations['prometheus.io/scrape'] !== 'true') continue;
+        // On an injected pod Istio's metrics merging (on by default) rewrites prometheus.io/port to the agent's
+        // 15020 (istio pkg/kube/inject/webhook.go applyPrometheusMerge), which policies do not cover: the
+        // collector never scrapes the app's port, and an ALLOW there would only deny the app's own clients.
+        const merged = pods.annotations['prometheus.istio.io/merge-metrics'] !== 'false';
+        if (merged && podMembership(model.inventory, pods).state === 'mesh') continue;
         const port = pods.annotations['prometheus.io/port'];
         if (!port || !/^\d+$/.test(port)) continue;
         accesses.add(
@@ -101,6 +124,14 @@ function collect(items: readonly Item[], model: ScrapeModel, scrapers: readonly 
           `${refOf(pods.item)} prometheus.io/port`,
         );
       }
+  // The kube-apiserver's calls carry no principal: on a workload that gets an ALLOW policy, the port a webhook or
+  // APIService calls is allowed by port, or that policy would deny the API server (with failurePolicy: Fail,
+  // every admission it handles). Workloads without an ALLOW policy are left without one.
+  for (const call of identityLessCalls(model, items))
+    for (const target of call.targets) {
+      if (!accesses.byWorkload.has(target.pods.item)) continue;
+      accesses.addPlain(target, `${refOf(call.caller)} (the kube-apiserver, no mesh identity)`);
+    }
   return accesses;
 }
 
@@ -111,6 +142,8 @@ interface Group {
   name: string;
   selector: Record<string, string>;
   accesses: Access[];
+  /** Pods of other workloads the selector picks too (no selector picks the target's alone). */
+  alsoSelects: PodSource[];
 }
 
 const sameRules = (a: Access, b: Access): boolean =>
@@ -128,7 +161,8 @@ function groups(model: ScrapeModel, accesses: readonly Access[]): Group[] {
   const out: Group[] = [];
   for (const [namespace, list] of [...byNamespace].sort(([a], [b]) => a.localeCompare(b))) {
     list.sort((a, b) => a.pods.item.name.localeCompare(b.pods.item.name));
-    const selectors = list.map((a) => workloadSelector(a.pods));
+    const exclusive = list.map((a) => exclusiveSelector(model.inventory, a.pods));
+    const selectors = exclusive.map((e) => e.selector);
     const shared = Object.fromEntries(
       Object.entries(selectors[0] ?? {}).filter(([k, v]) => selectors.every((s) => s[k] === v)),
     );
@@ -145,15 +179,26 @@ function groups(model: ScrapeModel, accesses: readonly Access[]): Group[] {
         name: 'allow-scrapers',
         selector: list.length === 1 ? (selectors[0] as Record<string, string>) : shared,
         accesses: list,
+        alsoSelects: list.length === 1 ? (exclusive[0]?.alsoSelects ?? []) : [],
       });
       continue;
     }
+    // Two kinds of workload may share a name (a Deployment and a StatefulSet web): the later ones say their kind,
+    // as the workload PeerAuthentications do, so no policy replaces another.
+    const named = new Set<string>();
+    const nameOf = (item: Item): string => {
+      const plain = `allow-scrapers-${item.name}`;
+      const name = named.has(plain) ? `allow-scrapers-${item.kind.toLowerCase()}-${item.name}` : plain;
+      named.add(name);
+      return name;
+    };
     for (const [i, access] of list.entries())
       out.push({
         namespace,
-        name: `allow-scrapers-${access.pods.item.name}`,
+        name: nameOf(access.pods.item),
         selector: selectors[i] as Record<string, string>,
         accesses: [access],
+        alsoSelects: exclusive[i]?.alsoSelects ?? [],
       });
   }
   return out;
@@ -165,14 +210,15 @@ function rulesOf(access: Access, config: GenerateMeshPoliciesConfig): Json[] {
     ...(config.authorization.methods ? { methods: config.authorization.methods } : {}),
   };
   const rules: Json[] = [];
-  if (access.mtlsPorts.size > 0)
-    rules.push({
-      from: [{ source: { principals: [...access.principals].sort() } }],
-      to: [{ operation: { ports: ports(access.mtlsPorts), ...http } }],
-    });
+  const from = [{ source: { principals: [...access.principals].sort() } }];
+  const mtlsHttp = [...access.mtlsPorts].filter((p) => !access.tcpPorts.has(p));
+  const mtlsTcp = [...access.mtlsPorts].filter((p) => access.tcpPorts.has(p));
+  if (mtlsHttp.length > 0) rules.push({ from, to: [{ operation: { ports: ports(mtlsHttp), ...http } }] });
+  if (mtlsTcp.length > 0) rules.push({ from, to: [{ operation: { ports: ports(mtlsTcp) } }] });
   const plainHttp = [...access.plainPorts].filter((p) => !access.tcpPorts.has(p));
   if (plainHttp.length > 0) rules.push({ to: [{ operation: { ports: ports(plainHttp), ...http } }] });
-  if (access.tcpPorts.size > 0) rules.push({ to: [{ operation: { ports: ports(access.tcpPorts) } }] });
+  const plainTcp = [...access.plainPorts].filter((p) => access.tcpPorts.has(p));
+  if (plainTcp.length > 0) rules.push({ to: [{ operation: { ports: ports(plainTcp) } }] });
   return rules;
 }
 
@@ -260,6 +306,22 @@ export function authorizationPolicies(
       );
       continue;
     }
+    if (group.alsoSelects.length > 0) {
+      const first = group.accesses[0]?.pods.item;
+      results.push(
+        error(
+          `refused: no ALLOW AuthorizationPolicy for ${where}: no selector picks its pods alone (${Object.entries(
+            group.selector,
+          )
+            .map(([k, v]) => `${k}=${v}`)
+            .join(
+              ',',
+            )} also picks ${describePods(group.alsoSelects)}), which the policy would turn deny-by-default too; give its pod template a label of its own`,
+          first ? { ref: first.ref, file: first.file, path: 'spec.template.metadata.labels' } : {},
+        ),
+      );
+      continue;
+    }
     // A group of several holds workloads needing the same rules (see groups).
     const rules = rulesOf(group.accesses[0] as Access, config);
     if (rules.length === 0) continue;
@@ -279,7 +341,7 @@ export function authorizationPolicies(
     wanted.push({
       item,
       path: 'spec.rules',
-      reason: `ALLOW for ${where}: ${access.mtlsPorts.size > 0 ? `${[...access.principals].sort().join(', ')} on port ${ports(access.mtlsPorts).join(', ')} (Istio mTLS)` : ''}${access.mtlsPorts.size > 0 && access.plainPorts.size > 0 ? '; ' : ''}${access.plainPorts.size > 0 ? `any caller on port ${ports(access.plainPorts).join(', ')} (a port-level PERMISSIVE port: plain text carries no principal)` : ''}; scraped by ${sources.join(', ')}`,
+      reason: `ALLOW for ${where}: ${access.mtlsPorts.size > 0 ? `${[...access.principals].sort().join(', ')} on port ${ports(access.mtlsPorts).join(', ')} (Istio mTLS)` : ''}${access.mtlsPorts.size > 0 && access.plainPorts.size > 0 ? '; ' : ''}${access.plainPorts.size > 0 ? `any caller on port ${ports(access.plainPorts).join(', ')} (a port-level PERMISSIVE port: plain text carries no principal)` : ''}; reached by ${sources.join(', ')}`,
     });
     results.push(...gossipWarnings(model, group.accesses, item));
     const lonely = group.accesses.filter((a) => !otherAllow(items, a.pods, config.rootNamespace));

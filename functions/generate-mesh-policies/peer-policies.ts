@@ -4,14 +4,16 @@
  * Deployment's `rsName` and its DaemonSet's `dsName` pods each need theirs). A user's policy already in place at the
  * same level is left as it is (Istio honours only the oldest of a level, so a second one would be ignored).
  */
+
+import { describePods, exclusiveSelector } from '../../src/domain/exclusive-selector.js';
 import { isAlertmanager, isPrometheusServer, isWorkload } from '../../src/domain/kinds.js';
 import { podMembership } from '../../src/domain/mesh.js';
 import { oldest } from '../../src/domain/peer-authentication.js';
-import { type PodSource, workloadSelector } from '../../src/domain/pod-sources.js';
+import type { PodSource } from '../../src/domain/pod-sources.js';
 import type { Wanted } from '../../src/domain/reconcile-generated.js';
 import type { ScrapeModel } from '../../src/domain/scrape-path.js';
 import { isSelected } from '../../src/domain/selection.js';
-import { Item, info, type Result, warning } from '../../src/krm/index.js';
+import { error, Item, info, type Result, warning } from '../../src/krm/index.js';
 import type { GenerateMeshPoliciesConfig } from './config.js';
 import { metadataFor } from './generated.js';
 
@@ -129,7 +131,23 @@ function workloadPolicies(
           at,
         ),
       );
-    const selector = workloadSelector(pods);
+    const { selector, alsoSelects } = exclusiveSelector(model.inventory, pods);
+    if (alsoSelects.length > 0 && Object.keys(selector).length > 0) {
+      // A workload policy is for one workload: on the others it would loosen or tighten what nobody asked.
+      out.results.push(
+        error(
+          `no PeerAuthentication for ${item.describe()}: no selector picks its pods alone (${Object.entries(
+            selector,
+          )
+            .map(([k, v]) => `${k}=${v}`)
+            .join(
+              ',',
+            )} also picks ${describePods(alsoSelects)}), so mode ${config.mtls} would apply to those pods too; give its pod template a label of its own`,
+          { ref: item.ref, file: item.file, path: 'spec.template.metadata.labels' },
+        ),
+      );
+      continue;
+    }
     if (Object.keys(selector).length === 0) {
       out.results.push(
         warning(

@@ -15,9 +15,22 @@ export interface ServiceTargetPort extends TargetPort {
   /** The Service port declares HTTP (name `http`/`http-*`/`http2`/`grpc*`, or `appProtocol: http`): Istio then
    * matches only mTLS and plain text there, so a PERMISSIVE exception cannot pass the app's own TLS through. */
   declaredHttp: boolean;
+  /** The Service port declares a protocol Istio does not read as HTTP (`tcp-*`, `tls-*`, `https-*`, ...): HTTP
+   * attributes (paths, methods) of an AuthorizationPolicy never match there. */
+  declaredOpaque: boolean;
 }
 
 const httpNames = /^(http|http2|grpc|grpc-web)(-|$)/;
+
+/** Istio's port-name prefixes for protocols it does not read as HTTP (istio.io "Protocol Selection"). */
+const opaqueNames = /^(https|tcp|tls|udp|mongo|mysql|redis)(-|$)/;
+
+/** Whether a Service port declares a protocol other than HTTP (by `appProtocol`, else by its name's prefix). */
+export function declaresOpaque(port: { [key: string]: Json }): boolean {
+  const appProtocol = typeof port.appProtocol === 'string' ? port.appProtocol.toLowerCase() : '';
+  if (appProtocol !== '') return !declaresHttp(port);
+  return typeof port.name === 'string' && opaqueNames.test(port.name);
+}
 
 /** Whether a Service port declares HTTP (by `appProtocol`, else by its name's protocol prefix). */
 export function declaresHttp(port: { [key: string]: Json }): boolean {
@@ -66,6 +79,7 @@ export function serviceEndpointTargets(
           ...model.targetPort(pods, containerPort, loaders),
           service,
           declaredHttp: declaresHttp(port),
+          declaredOpaque: declaresOpaque(port),
         });
       }
     }

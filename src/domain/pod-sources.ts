@@ -82,15 +82,15 @@ function operatorLabels(item: Item): Record<string, string> {
 }
 
 /**
- * The labels that pick the pods of one Prometheus or PrometheusAgent and nothing else (the operator's selector
- * labels `app.kubernetes.io/name` and `operator.prometheus.io/name`), for a workload-scoped policy.
+ * The labels that pick the pods of one Prometheus, PrometheusAgent or Alertmanager and nothing else, for a
+ * workload-scoped policy: the operator's selector labels, `app.kubernetes.io/name` with
+ * `operator.prometheus.io/name` for Prometheus and PrometheusAgent, with `alertmanager: <name>` for Alertmanager,
+ * whose pods do not carry `operator.prometheus.io/name` (operator pkg/alertmanager/operator.go makeSelectorLabels).
  */
 export function operatorSelectorLabels(item: Item): Record<string, string> {
   const labels = operatorLabels(item);
-  return {
-    'app.kubernetes.io/name': labels['app.kubernetes.io/name'] as string,
-    'operator.prometheus.io/name': item.name,
-  };
+  const own = item.kind === 'Alertmanager' ? 'alertmanager' : 'operator.prometheus.io/name';
+  return { 'app.kubernetes.io/name': labels['app.kubernetes.io/name'] as string, [own]: item.name };
 }
 
 /**

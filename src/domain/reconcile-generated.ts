@@ -37,7 +37,19 @@ export function reconcileWanted(
   const namespaceOf = rules.namespaceOf ?? ((item: Item) => item.namespace);
   const key = (item: Item): string => `${item.kind}/${namespaceOf(item) ?? ''}/${item.name}`;
   const results: Result[] = [];
-  const pending = new Map(wanted.map((w) => [key(w.item), w]));
+  const pending = new Map<string, Wanted>();
+  for (const w of wanted) {
+    const earlier = pending.get(key(w.item));
+    // Two wants of one name would leave one of them out unseen: the first stays, the second is an error.
+    if (earlier)
+      results.push(
+        error(
+          `two resources this run generates are both ${key(w.item)}; only the first is written (${earlier.reason}); not written: ${w.reason}`,
+          { ref: w.item.ref },
+        ),
+      );
+    else pending.set(key(w.item), w);
+  }
   const kept: Item[] = [];
   for (const item of items) {
     if (rules.generatedKinds[item.kind] !== item.group) {
