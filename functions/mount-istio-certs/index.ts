@@ -111,7 +111,7 @@ function processWorkloads(
       continue;
     }
     for (const item of matches) {
-      const ignored = ignoredNamespaceError(item, config.certDir);
+      const ignored = ignoredNamespaceError(item, config.certDir, inventory);
       if (ignored) {
         results.push(ignored);
         continue;
@@ -160,7 +160,7 @@ export const mountIstioCerts = defineFunction({
     const servers: Item[] = [];
     for (const item of items) {
       if (!isPrometheusServer(item) || !isSelected(item, config)) continue;
-      const ignored = ignoredNamespaceError(item, config.certDir);
+      const ignored = ignoredNamespaceError(item, config.certDir, model.inventory);
       if (ignored) {
         results.push(ignored);
         continue;

@@ -108,6 +108,15 @@ export function podMembership(inventory: Inventory, pods: PodSource): Membership
       reason: `${what} gets a sidecar in ambient namespace ${pods.namespace} (${pods.labels[injectKey] === 'true' ? `label ${injectKey}: "true"` : 'the namespace enables injection'}), and ambient leaves a pod with a sidecar alone`,
     };
   }
+  // istio-injection=disabled on the namespace wins over the pods' own opt-in: every injector webhook that reads the
+  // pod's label or revision requires the namespace to carry no istio-injection label (istio/istio
+  // manifests/charts/istio-control/istio-discovery/templates/mutatingwebhook.yaml).
+  const disabled = inventory.namespaceLabels(pods.namespace)?.['istio-injection'] === 'disabled';
+  if (disabled && (inject === 'true' || pods.labels['istio.io/rev']))
+    return {
+      state: 'plain',
+      reason: `namespace ${pods.namespace} is labelled istio-injection=disabled, where Istio's injector ignores the pods' own ${inject === 'true' ? `${injectKey}: "true"` : 'istio.io/rev'}`,
+    };
   if (inject === 'true') return { state: 'mesh', reason: `${what} sets ${injectKey}: "true"` };
   if (pods.labels['istio.io/rev']) return { state: 'mesh', reason: `${what} is labelled istio.io/rev` };
   return namespace;
