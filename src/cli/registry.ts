@@ -4,6 +4,7 @@ import { mountIstioCerts } from '../../functions/mount-istio-certs/index.js';
 import { relocateNamespace } from '../../functions/relocate-namespace/index.js';
 import { setMonitorTls } from '../../functions/set-monitor-tls/index.js';
 import { setSidecarOptions } from '../../functions/set-sidecar-options/index.js';
+import { validateMeshMetrics } from '../../functions/validate-mesh-metrics/index.js';
 import type { KrmFunction } from '../krm/index.js';
 
 /** All functions, in the order `--help` lists them. */
@@ -13,6 +14,7 @@ export const functions: readonly KrmFunction[] = [
   fixPodMonitors,
   setSidecarOptions,
   relocateNamespace,
+  validateMeshMetrics,
 ] as unknown as readonly KrmFunction[];
 
 /** A function by command-line name. */
@@ -24,7 +26,7 @@ export const byKind = (kind: string): KrmFunction | undefined => functions.find(
 /**
  * The order the functions run in a pipeline: `relocate-namespace` first (the others read namespaces);
  * `mount-istio-certs` decides what the others read; sidecar options come after it (the recipe it writes wins over
- * them) and before the functions that read capture lists.
+ * them) and before the functions that read capture lists; the validator last, on what the others wrote.
  */
 export const pipelineOrder: readonly string[] = [
   'relocate-namespace',
@@ -32,4 +34,5 @@ export const pipelineOrder: readonly string[] = [
   'set-sidecar-options',
   'fix-pod-monitors',
   'set-monitor-tls',
+  'validate-mesh-metrics',
 ];

@@ -1,0 +1,124 @@
+/**
+ * Findings from the scrape-path model (src/domain/scrape-report.ts, the rows `explain` prints): every monitor
+ * endpoint whose verdict is broken, coded by the step of the path that breaks it (domain.md section 0); a scraper
+ * that loads monitors of STRICT targets without the cert mount; metrics merging on a pod served over TLS.
+ */
+import { podMembership } from '../../src/domain/mesh.js';
+import type { ScrapeModel } from '../../src/domain/scrape-path.js';
+import type { ReportRow } from '../../src/domain/scrape-report.js';
+import type { BreakCause } from '../../src/domain/verdict.js';
+import type { Code } from './codes.js';
+import { type Finding, finding } from './finding.js';
+
+const byCause: Readonly<Record<BreakCause, { code: Code; step: string }>> = {
+  'plain-into-strict': { code: 'MS0001', step: 'step 5, what the scraper must send' },
+  'certs-not-mounted': { code: 'MS0003', step: "step 1, the scraper's cert mount" },
+  'fs-access-denied': { code: 'MS0004', step: 'step 1, the scraper loading the monitor' },
+  'own-tls-captured': { code: 'MS0005', step: "step 6, the app's own TLS" },
+  'tls-to-plain-port': { code: 'MS0006', step: 'step 5, what the scraper must send' },
+  'plain-to-app-tls': { code: 'MS0007', step: "step 6, the app's own TLS" },
+  'self-scrape': { code: 'MS0008', step: 'step 7, the self-scrape' },
+  denied: { code: 'MS0009', step: 'step 9, authorization' },
+};
+
+const endpointField: Readonly<Record<string, string>> = {
+  ServiceMonitor: 'endpoints',
+  PodMonitor: 'podMetricsEndpoints',
+};
+
+/** `Deployment/shop/cart:8080`, or the namespace when the list shows no pods. */
+function targetText(row: ReportRow): string {
+  const target = row.target;
+  if (!target) return 'its targets';
+  if ('pods' in target)
+    return `${target.pods.pods.item.kind}/${target.pods.pods.namespace}/${target.pods.pods.item.name}:${target.pods.containerPort ?? '(undeclared port)'}`;
+  return target.namespace === 'any' ? 'targets in any namespace' : `targets in namespace ${target.namespace}`;
+}
+
+/** The finding of one broken row. */
+function rowFinding(row: ReportRow): Finding | undefined {
+  const verdict = row.verdict;
+  if (verdict.verdict !== 'broken' || !('cause' in verdict) || !verdict.cause) return undefined;
+  const { step } = byCause[verdict.cause];
+  const code =
+    verdict.cause === 'plain-into-strict' && row.monitor.kind === 'PodMonitor'
+      ? 'MS0002'
+      : byCause[verdict.cause].code;
+  const field = endpointField[row.monitor.kind];
+  const path = field && row.endpointIndex !== undefined ? `spec.${field}[${row.endpointIndex}]` : undefined;
+  const endpoint =
+    row.endpointIndex === undefined
+      ? ''
+      : ` endpoint ${row.endpointIndex}${row.endpointPort ? ` (${row.endpointPort})` : ''}`;
+  const fixes = verdict.fixes.map((f) => f.detail);
+  const found = finding(
+    code,
+    row.monitor,
+    path,
+    `scrape of${endpoint} to ${targetText(row)} is broken at ${step}: ${verdict.reason}`,
+    fixes.length > 0 ? { fix: fixes.join('; or ') } : {},
+  );
+  return { ...found, subject: targetText(row) };
+}
+
+/** Scrapers without the cert mount that load an endpoint needing Istio's mTLS (MS0010). */
+function unmountedScrapers(rows: readonly ReportRow[]): Finding[] {
+  const findings: Finding[] = [];
+  const seen = new Set<unknown>();
+  for (const row of rows) {
+    if (row.requirement?.send !== 'istio-mtls') continue;
+    for (const { scraper } of row.loaders) {
+      if (scraper.mountsCerts || seen.has(scraper.item)) continue;
+      seen.add(scraper.item);
+      findings.push(
+        finding(
+          'MS0010',
+          scraper.item,
+          'spec.volumeMounts',
+          `${scraper.label} loads ${row.monitor.kind}/${row.monitor.namespace}/${row.monitor.name}, whose target ${targetText(row)} needs Istio's mTLS (${row.requirement.reason}), but it mounts no istio-certs volume`,
+        ),
+      );
+    }
+  }
+  return findings;
+}
+
+const truthy = (value: string | undefined): boolean => value === 'true';
+
+/**
+ * Metrics merging on a pod whose metrics are served over TLS (MS0011): the agent fetches the app's metrics only from
+ * `http://localhost:<port><path>` (domain.md section 3), so merging loses them. Istio merges by default when
+ * `prometheus.io/scrape` is true, unless the pod says `merge-metrics: "false"`.
+ */
+function mergeOnTls(model: ScrapeModel): Finding[] {
+  const findings: Finding[] = [];
+  for (const namespace of model.inventory.podNamespaces()) {
+    for (const pods of model.inventory.podSourcesIn(namespace)) {
+      const a = pods.annotations;
+      if (!truthy(a['prometheus.io/scrape']) || a['prometheus.istio.io/merge-metrics'] === 'false') continue;
+      if (podMembership(model.inventory, pods).state !== 'mesh') continue;
+      const port = Number(a['prometheus.io/port']);
+      const tls =
+        a['prometheus.io/scheme'] === 'https' || (Number.isInteger(port) && pods.ports.tls.has(port));
+      if (!tls) continue;
+      const why =
+        a['prometheus.io/scheme'] === 'https'
+          ? 'prometheus.io/scheme is https'
+          : `port ${port} (prometheus.io/port) is served over TLS`;
+      findings.push(
+        finding(
+          'MS0011',
+          pods.item,
+          undefined,
+          `${pods.item.kind}/${namespace}/${pods.item.name} has Istio metrics merging on (${truthy(a['prometheus.istio.io/merge-metrics']) ? 'prometheus.istio.io/merge-metrics: "true"' : 'prometheus.io/scrape: "true", merging is on by default'}) but ${why}: the agent fetches only http://localhost:<port><path>, so the app's metrics are lost`,
+        ),
+      );
+    }
+  }
+  return findings;
+}
+
+/** Every scrape-path finding of a list. */
+export function scrapeFindings(model: ScrapeModel, rows: readonly ReportRow[]): Finding[] {
+  return [...rows.flatMap((row) => rowFinding(row) ?? []), ...unmountedScrapers(rows), ...mergeOnTls(model)];
+}
