@@ -90,13 +90,20 @@ function identitySplit(
   item: Item,
   selector: Record<string, string>,
   selected: readonly PodSource[],
+  selectors: readonly Record<string, string>[],
 ): Finding[] {
   const accounts = new Set(selected.map(serviceAccountOf));
   accounts.delete('default');
   if (accounts.size === 0) return [];
   const left = inventory
     .podSourcesIn(item.namespace ?? '')
-    .filter((p) => !selected.includes(p) && accounts.has(serviceAccountOf(p)));
+    .filter(
+      (p) =>
+        !selected.includes(p) &&
+        accounts.has(serviceAccountOf(p)) &&
+        // A workload with a policy of its own is covered.
+        !selectors.some((other) => matches(other, p.labels)),
+    );
   if (left.length === 0) return [];
   const name = (p: PodSource): string => `${p.item.kind}/${p.namespace}/${p.item.name}`;
   const selectorText = Object.entries(selector)
@@ -119,8 +126,13 @@ export function peerAuthenticationFindings(
   rootNamespace: string,
 ): Finding[] {
   const findings: Finding[] = [];
-  for (const item of items) {
-    if (item.kind !== 'PeerAuthentication' || item.group !== 'security.istio.io') continue;
+  const policies = items.filter((i) => i.kind === 'PeerAuthentication' && i.group === 'security.istio.io');
+  const selectorsIn = (ns: string): Record<string, string>[] =>
+    policies
+      .filter((p) => p.namespace === ns)
+      .map((p) => stringMap(asObject(asObject(p.data.spec)?.selector)?.matchLabels))
+      .filter((s) => Object.keys(s).length > 0);
+  for (const item of policies) {
     const spec = asObject(item.data.spec) ?? {};
     const selector = stringMap(asObject(spec.selector)?.matchLabels);
     const hasSelector = Object.keys(selector).length > 0;
@@ -150,7 +162,9 @@ export function peerAuthenticationFindings(
     const selected = inventory.podSourcesIn(item.namespace ?? '').filter((p) => matches(selector, p.labels));
     for (const key of Object.keys(portLevel ?? {}))
       findings.push(...portKeyFindings(inventory, item, key, selected));
-    if (selected.length > 0) findings.push(...identitySplit(inventory, item, selector, selected));
+    if (selected.length > 0) findings.push(
+        ...identitySplit(inventory, item, selector, selected, selectorsIn(item.namespace ?? '')),
+      );
   }
   return findings;
 }
