@@ -65,7 +65,7 @@ function httpFields(rule: Obj, ruleIndex: number): string[] {
   }
   for (const [whenIndex, when] of objects(rule.when).entries())
     if (typeof when.key === 'string' && when.key.startsWith('request.'))
-      out.push(`spec.rules[${ruleIndex}].when[${whenIndex}] (${when.key})`);
+      out.push(`spec.rules[${ruleIndex}].when[${whenIndex}]: ${when.key}`);
   return out;
 }
 
@@ -189,7 +189,7 @@ export function authorizationFindings(
             finding(
               'MS0017',
               item,
-              fields[0],
+              fields[0]?.replace(/: .*$/, ''),
               `rule ${ruleIndex} uses HTTP-only fields (${fields.join(', ')}), but it matches scrapes of ${[...new Set(tcp)].join(', ')}, which arrive as TCP (Istio's mTLS from Prometheus' cert files, no Istio ALPN, on a port not declared HTTP): the rule never matches them${policy.action === 'ALLOW' ? ', so they are denied' : ''}`,
             ),
           );

@@ -95,15 +95,13 @@ function identitySplit(
   const accounts = new Set(selected.map(serviceAccountOf));
   accounts.delete('default');
   if (accounts.size === 0) return [];
-  const left = inventory
-    .podSourcesIn(item.namespace ?? '')
-    .filter(
-      (p) =>
-        !selected.includes(p) &&
-        accounts.has(serviceAccountOf(p)) &&
-        // A workload with a policy of its own is covered.
-        !selectors.some((other) => matches(other, p.labels)),
-    );
+  const left = inventory.podSourcesIn(item.namespace ?? '').filter(
+    (p) =>
+      !selected.includes(p) &&
+      accounts.has(serviceAccountOf(p)) &&
+      // A workload with a policy of its own is covered.
+      !selectors.some((other) => matches(other, p.labels)),
+  );
   if (left.length === 0) return [];
   const name = (p: PodSource): string => `${p.item.kind}/${p.namespace}/${p.item.name}`;
   const selectorText = Object.entries(selector)
@@ -162,9 +160,8 @@ export function peerAuthenticationFindings(
     const selected = inventory.podSourcesIn(item.namespace ?? '').filter((p) => matches(selector, p.labels));
     for (const key of Object.keys(portLevel ?? {}))
       findings.push(...portKeyFindings(inventory, item, key, selected));
-    if (selected.length > 0) findings.push(
-        ...identitySplit(inventory, item, selector, selected, selectorsIn(item.namespace ?? '')),
-      );
+    if (selected.length > 0)
+      findings.push(...identitySplit(inventory, item, selector, selected, selectorsIn(item.namespace ?? '')));
   }
   return findings;
 }
