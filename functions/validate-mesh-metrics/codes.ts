@@ -159,6 +159,12 @@ export const codes = {
       'Prometheus calls an Alertmanager behind a STRICT sidecar in plain http while its own outbound bypasses its sidecar',
     fix: 'scheme: https with the cert files on spec.alerting.alertmanagers[] (mount-istio-certs does it)',
   },
+  MS0027: {
+    severity: 'error',
+    meaning:
+      "a prometheus-operator resource does not match its CRD's schema (unknown field, wrong type, value not allowed): the API server rejects it",
+    fix: 'correct the field as the message says',
+  },
   MS0025: {
     severity: 'error',
     meaning: 'the ValidateMeshMetrics config failOn: warning and the list has warnings',
