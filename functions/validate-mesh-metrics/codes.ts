@@ -153,19 +153,19 @@ export const codes = {
     meaning: 'an ambient namespace: the sidecar cert-mount recipe and sidecar annotations do not apply there',
     fix: 'use ambient-mode scraping (ztunnel, waypoints) for it, or take it out of ambient mode',
   },
-  MS0026: {
+  MS0025: {
     severity: 'error',
     meaning:
       'Prometheus calls an Alertmanager behind a STRICT sidecar in plain http while its own outbound bypasses its sidecar',
     fix: 'scheme: https with the cert files on spec.alerting.alertmanagers[] (mount-istio-certs does it)',
   },
-  MS0027: {
+  MS0026: {
     severity: 'error',
     meaning:
       "a prometheus-operator resource does not match its CRD's schema (unknown field, wrong type, value not allowed): the API server rejects it",
     fix: 'correct the field as the message says',
   },
-  MS0025: {
+  MS0027: {
     severity: 'error',
     meaning: 'the ValidateMeshMetrics config failOn: warning and the list has warnings',
     fix: 'fix the warnings, or failOn: error',

@@ -29,7 +29,7 @@ export const validateMeshMetrics = defineFunction({
     if (config.failOn === 'warning' && warnings > 0)
       results.push(
         error(
-          `MS0025: failOn: warning and ${warnings} warning(s) were found (fix: fix the warnings, or failOn: error)`,
+          `MS0027: failOn: warning and ${warnings} warning(s) were found (fix: fix the warnings, or failOn: error)`,
         ),
       );
     results.push(

@@ -1,7 +1,7 @@
 /**
  * Every resource of the Istio kinds (networking.istio.io, security.istio.io) and the prometheus-operator kinds
  * (monitoring.coreos.com, and azmonitoring.coreos.com of the same shape) checked against its CRD's schema
- * (src/domain/crd-schema.ts): IST0106 for Istio's, as istioctl reports a schema error, MS0027 for the operator's.
+ * (src/domain/crd-schema.ts): IST0106 for Istio's, as istioctl reports a schema error, MS0026 for the operator's.
  * Kinds with no bundled CRD are not checked.
  */
 import { checkAgainstCrd } from '../../src/domain/crd-schema.js';
@@ -12,8 +12,8 @@ import { type Finding, finding } from './finding.js';
 const codeOfGroup: Readonly<Record<string, Code>> = {
   'networking.istio.io': 'IST0106',
   'security.istio.io': 'IST0106',
-  'monitoring.coreos.com': 'MS0027',
-  'azmonitoring.coreos.com': 'MS0027',
+  'monitoring.coreos.com': 'MS0026',
+  'azmonitoring.coreos.com': 'MS0026',
 };
 
 /** Every schema finding of the list. */

@@ -62,7 +62,7 @@ function gossip(model: ScrapeModel, items: readonly Item[]): Finding[] {
   });
 }
 
-/** MS0026: a Prometheus whose outbound bypasses its sidecar calling an Alertmanager in plain text under STRICT. */
+/** MS0025: a Prometheus whose outbound bypasses its sidecar calling an Alertmanager in plain text under STRICT. */
 function alerting(model: ScrapeModel): Finding[] {
   const findings: Finding[] = [];
   for (const scraper of model.scrapers) {
@@ -83,7 +83,7 @@ function alerting(model: ScrapeModel): Finding[] {
       if (strict.length === 0) continue;
       findings.push(
         finding(
-          'MS0026',
+          'MS0025',
           scraper.item,
           `spec.alerting.alertmanagers[${index}]`,
           `${scraper.label} sends alerts to Service ${ns}/${am.name} in plain http, but its outbound traffic bypasses its sidecar (includeOutboundIPRanges: "") and the Alertmanager port is STRICT per ${strict[0]?.mtls?.source}: the alerts are refused`,
