@@ -4,9 +4,11 @@
  * that loads monitors of STRICT targets without the cert mount; metrics merging on a pod served over TLS.
  */
 import { podMembership } from '../../src/domain/mesh.js';
+import { podAnnotationsPath } from '../../src/domain/pod-annotations.js';
 import type { ScrapeModel } from '../../src/domain/scrape-path.js';
 import type { ReportRow } from '../../src/domain/scrape-report.js';
 import type { BreakCause } from '../../src/domain/verdict.js';
+import { fieldPath } from '../../src/krm/index.js';
 import type { Code } from './codes.js';
 import { type Finding, finding } from './finding.js';
 
@@ -109,7 +111,7 @@ function mergeOnTls(model: ScrapeModel): Finding[] {
         finding(
           'MS0011',
           pods.item,
-          undefined,
+          fieldPath(podAnnotationsPath(pods.item) ?? ['metadata', 'annotations']),
           `${pods.item.kind}/${namespace}/${pods.item.name} has Istio metrics merging on (${truthy(a['prometheus.istio.io/merge-metrics']) ? 'prometheus.istio.io/merge-metrics: "true"' : 'prometheus.io/scrape: "true", merging is on by default'}) but ${why}: the agent fetches only http://localhost:<port><path>, so the app's metrics are lost`,
         ),
       );

@@ -36,9 +36,9 @@ const realWorld = [
   ...yamlFiles(join(root, '..', 'shared', 'fixtures', 'real-world', 'kube-prometheus')),
   ...yamlFiles(join(root, '..', 'shared', 'fixtures', 'real-world', 'istio')),
   join(root, 'test', 'fixtures', 'ama-metrics', 'rendered.yaml'),
-  // Every golden case's input but the one that feeds an invalid ServiceMonitor on purpose.
+  // Every golden case's input but those that feed invalid resources on purpose.
   ...yamlFiles(join(root, 'functions')).filter(
-    (f) => f.endsWith('/resources.yaml') && !f.includes('/missing-endpoints/'),
+    (f) => f.endsWith('/resources.yaml') && !f.includes('/missing-endpoints/') && !f.includes('/schema-errors/'),
   ),
 ].flatMap((file) =>
   parseAllDocuments(readFileSync(file, 'utf8'), { version: '1.1' })
