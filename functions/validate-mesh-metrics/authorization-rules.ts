@@ -6,9 +6,9 @@
  * (authz/authorizationpolicies.go), where the list shows the namespace's workloads.
  */
 
+import { type Policy, policyOf } from '../../src/domain/authorization.js';
 import { carriesCertRecipe } from '../../src/domain/cert-recipe-guard.js';
 import { declaresHttp } from '../../src/domain/endpoint-targets.js';
-import { stringMap } from '../../src/domain/label-selector.js';
 import { neverInjectedNamespaces } from '../../src/domain/mesh.js';
 import type { PodSource } from '../../src/domain/pod-sources.js';
 import type { ScrapeModel } from '../../src/domain/scrape-path.js';
@@ -18,27 +18,6 @@ import { type Finding, finding } from './finding.js';
 import { type Obj, objects, strings } from './json-values.js';
 
 const httpOperationFields = ['paths', 'notPaths', 'methods', 'notMethods', 'hosts', 'notHosts'];
-
-/** A policy as the rules read it. */
-interface Policy {
-  item: Item;
-  namespace: string;
-  selector: Record<string, string> | undefined;
-  action: string;
-  rules: Obj[];
-}
-
-function policyOf(item: Item): Policy {
-  const spec = asObject(item.data.spec) ?? {};
-  const selector = stringMap(asObject(spec.selector)?.matchLabels);
-  return {
-    item,
-    namespace: item.namespace ?? '',
-    selector: Object.keys(selector).length > 0 ? selector : undefined,
-    action: typeof spec.action === 'string' ? spec.action : 'ALLOW',
-    rules: objects(spec.rules),
-  };
-}
 
 const hasTargetRef = (item: Item): boolean => {
   const spec = asObject(item.data.spec);

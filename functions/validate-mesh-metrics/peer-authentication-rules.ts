@@ -8,13 +8,8 @@ import type { Inventory } from '../../src/domain/inventory.js';
 import { stringMap } from '../../src/domain/label-selector.js';
 import type { PodSource } from '../../src/domain/pod-sources.js';
 import { asObject, fieldPath, type Item, type Json } from '../../src/krm/index.js';
+import { serviceAccountOf } from './authorization-rules.js';
 import { type Finding, finding } from './finding.js';
-
-const serviceAccountOf = (pods: PodSource): string => {
-  const spec = asObject(pods.item.read(['spec', 'template', 'spec']));
-  const sa = spec?.serviceAccountName ?? spec?.serviceAccount;
-  return typeof sa === 'string' && sa !== '' ? sa : 'default';
-};
 
 const matches = (selector: Record<string, string>, labels: Record<string, string>): boolean =>
   Object.entries(selector).every(([k, v]) => labels[k] === v);

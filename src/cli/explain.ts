@@ -10,7 +10,7 @@ import { ScrapeModel } from '../domain/scrape-path.js';
 import { scrapeReport } from '../domain/scrape-report.js';
 import type { DecodedInput } from '../krm/index.js';
 import { explainJson, explainTable } from './explain-output.js';
-import { readInput } from './input-items.js';
+import { inputProblemLines, readInput } from './input-items.js';
 import type { ModeOutput } from './krm-mode.js';
 
 /** `explain --help`. */
@@ -101,11 +101,11 @@ export function runExplain(
   const input = readInput(parsed.path, readStdin, env);
   if (input === 'tty') return usageError('give a FILE or DIR, or pipe the resources in');
   if (!input.ok) {
-    // A stream that does not parse can repeat one problem per document: the first few say enough.
-    const shown = [...new Set(input.problems.map((p) => p.message))];
-    const more = shown.length > 10 ? [`... and ${shown.length - 10} more problem(s)`] : [];
-    const lines = [...shown.slice(0, 10), ...more].map((line) => `meshscrape explain: ${line}`);
-    return { stdout: '', stderr: `${lines.join('\n')}\nnothing was analysed\n`, code: 2 };
+    return {
+      stdout: '',
+      stderr: `${inputProblemLines('explain', input.problems)}\nnothing was analysed\n`,
+      code: 2,
+    };
   }
   const options = { meshMtls: parsed.meshMtls, rootNamespace: parsed.rootNamespace };
   const model = new ScrapeModel(input.value, options);

@@ -86,3 +86,10 @@ export function readInput(
   }
   return directory ? renderAppDirectory(path, env) : fileItems(path);
 }
+
+/** The lines saying why the input cannot be read: the first ten distinct problems (a stream can repeat one). */
+export function inputProblemLines(command: string, problems: readonly { message: string }[]): string {
+  const shown = [...new Set(problems.map((p) => p.message))];
+  const more = shown.length > 10 ? [`... and ${shown.length - 10} more problem(s)`] : [];
+  return [...shown.slice(0, 10), ...more].map((line) => `meshscrape ${command}: ${line}`).join('\n');
+}

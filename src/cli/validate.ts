@@ -6,7 +6,7 @@
 import { analyze } from '../../functions/validate-mesh-metrics/analyze.js';
 import { validateMeshMetricsSchema } from '../../functions/validate-mesh-metrics/config.js';
 import type { DecodedInput } from '../krm/index.js';
-import { readInput } from './input-items.js';
+import { inputProblemLines, readInput } from './input-items.js';
 import type { ModeOutput } from './krm-mode.js';
 import { validateJson, validateSarif, validateTable } from './validate-output.js';
 
@@ -130,10 +130,11 @@ export function runValidate(
   const input = readInput(parsed.path, readStdin, env);
   if (input === 'tty') return usageError('give a PATH, or pipe the resources in');
   if (!input.ok) {
-    const shown = [...new Set(input.problems.map((p) => p.message))];
-    const more = shown.length > 10 ? [`... and ${shown.length - 10} more problem(s)`] : [];
-    const lines = [...shown.slice(0, 10), ...more].map((line) => `meshscrape validate: ${line}`);
-    return { stdout: '', stderr: `${lines.join('\n')}\nnothing was validated\n`, code: 2 };
+    return {
+      stdout: '',
+      stderr: `${inputProblemLines('validate', input.problems)}\nnothing was validated\n`,
+      code: 2,
+    };
   }
   const analysis = analyze(input.value, config.data);
   const notes = analysis.meshMtlsUsed
