@@ -5,6 +5,7 @@
 import { ScrapeModel, type ScrapeModelOptions } from '../../src/domain/scrape-path.js';
 import { scrapeReport } from '../../src/domain/scrape-report.js';
 import type { Item } from '../../src/krm/index.js';
+import { annotationRuleFindings } from './annotation-rules.js';
 import { authorizationFindings } from './authorization-rules.js';
 import type { ValidateMeshMetricsConfig } from './config.js';
 import { egressFindings } from './egress-rules.js';
@@ -61,6 +62,7 @@ export function analyze(items: readonly Item[], config: ValidateMeshMetricsConfi
   findings.push(
     ...egressFindings(items),
     ...injectionFindings(items, config.rootNamespace),
+    ...annotationRuleFindings(items),
     ...schemaFindings(items),
   );
   const skipped = new Set<string>(config.skip);

@@ -3,7 +3,7 @@
  * mesh-wide; HTTP-only fields never match TCP traffic, and a scrape with the cert-mount recipe reaches a port not
  * declared HTTP as TCP (Prometheus sends no Istio ALPN, istio/istio#38720); principals must name identities that
  * exist; plain text under a PERMISSIVE exception carries no principal. IST0127 as istioctl's authz analyzer
- * (authz/authorizationpolicies.go), where the list shows the namespace's workloads.
+ * (authz/authorizationpolicies.go) decides it, over the workloads of the list.
  */
 
 import { type Policy, policyOf } from '../../src/domain/authorization.js';
@@ -131,17 +131,20 @@ export function authorizationFindings(
         ),
       );
     }
-    if (policy.selector && podNamespaces.has(policy.namespace) && pods.length === 0 && !hasTargetRef(item))
+    // As istioctl's authz analyzer decides it, over the workloads of the list (none at all: nothing to say).
+    const selectorText = Object.entries(policy.selector ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
+    const meshWide = policy.namespace === root;
+    if (allPods.length > 0 && !hasTargetRef(item) && pods.length === 0 && (policy.selector || !meshWide))
       findings.push(
         finding(
           'IST0127',
           item,
-          'spec.selector.matchLabels',
-          `No matching workloads for this resource with the following labels: ${Object.entries(
-            policy.selector,
-          )
-            .map(([k, v]) => `${k}=${v}`)
-            .join(',')}`,
+          policy.selector ? 'spec.selector.matchLabels' : 'spec',
+          `No matching workloads for this resource with the following labels: ${selectorText || '(none, namespace-wide)'} (no workload ${
+            meshWide ? 'of the list' : `of the list in namespace ${policy.namespace}`
+          } ${policy.selector ? 'has them' : 'runs there'})`,
         ),
       );
     for (const [ruleIndex, rule] of policy.rules.entries()) {

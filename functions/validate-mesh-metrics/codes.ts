@@ -188,13 +188,25 @@ export const codes = {
   },
   IST0107: {
     severity: 'warning',
-    meaning: 'an Istio pod annotation is on the workload instead of its pod template',
-    fix: 'move it to spec.template.metadata.annotations',
+    meaning:
+      'an Istio annotation on a kind it does not apply to (e.g. a pod annotation on the Deployment itself)',
+    fix: 'move it where it applies (a pod annotation to the pod template)',
+  },
+  IST0108: {
+    severity: 'warning',
+    meaning: "an annotation in an istio.io domain that Istio's annotation catalog does not know (a typo?)",
+    fix: 'correct the name (istio/api annotation/annotations.yaml lists them)',
   },
   IST0123: {
     severity: 'warning',
     meaning: 'a namespace carries both istio-injection and istio.io/rev labels',
     fix: 'keep one injection label',
+  },
+  IST0125: {
+    severity: 'warning',
+    meaning:
+      'an Istio annotation whose value the sidecar injector rejects (a port list, CIDR list, quantity, mode)',
+    fix: 'correct the value as the message says',
   },
   IST0127: {
     severity: 'warning',
@@ -219,8 +231,8 @@ export const codes = {
   },
   IST0135: {
     severity: 'info',
-    meaning: 'a deprecated Istio annotation (sidecar.istio.io/inject as an annotation)',
-    fix: 'use the sidecar.istio.io/inject label',
+    meaning: 'a deprecated Istio annotation (e.g. sidecar.istio.io/inject, which is now a label)',
+    fix: 'use what replaces it (the sidecar.istio.io/inject label)',
   },
   IST0177: {
     severity: 'warning',

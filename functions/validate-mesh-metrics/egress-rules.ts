@@ -105,27 +105,50 @@ function entryPorts(entries: readonly Item[]): EntryPort[] {
   });
 }
 
-/** IST0177: one host and port with different protocols in several ServiceEntries. */
+/** The namespaces a ServiceEntry is visible in (`*`: all), as istioctl reads `exportTo`. */
+function exportScopes(entry: Item): string[] {
+  const exportTo = asObject(entry.data.spec)?.exportTo;
+  // A bare `.` reads as NaN under the yaml package's YAML 1.1 (kubectl reads the string "."): the same scope.
+  const values = Array.isArray(exportTo)
+    ? exportTo.map((v) => (typeof v === 'number' && Number.isNaN(v) ? '.' : String(v)))
+    : [];
+  if (values.length === 0 || values.includes('*')) return ['*'];
+  return [...new Set(values.map((v) => (v === '.' ? (entry.namespace ?? '') : v)))];
+}
+
+/**
+ * IST0177: one host and port with different protocols in ServiceEntries visible in one namespace, each entry
+ * reported once (istioctl's serviceentry/conflictingserviceentries.go).
+ */
 function conflictingProtocols(ports: readonly EntryPort[]): Finding[] {
-  const byKey = new Map<string, EntryPort[]>();
-  for (const p of ports) {
-    const key = `${p.host}\0${p.number}`;
-    byKey.set(key, [...(byKey.get(key) ?? []), p]);
-  }
+  const index = new Map<string, { scope: string; port: EntryPort }[]>();
+  for (const p of ports)
+    for (const scope of exportScopes(p.entry)) {
+      const key = `${scope}\0${p.host}\0${p.number}`;
+      index.set(key, [...(index.get(key) ?? []), { scope, port: p }]);
+    }
+  const reported = new Set<Item>();
   const findings: Finding[] = [];
-  for (const group of byKey.values()) {
-    const entries = [...new Set(group.map((p) => p.entry))];
-    const protocols = [...new Set(group.map((p) => p.protocol || 'unset'))];
-    if (entries.length < 2 || protocols.length < 2) continue;
-    const first = group[0] as EntryPort;
-    findings.push(
-      finding(
-        'IST0177',
-        first.entry,
-        'spec.ports',
-        `Multiple ServiceEntries (${entries.map((e) => `${e.namespace}/${e.name}`).join(', ')}) define the same host "${first.host}" and port ${first.number} with conflicting protocols (${protocols.join(', ')})`,
-      ),
-    );
+  for (const [key, scoped] of index) {
+    const [scope, host, number] = key.split('\0') as [string, string, string];
+    const entries = scope === '*' ? scoped : [...scoped, ...(index.get(`*\0${host}\0${number}`) ?? [])];
+    const protocols = [...new Set(entries.map((e) => e.port.protocol))].sort();
+    if (protocols.length < 2) continue;
+    const names = [
+      ...new Set(entries.map((e) => `${e.port.entry.namespace ?? ''}/${e.port.entry.name}`)),
+    ].sort();
+    for (const { port } of entries) {
+      if (reported.has(port.entry)) continue;
+      reported.add(port.entry);
+      findings.push(
+        finding(
+          'IST0177',
+          port.entry,
+          'spec.ports',
+          `Multiple ServiceEntries (${names.join(', ')}) define the same host "${host}" and port ${number} with conflicting protocols (${protocols.map((p) => p || 'unset').join(', ')})`,
+        ),
+      );
+    }
   }
   return findings;
 }

@@ -38,7 +38,8 @@ const realWorld = [
   join(root, 'test', 'fixtures', 'ama-metrics', 'rendered.yaml'),
   // Every golden case's input but those that feed invalid resources on purpose.
   ...yamlFiles(join(root, 'functions')).filter(
-    (f) => f.endsWith('/resources.yaml') && !f.includes('/missing-endpoints/') && !f.includes('/schema-errors/'),
+    (f) =>
+      f.endsWith('/resources.yaml') && !f.includes('/missing-endpoints/') && !f.includes('/schema-errors/'),
   ),
 ].flatMap((file) =>
   parseAllDocuments(readFileSync(file, 'utf8'), { version: '1.1' })

@@ -2,6 +2,7 @@
  * validate-mesh-metrics beyond its golden cases: schemas parsed lazily, resources passed through as their text, the
  * code catalog documented and exercised, and `meshscrape validate`'s three formats and exit codes.
  */
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -154,5 +155,13 @@ describe('meshscrape validate', () => {
     expect(run('--skip', 'XX0001', testdata('injection')).code).toBe(2);
     expect(run().stderr).toContain('give a PATH');
     expect(run('--help').stdout).toContain('--format FORMAT');
+  });
+});
+
+describe('the bundled Istio annotation catalog', () => {
+  it('matches istio/api annotations.yaml (scripts/istio-annotations.mjs --check)', () => {
+    expect(() =>
+      execFileSync('node', [join(root, 'scripts', 'istio-annotations.mjs'), '--check']),
+    ).not.toThrow();
   });
 });
