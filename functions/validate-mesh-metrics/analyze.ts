@@ -11,6 +11,7 @@ import type { ValidateMeshMetricsConfig } from './config.js';
 import { egressFindings } from './egress-rules.js';
 import type { Finding } from './finding.js';
 import { injectionFindings } from './injection-rules.js';
+import { istioValidationFindings } from './istio-validation.js';
 import { peerAuthenticationFindings } from './peer-authentication-rules.js';
 import { schemaFindings } from './schema-findings.js';
 import { scrapeFindings } from './scrape-findings.js';
@@ -63,6 +64,7 @@ export function analyze(items: readonly Item[], config: ValidateMeshMetricsConfi
     ...egressFindings(items),
     ...injectionFindings(items, config.rootNamespace),
     ...annotationRuleFindings(items),
+    ...istioValidationFindings(items),
     ...schemaFindings(items),
   );
   const skipped = new Set<string>(config.skip);

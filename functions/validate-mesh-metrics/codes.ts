@@ -183,7 +183,7 @@ export const codes = {
   IST0106: {
     severity: 'error',
     meaning:
-      'schema validation error: the CRD schema, or an Istio validation rule (wildcard + DNS without endpoints, portLevelMtls without selector)',
+      "schema validation error: the CRD schema, or Istio's own validation (wildcard + DNS without endpoints, portLevelMtls without selector, duplicate ports...)",
     fix: 'correct the field as the message says',
   },
   IST0107: {
@@ -223,6 +223,12 @@ export const codes = {
     severity: 'warning',
     meaning: 'a DestinationRule port-level TLS SIMPLE / MUTUAL without caCertificates',
     fix: 'set caCertificates for that port',
+  },
+  IST0133: {
+    severity: 'warning',
+    meaning:
+      "a schema validation warning of Istio's own validation (a selector without labels, a partial wildcard host...)",
+    fix: 'correct the field as the message says',
   },
   IST0134: {
     severity: 'warning',

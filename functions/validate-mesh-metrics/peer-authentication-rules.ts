@@ -136,7 +136,7 @@ export function peerAuthenticationFindings(
           'IST0106',
           item,
           'spec.portLevelMtls',
-          'Schema validation error: portLevelMtls requires selector (a namespace or mesh-wide policy cannot carry port exceptions)',
+          'Schema validation error: portLevelMtls requires selector (istiod: mesh/namespace peer authentication cannot have port level mTLS)',
           { fix: 'move the port exception into a workload policy with a selector from the pod labels' },
         ),
       );
