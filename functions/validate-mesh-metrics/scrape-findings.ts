@@ -8,7 +8,7 @@ import { podAnnotationsPath } from '../../src/domain/pod-annotations.js';
 import type { ScrapeModel } from '../../src/domain/scrape-path.js';
 import type { ReportRow } from '../../src/domain/scrape-report.js';
 import type { BreakCause } from '../../src/domain/verdict.js';
-import { fieldPath } from '../../src/krm/index.js';
+import { asObject, fieldPath } from '../../src/krm/index.js';
 import type { Code } from './codes.js';
 import { type Finding, finding } from './finding.js';
 
@@ -120,7 +120,69 @@ function mergeOnTls(model: ScrapeModel): Finding[] {
   return findings;
 }
 
+/**
+ * A Prometheus that refuses ServiceMonitors naming files (`arbitraryFSAccessThroughSMs.deny`) and loads endpoints
+ * that need Istio's mTLS, with no scrape class handing the files over (MS0004 on the Prometheus): the fix
+ * set-monitor-tls would write is refused too.
+ */
+function fsAccessDenied(rows: readonly ReportRow[]): Finding[] {
+  const findings: Finding[] = [];
+  const seen = new Set<unknown>();
+  for (const row of rows) {
+    if (row.monitor.kind !== 'ServiceMonitor' || row.requirement?.send !== 'istio-mtls') continue;
+    if (row.sending?.certsFrom?.startsWith('scrape class')) continue;
+    for (const { scraper } of row.loaders) {
+      const spec = asObject(scraper.item.data.spec);
+      if (asObject(spec?.arbitraryFSAccessThroughSMs)?.deny !== true || seen.has(scraper.item)) continue;
+      seen.add(scraper.item);
+      findings.push(
+        finding(
+          'MS0004',
+          scraper.item,
+          'spec.arbitraryFSAccessThroughSMs.deny',
+          `${scraper.label} sets arbitraryFSAccessThroughSMs.deny: true and loads ServiceMonitor/${row.monitor.namespace}/${row.monitor.name}, whose target ${targetText(row)} needs Istio's cert files (${row.requirement.reason}): it rejects a ServiceMonitor that names them`,
+          {
+            fix: 'hand the cert files over a scrape class (fix-pod-monitors writes one), or set arbitraryFSAccessThroughSMs.deny: false',
+          },
+        ),
+      );
+    }
+  }
+  return findings;
+}
+
+/**
+ * An endpoint naming cert files that no scraper of the list loads, while the list has scrapers and none of them
+ * mounts Istio's certs (MS0003, a warning: the scraper outside the list may mount them).
+ */
+function certsNobodyMounts(model: ScrapeModel, rows: readonly ReportRow[]): Finding[] {
+  if (model.scrapers.length === 0 || model.scrapers.some((s) => s.mountsCerts)) return [];
+  const seen = new Set<string>();
+  return rows.flatMap((row) => {
+    if (row.loaders.length > 0 || row.sending?.certsFrom !== 'endpoint' || row.endpointIndex === undefined)
+      return [];
+    const key = `${row.monitor.namespace}/${row.monitor.name}/${row.endpointIndex}`;
+    if (seen.has(key)) return [];
+    seen.add(key);
+    return [
+      finding(
+        'MS0003',
+        row.monitor,
+        `spec.endpoints[${row.endpointIndex}].tlsConfig`,
+        `endpoint ${row.endpointIndex} names the cert file ${row.sending.certFile}, but no Prometheus or PrometheusAgent in the list mounts Istio's certs (none of ${model.scrapers.map((s) => s.label).join(', ')} mounts an istio-certs volume)`,
+        { severity: 'warning' },
+      ),
+    ];
+  });
+}
+
 /** Every scrape-path finding of a list. */
 export function scrapeFindings(model: ScrapeModel, rows: readonly ReportRow[]): Finding[] {
-  return [...rows.flatMap((row) => rowFinding(row) ?? []), ...unmountedScrapers(rows), ...mergeOnTls(model)];
+  return [
+    ...rows.flatMap((row) => rowFinding(row) ?? []),
+    ...unmountedScrapers(rows),
+    ...fsAccessDenied(rows),
+    ...certsNobodyMounts(model, rows),
+    ...mergeOnTls(model),
+  ];
 }
