@@ -9,8 +9,10 @@ import type { Item } from '../krm/index.js';
 /** What validate found, as the outputs take it. */
 export interface ValidateReport {
   findings: readonly Finding[];
-  /** The file or directory read, when not stdin: results fall back to it for their location. */
-  input: string | undefined;
+  /** Where a resource sits in the files read, when they show it. */
+  locate: (item: Item) => { uri: string; line: number | undefined } | undefined;
+  /** Where a result without a file of its own points: the file read, or the directory's kustomization. */
+  fallback: string | undefined;
   /** Notes about the run (the meshMtls assumption), shown after the findings. */
   notes: readonly string[];
   version: string;
@@ -63,7 +65,15 @@ export function validateTable(report: ValidateReport): string {
   return `${out.join('\n')}\n`;
 }
 
-const findingJson = (f: Finding): Record<string, unknown> => ({
+/** The file and line of a finding's resource: the orchestrator's path annotation, else where the files show it. */
+function whereIs(report: ValidateReport, f: Finding): { uri: string | undefined; line: number | undefined } {
+  const located = f.item ? report.locate(f.item) : undefined;
+  const annotated = f.item?.file?.path;
+  if (annotated) return { uri: annotated, line: located?.uri === annotated ? located.line : undefined };
+  return located ?? { uri: report.fallback, line: undefined };
+}
+
+const findingJson = (report: ValidateReport, f: Finding): Record<string, unknown> => ({
   code: f.code,
   severity: f.severity,
   message: f.message,
@@ -77,7 +87,8 @@ const findingJson = (f: Finding): Record<string, unknown> => ({
       }
     : null,
   field: f.path ?? null,
-  file: f.item?.file?.path ?? null,
+  file: whereIs(report, f).uri ?? null,
+  line: whereIs(report, f).line ?? null,
 });
 
 /** The JSON report: `kind: ValidationReport`, a summary and the findings; absent values are null. */
@@ -89,7 +100,7 @@ export function validateJson(report: ValidateReport): string {
     kind: 'ValidationReport',
     summary: { errors: c.errors, warnings: c.warnings, info: c.infos },
     notes: report.notes,
-    findings: findings.map(findingJson),
+    findings: findings.map((f) => findingJson(report, f)),
   };
   return `${JSON.stringify(body, null, 2)}\n`;
 }
@@ -107,12 +118,16 @@ export function validateSarif(report: ValidateReport): string {
     defaultConfiguration: { level: sarifLevel[codes[code].severity] },
   }));
   const results = findings.map((f) => {
-    const uri = f.item?.file?.path ?? report.input;
+    const { uri, line } = whereIs(report, f);
     const logical = f.item
       ? [{ fullyQualifiedName: `${ref(f.item)}${f.path ? `:${f.path}` : ''}`, kind: 'resource' }]
       : [];
     const location: Record<string, unknown> = {};
-    if (uri) location.physicalLocation = { artifactLocation: { uri } };
+    if (uri)
+      location.physicalLocation = {
+        artifactLocation: { uri },
+        ...(line === undefined ? {} : { region: { startLine: line } }),
+      };
     if (logical.length > 0) location.logicalLocations = logical;
     return {
       ruleId: f.code,

@@ -5,9 +5,10 @@
  */
 import { analyze } from '../../functions/validate-mesh-metrics/analyze.js';
 import { validateMeshMetricsSchema } from '../../functions/validate-mesh-metrics/config.js';
-import type { DecodedInput } from '../krm/index.js';
+import type { DecodedInput, Item } from '../krm/index.js';
 import { inputProblemLines, readInput } from './input-items.js';
 import type { ModeOutput } from './krm-mode.js';
+import { lineOf, sourceLines } from './source-lines.js';
 import { validateJson, validateSarif, validateTable } from './validate-output.js';
 
 /** `validate --help`. */
@@ -142,9 +143,11 @@ export function runValidate(
         `the list has no mesh-wide PeerAuthentication: meshMtls ${config.data.meshMtls} was assumed (--mesh-mtls)`,
       ]
     : [];
+  const sources = parsed.format === 'table' ? undefined : sourceLines(parsed.path);
   const report = {
     findings: analysis.findings,
-    input: parsed.path === '-' ? undefined : parsed.path,
+    locate: (item: Item) => (sources ? lineOf(sources.lines, item) : undefined),
+    fallback: sources?.fallback,
     notes,
     version,
   };

@@ -113,6 +113,7 @@ describe('meshscrape validate', () => {
 
   it('prints SARIF 2.1.0 with the codes as rules and the file as location', () => {
     const out = run('--format=sarif', testdata('stack-traffic'));
+    const lines = readFileSync(testdata('stack-traffic'), 'utf8').split('\n');
     const sarif = JSON.parse(out.stdout) as {
       version: string;
       runs: {
@@ -121,7 +122,9 @@ describe('meshscrape validate', () => {
           ruleId: string;
           ruleIndex: number;
           level: string;
-          locations: { physicalLocation: { artifactLocation: { uri: string } } }[];
+          locations: {
+            physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } };
+          }[];
         }[];
       }[];
     };
@@ -133,6 +136,9 @@ describe('meshscrape validate', () => {
       expect(ids[result.ruleIndex]).toBe(result.ruleId);
       expect(['error', 'warning', 'note']).toContain(result.level);
       expect(result.locations[0]?.physicalLocation.artifactLocation.uri).toBe(testdata('stack-traffic'));
+      // The region is the first line of the resource's document.
+      const line = result.locations[0]?.physicalLocation.region?.startLine ?? 0;
+      expect(lines[line - 1], `line ${line}`).toMatch(/^apiVersion: /);
     }
   });
 
