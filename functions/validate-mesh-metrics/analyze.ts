@@ -15,6 +15,7 @@ import { istioValidationFindings } from './istio-validation.js';
 import { peerAuthenticationFindings } from './peer-authentication-rules.js';
 import { schemaFindings } from './schema-findings.js';
 import { scrapeFindings } from './scrape-findings.js';
+import { sidecarFindings } from './sidecar-rules.js';
 import { stackTrafficFindings } from './stack-traffic.js';
 
 /** What an analysis found, and what it rested on. */
@@ -35,6 +36,7 @@ function modelFindings(items: readonly Item[], options: ScrapeModelOptions) {
     ...peerAuthenticationFindings(model.inventory, items, options.rootNamespace),
     ...authorizationFindings(model, items, rows),
     ...stackTrafficFindings(model, items, rows),
+    ...sidecarFindings(model.inventory, items),
   ];
   return { model, rows, findings };
 }

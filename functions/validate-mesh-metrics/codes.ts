@@ -240,6 +240,12 @@ export const codes = {
     meaning: 'a deprecated Istio annotation (e.g. sidecar.istio.io/inject, which is now a label)',
     fix: 'use what replaces it (the sidecar.istio.io/inject label)',
   },
+  IST0167: {
+    severity: 'warning',
+    meaning:
+      'a Sidecar resource for an ambient namespace or ambient workloads: there is no sidecar, it has no impact',
+    fix: 'remove it, or take the namespace out of ambient mode',
+  },
   IST0177: {
     severity: 'warning',
     meaning: 'several ServiceEntries define the same host and port with conflicting protocols',
