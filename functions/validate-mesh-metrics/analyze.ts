@@ -32,7 +32,7 @@ function modelFindings(items: readonly Item[], options: ScrapeModelOptions) {
   const model = new ScrapeModel(items, options);
   const rows = scrapeReport(model, items);
   const findings = [
-    ...scrapeFindings(model, rows),
+    ...scrapeFindings(model, items, rows),
     ...peerAuthenticationFindings(model.inventory, items, options.rootNamespace),
     ...authorizationFindings(model, items, rows),
     ...stackTrafficFindings(model, items, rows),

@@ -170,6 +170,12 @@ export const codes = {
     meaning: 'the ValidateMeshMetrics config failOn: warning and the list has warnings',
     fix: 'fix the warnings, or failOn: error',
   },
+  MS0028: {
+    severity: 'error',
+    meaning:
+      "NetworkPolicies isolate a scrape's target pods and admit nothing on its port (e.g. after metrics moved to 15020)",
+    fix: "an ingress rule for that port from the scraper's pods",
+  },
   IST0102: {
     severity: 'info',
     meaning: 'a namespace is not enabled for Istio injection',

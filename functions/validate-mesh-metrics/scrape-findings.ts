@@ -4,11 +4,14 @@
  * that loads monitors of STRICT targets without the cert mount; metrics merging on a pod served over TLS.
  */
 import { podMembership } from '../../src/domain/mesh.js';
+import { ingressBlockers } from '../../src/domain/network-policy.js';
 import { podAnnotationsPath } from '../../src/domain/pod-annotations.js';
+import { podMonitorTargets } from '../../src/domain/pod-monitor-targets.js';
+import type { PodSource } from '../../src/domain/pod-sources.js';
 import type { ScrapeModel } from '../../src/domain/scrape-path.js';
 import type { ReportRow } from '../../src/domain/scrape-report.js';
 import type { BreakCause } from '../../src/domain/verdict.js';
-import { asObject, fieldPath } from '../../src/krm/index.js';
+import { asObject, fieldPath, type Item } from '../../src/krm/index.js';
 import type { Code } from './codes.js';
 import { type Finding, finding } from './finding.js';
 
@@ -176,9 +179,66 @@ function certsNobodyMounts(model: ScrapeModel, rows: readonly ReportRow[]): Find
   });
 }
 
+/**
+ * NetworkPolicies that isolate a scrape's target pods and admit nothing on its port (MS0028, domain.md section 0
+ * step 9): the scrape is dropped before any sidecar sees it, whatever it sends. Only the ports are compared (who may
+ * connect is not judged), so a finding is sure: no source at all may reach that port.
+ */
+function networkPolicyBlocks(
+  model: ScrapeModel,
+  items: readonly Item[],
+  rows: readonly ReportRow[],
+): Finding[] {
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const row of rows) {
+    const target = row.target;
+    if (!target || row.endpointIndex === undefined) continue;
+    const numbered = /^\d+$/.test(row.endpointPort ?? '') ? Number(row.endpointPort) : undefined;
+    // A PodMonitor on a port its pods do not declare (Istio's 15020 / 15090) reaches them all the same.
+    const reached: { pods: PodSource; port: number | undefined }[] =
+      'pods' in target
+        ? [{ pods: target.pods.pods, port: target.pods.containerPort ?? numbered }]
+        : row.monitor.kind === 'PodMonitor'
+          ? (podMonitorTargets(model.inventory, row.monitor)?.workloads ?? []).map((pods) => ({
+              pods,
+              port: numbered,
+            }))
+          : [];
+    for (const { pods, port } of reached) {
+      if (port === undefined) continue;
+      const key = `${row.monitor.kind}/${row.monitor.namespace}/${row.monitor.name}/${row.endpointIndex}/${pods.item.kind}/${pods.namespace}/${pods.item.name}/${port}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const blockers = ingressBlockers(items, pods, port);
+      if (blockers.length === 0) continue;
+      const field = endpointField[row.monitor.kind];
+      const where = `${pods.item.kind}/${pods.namespace}/${pods.item.name}`;
+      findings.push({
+        ...finding(
+          'MS0028',
+          row.monitor,
+          field ? `spec.${field}[${row.endpointIndex}]` : undefined,
+          `scrape of endpoint ${row.endpointIndex} to ${where}:${port} is dropped at step 9, network policy: ${blockers.map((b) => `NetworkPolicy/${b.namespace}/${b.name}`).join(', ')} ${blockers.length === 1 ? 'isolates' : 'isolate'} ${where} for ingress and admit${blockers.length === 1 ? 's' : ''} nothing on port ${port}`,
+          {
+            fix: `add an ingress rule for port ${port} from the scraper's pods to NetworkPolicy/${blockers[0]?.namespace}/${blockers[0]?.name}`,
+          },
+        ),
+        subject: `${where}:${port}`,
+      });
+    }
+  }
+  return findings;
+}
+
 /** Every scrape-path finding of a list. */
-export function scrapeFindings(model: ScrapeModel, rows: readonly ReportRow[]): Finding[] {
+export function scrapeFindings(
+  model: ScrapeModel,
+  items: readonly Item[],
+  rows: readonly ReportRow[],
+): Finding[] {
   return [
+    ...networkPolicyBlocks(model, items, rows),
     ...rows.flatMap((row) => rowFinding(row) ?? []),
     ...unmountedScrapers(rows),
     ...fsAccessDenied(rows),
