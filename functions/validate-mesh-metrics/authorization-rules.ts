@@ -9,6 +9,7 @@
 import { type Policy, policyOf } from '../../src/domain/authorization.js';
 import { carriesCertRecipe } from '../../src/domain/cert-recipe-guard.js';
 import { declaresHttp } from '../../src/domain/endpoint-targets.js';
+import { podTemplatePaths } from '../../src/domain/kinds.js';
 import { neverInjectedNamespaces } from '../../src/domain/mesh.js';
 import type { PodSource } from '../../src/domain/pod-sources.js';
 import type { ScrapeModel } from '../../src/domain/scrape-path.js';
@@ -24,13 +25,15 @@ const hasTargetRef = (item: Item): boolean => {
   return spec?.targetRef !== undefined || spec?.targetRefs !== undefined;
 };
 
-/** The service account pods run as. */
+/**
+ * The service account pods run as. Read by path (`Item.read` reads only those lines of an unparsed item), so the
+ * principal checks do not parse every workload of a large list.
+ */
 export function serviceAccountOf(pods: PodSource): string {
-  const spec = asObject(pods.item.data.spec);
-  const podSpec =
-    asObject(asObject(spec?.template)?.spec) ??
-    asObject(asObject(asObject(asObject(spec?.jobTemplate)?.spec)?.template)?.spec);
-  const sa = (podSpec ?? spec)?.serviceAccountName ?? (podSpec ?? spec)?.serviceAccount;
+  const template = podTemplatePaths[pods.item.kind];
+  const podSpec = template ? [...template, 'spec'] : ['spec'];
+  const sa =
+    pods.item.read([...podSpec, 'serviceAccountName']) ?? pods.item.read([...podSpec, 'serviceAccount']);
   return typeof sa === 'string' && sa !== '' ? sa : 'default';
 }
 

@@ -105,12 +105,14 @@ function serviceEntry(item: Item, spec: Obj): Finding[] {
 /** Every finding of Istio's own validation rules over the list. */
 export function istioValidationFindings(items: readonly Item[]): Finding[] {
   return items.flatMap((item) => {
-    const spec = asObject(item.data.spec) ?? {};
+    // The kind first: reading spec parses the item, and most of a list is not Istio's.
+    const spec = (): Obj => asObject(item.data.spec) ?? {};
     if (item.group === 'security.istio.io' && item.kind === 'PeerAuthentication')
-      return peerAuthentication(item, spec);
+      return peerAuthentication(item, spec());
     if (item.group === 'security.istio.io' && item.kind === 'AuthorizationPolicy')
-      return selectorFindings(item, spec, 'selector');
-    if (item.group === 'networking.istio.io' && item.kind === 'ServiceEntry') return serviceEntry(item, spec);
+      return selectorFindings(item, spec(), 'selector');
+    if (item.group === 'networking.istio.io' && item.kind === 'ServiceEntry')
+      return serviceEntry(item, spec());
     return [];
   });
 }

@@ -126,6 +126,7 @@ function unfollowedTargets(model: ScrapeModel, items: readonly Item[]): Finding[
   const findings: Finding[] = [];
   for (const item of items) {
     if (item.group !== 'monitoring.coreos.com' && item.group !== 'azmonitoring.coreos.com') continue;
+    if (item.kind !== 'ScrapeConfig' && item.kind !== 'Probe') continue;
     const spec = asObject(item.data.spec) ?? {};
     const targets: { path: string; target: string }[] = [];
     if (item.kind === 'ScrapeConfig') {
