@@ -5,25 +5,13 @@
  * argocd-generate renders it. Exit 0 when nothing is broken, 1 when something is, 2 for a usage error or input it
  * cannot read.
  */
-import { closeSync, constants, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
 import type { MtlsMode } from '../domain/peer-authentication.js';
 import { ScrapeModel } from '../domain/scrape-path.js';
 import { scrapeReport } from '../domain/scrape-report.js';
-import {
-  type DecodedInput,
-  failure,
-  type Item,
-  type Outcome,
-  readResourceList,
-  readStream,
-  success,
-} from '../krm/index.js';
-import { renderAppDirectory } from './app-manifests.js';
+import type { DecodedInput } from '../krm/index.js';
 import { explainJson, explainTable } from './explain-output.js';
-import { flattenLists, readResourceStream } from './flatten-lists.js';
-import { inputLimits } from './input-limits.js';
+import { inputProblemLines, readInput } from './input-items.js';
 import type { ModeOutput } from './krm-mode.js';
-import { manifestItems } from './manifest-file.js';
 
 /** `explain --help`. */
 export function explainHelp(): string {
@@ -101,76 +89,6 @@ function parseArgs(args: readonly string[]): ExplainArgs | { error: string } | '
   return parsed;
 }
 
-/**
- * The resources of stdin. A ResourceList goes through the KRM reader, which splits its items by lines: read as a
- * List by the stream reader it would be parsed whole by the full YAML parser (20 s and 1.2 GB at 6,000 items).
- */
-function streamItems(input: DecodedInput): Outcome<Item[]> {
-  return resourceListItems(input) ?? readResourceStream(input);
-}
-
-/** The items of a text that is one ResourceList, Lists among them flattened; undefined for any other text. */
-function resourceListItems(input: DecodedInput): Outcome<Item[]> | undefined {
-  const stream = readStream(input.text).value;
-  if (input.invalid || stream?.length !== 1 || stream[0]?.kind !== 'ResourceList') return undefined;
-  const list = readResourceList(input.text);
-  if (!list.ok) return failure(list.problems);
-  const flat = flattenLists(list.value.items, (index) => ({ label: `items[${index}] of the ResourceList` }));
-  return flat.problems.length > 0 ? failure(flat.problems) : success(flat.items);
-}
-
-/** One manifest file, under the per-file cap. */
-function fileItems(path: string): Outcome<Item[]> {
-  const limits = inputLimits();
-  let fd: number | undefined;
-  try {
-    // Non-blocking: a FIFO named on the command line must not hang the open.
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-    const stats = fstatSync(fd);
-    if (!stats.isFile()) return failure([{ severity: 'error', message: `${path}: not a regular file` }]);
-    if (stats.size > limits.perFile)
-      return failure([
-        {
-          severity: 'error',
-          message: `${path}: ${stats.size} bytes, over the cap of ${limits.perFile} bytes a file (MESHSCRAPE_MAX_FILE_BYTES)`,
-        },
-      ]);
-    const text = readFileSync(fd).toString('utf8');
-    const list = path.endsWith('.json') ? undefined : resourceListItems({ text, bom: false });
-    return list ?? manifestItems({ path, text });
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file or directory'
-        : code === 'EACCES'
-          ? 'permission denied'
-          : (e as Error).message;
-    return failure([{ severity: 'error', message: `cannot read ${path}: ${why}` }]);
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
-/** The resources to explain, from stdin, a file or a directory. */
-function readInput(
-  path: string | undefined,
-  readStdin: () => DecodedInput | 'tty',
-  env: NodeJS.ProcessEnv,
-): Outcome<Item[]> | 'tty' {
-  if (path === undefined || path === '-') {
-    const input = readStdin();
-    return input === 'tty' ? 'tty' : streamItems(input);
-  }
-  let directory = false;
-  try {
-    directory = statSync(path).isDirectory();
-  } catch {
-    // fileItems says why it cannot be read
-  }
-  return directory ? renderAppDirectory(path, env) : fileItems(path);
-}
-
 /** Runs explain; `readStdin` is called only when the input is stdin ('tty' when that is a terminal). */
 export function runExplain(
   args: readonly string[],
@@ -183,11 +101,11 @@ export function runExplain(
   const input = readInput(parsed.path, readStdin, env);
   if (input === 'tty') return usageError('give a FILE or DIR, or pipe the resources in');
   if (!input.ok) {
-    // A stream that does not parse can repeat one problem per document: the first few say enough.
-    const shown = [...new Set(input.problems.map((p) => p.message))];
-    const more = shown.length > 10 ? [`... and ${shown.length - 10} more problem(s)`] : [];
-    const lines = [...shown.slice(0, 10), ...more].map((line) => `meshscrape explain: ${line}`);
-    return { stdout: '', stderr: `${lines.join('\n')}\nnothing was analysed\n`, code: 2 };
+    return {
+      stdout: '',
+      stderr: `${inputProblemLines('explain', input.problems)}\nnothing was analysed\n`,
+      code: 2,
+    };
   }
   const options = { meshMtls: parsed.meshMtls, rootNamespace: parsed.rootNamespace };
   const model = new ScrapeModel(input.value, options);

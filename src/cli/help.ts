@@ -83,11 +83,14 @@ Usage:
   meshscrape argocd-generate                   Argo CD plugin: render the current directory and run its pipeline
   meshscrape explain [--json] [FILE|DIR]       the scrape path of every monitor endpoint and whether it works
                                                (exit 1 when one is broken; explain --help for its options)
+  meshscrape validate [--format table|json|sarif] [PATH|-]
+                                               what breaks scraping and the stack under Istio mTLS, with codes
+                                               and fixes (exit 1 on an error; validate --help for its options)
   meshscrape schema FUNCTION                   the config's JSON Schema
   meshscrape --version
 
 Exit status: 0, or 1 when any result has severity error (the resources are still written); explain: 0, or 1
-when a scrape is broken; 2 for usage errors.
+when a scrape is broken; validate: 0, or 1 when a finding fails the run; 2 for usage errors.
 
 Functions:
 ${list}

@@ -11,6 +11,7 @@ import { installKustomizePlugins, runKustomizePlugin } from './kustomize-plugin.
 import { runPostRender } from './post-render.js';
 import { byName } from './registry.js';
 import { readStdinBytes, writeAll } from './stdio.js';
+import { runValidate, validateHelp } from './validate.js';
 
 /** Thrown when stdin is over the input cap: nothing of it is parsed. */
 class InputTooLarge extends Error {}
@@ -65,6 +66,7 @@ function dispatch(args: readonly string[], executable: string): ModeOutput {
   }
   if (isHelp(first)) {
     if (second === 'explain') return text(explainHelp());
+    if (second === 'validate') return text(validateHelp());
     const fn = second ? byName(second) : undefined;
     return text(fn ? functionHelp(fn) : usage());
   }
@@ -76,6 +78,8 @@ function dispatch(args: readonly string[], executable: string): ModeOutput {
   // A report, not resources: no byte order mark or CR LF carried over from the input.
   if (first === 'explain')
     return runExplain(args.slice(1), () => (isatty(0) ? 'tty' : readStdinInput()), process.env);
+  if (first === 'validate')
+    return runValidate(args.slice(1), () => (isatty(0) ? 'tty' : readStdinInput()), process.env, version());
   if (first === 'schema') {
     const fn = byName(second ?? '');
     if (!fn)

@@ -6,6 +6,7 @@ import { mountIstioCerts } from '../../functions/mount-istio-certs/index.js';
 import { relocateNamespace } from '../../functions/relocate-namespace/index.js';
 import { setMonitorTls } from '../../functions/set-monitor-tls/index.js';
 import { setSidecarOptions } from '../../functions/set-sidecar-options/index.js';
+import { validateMeshMetrics } from '../../functions/validate-mesh-metrics/index.js';
 import type { KrmFunction } from '../krm/index.js';
 
 /** All functions, in the order `--help` lists them. */
@@ -16,6 +17,7 @@ export const functions: readonly KrmFunction[] = [
   setSidecarOptions,
   relocateNamespace,
   generateMeshPolicies,
+  validateMeshMetrics,
 ] as unknown as readonly KrmFunction[];
 
 /** A function by command-line name. */
@@ -31,6 +33,7 @@ export const byKind = (kind: string): KrmFunction | undefined => functions.find(
  * AuthorizationPolicies allow by principal or by port from the final mode at each port, so it must see the port
  * exceptions the others make (fix-pod-monitors, set-monitor-tls, mount-istio-certs' self-scrape) and the monitors
  * as they end up; the others decide on `meshMtls` where the list has no policy, which its default STRICT matches.
+ * The validator runs after all, on what the others wrote.
  */
 export const pipelineOrder: readonly string[] = [
   'relocate-namespace',
@@ -39,4 +42,5 @@ export const pipelineOrder: readonly string[] = [
   'fix-pod-monitors',
   'set-monitor-tls',
   'generate-mesh-policies',
+  'validate-mesh-metrics',
 ];

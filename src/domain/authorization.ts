@@ -64,8 +64,8 @@ function ruleMatches(rule: { [key: string]: Json }, caller: Caller, port: number
   return true;
 }
 
-/** One AuthorizationPolicy. */
-interface Policy {
+/** One AuthorizationPolicy, as read from the list. */
+export interface Policy {
   item: Item;
   namespace: string;
   selector: Labels | undefined;
@@ -73,7 +73,8 @@ interface Policy {
   rules: { [key: string]: Json }[];
 }
 
-function policyOf(item: Item): Policy {
+/** Reads an AuthorizationPolicy item (`action` defaults to ALLOW, a selector without labels is none). */
+export function policyOf(item: Item): Policy {
   const spec = asObject(item.data.spec) ?? {};
   const selector = stringMap(asObject(spec.selector)?.matchLabels);
   return {

@@ -112,6 +112,11 @@ export class PeerAuthentications {
      * so it decides from the policies as the user wrote them and its earlier fix does not hide the need for it.
      */
     ignoreExceptionsBy?: string,
+    /**
+     * What-if (the validator's `assumeStrict`): these namespaces, or all, are taken as switched to STRICT at the
+     * namespace level; workload policies and their port exceptions still apply over it, as istiod composes them.
+     */
+    private readonly assumeStrict?: readonly string[] | 'all',
   ) {
     for (const item of items) {
       if (ignoreExceptionsBy !== undefined && generatedBy(item) === ignoreExceptionsBy) continue;
@@ -169,6 +174,8 @@ export class PeerAuthentications {
             };
     const ns = this.namespacePolicy(namespace);
     if (ns && ns.mode !== 'UNSET') decision = { mode: ns.mode, source: describePolicy(ns), assumed: false };
+    if (this.assumeStrict === 'all' || this.assumeStrict?.includes(namespace))
+      return { mode: 'STRICT', source: `assumeStrict: ${namespace} (what-if)`, assumed: false };
     return decision;
   }
 

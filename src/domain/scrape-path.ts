@@ -43,6 +43,8 @@ export interface ScrapeModelOptions {
   trustDomain?: string;
   /** Leave out the port exceptions this function made (see `PeerAuthentications`). */
   ignoreExceptionsBy?: string;
+  /** What-if: evaluate as if these namespaces (or all) were switched to STRICT (see `PeerAuthentications`). */
+  assumeStrict?: readonly string[] | 'all';
 }
 
 /** One target of an endpoint: a set of pods and the container port the scrape reaches there. */
@@ -89,6 +91,7 @@ export class ScrapeModel {
       options.rootNamespace,
       options.meshMtls,
       options.ignoreExceptionsBy,
+      options.assumeStrict,
     );
     this.authorization = new AuthorizationPolicies(
       items.filter((i) => i.kind === 'AuthorizationPolicy' && i.group === 'security.istio.io'),

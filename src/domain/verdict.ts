@@ -39,11 +39,28 @@ export interface Fix {
   detail: string;
 }
 
-/** The outcome of one endpoint toward one target. */
+/**
+ * Why a scrape is broken, stable for tools (the validator's codes): which step of the path (domain.md section 0)
+ * it fails at. Step 5: plain text into STRICT, or Istio's cert files where no sidecar wants them; step 6: an app's
+ * own TLS; step 7: a self-scrape; step 9: an AuthorizationPolicy; the scraper not mounting the cert files, or
+ * refusing monitors that name them.
+ */
+export type BreakCause =
+  | 'plain-into-strict'
+  | 'certs-not-mounted'
+  | 'fs-access-denied'
+  | 'own-tls-captured'
+  | 'tls-to-plain-port'
+  | 'plain-to-app-tls'
+  | 'self-scrape'
+  | 'denied';
+
+/** The outcome of one endpoint toward one target; a broken one says why (`cause`). */
 export interface Verdict {
   verdict: 'works' | 'broken' | 'unknown';
   reason: string;
   fixes: Fix[];
+  cause?: BreakCause;
 }
 
 /** What the verdict needs to know about the target beyond the requirement. */
@@ -108,7 +125,12 @@ export function describeSending(sending: Sending): string {
 }
 
 const works = (reason: string): Verdict => ({ verdict: 'works', reason, fixes: [] });
-const broken = (reason: string, fixes: Fix[]): Verdict => ({ verdict: 'broken', reason, fixes });
+const broken = (reason: string, fixes: Fix[], cause: BreakCause): Verdict => ({
+  verdict: 'broken',
+  reason,
+  fixes,
+  cause,
+});
 const unknown = (reason: string): Verdict => ({ verdict: 'unknown', reason, fixes: [] });
 
 /**
@@ -204,7 +226,7 @@ export function ownTlsFixText(targets: readonly (TargetPort & { declaredHttp?: b
 /** An app's own TLS on a captured STRICT port fails both ways, whatever the endpoint sends. */
 function ownTlsBroken(why: string, context: VerdictContext): Verdict {
   const { fixes, note } = ownTlsFixes([context]);
-  return broken(`${why}${note ? `; ${note}` : ''}`, fixes);
+  return broken(`${why}${note ? `; ${note}` : ''}`, fixes, 'own-tls-captured');
 }
 
 /**
@@ -237,7 +259,11 @@ function authorized(verdict: Verdict, mtls: boolean, context: VerdictContext): V
   const detail = mtls
     ? `allow ${principal} on ${where} (an ALLOW rule from that principal to that port, scoped to that workload)`
     : `allow plain-text requests on ${where} (an ALLOW rule with no source, to that port, scoped to that workload: plain text carries no principal)`;
-  return broken(`${who} is denied at ${where}: ${answer.reason}`, [{ fix: 'allow-scraper', detail }]);
+  return broken(
+    `${who} is denied at ${where}: ${answer.reason}`,
+    [{ fix: 'allow-scraper', detail }],
+    'denied',
+  );
 }
 
 /** Why https with the cert files still fails for these scrapers, if it does. */
@@ -247,6 +273,7 @@ function certProblems(sending: Sending, context: VerdictContext): Verdict | unde
     return broken(
       `https with the cert files, but ${unmounted.map((s) => s.label).join(', ')} does not mount them (no istio-certs volume mount)`,
       [{ fix: 'mount-istio-certs', detail: 'run mount-istio-certs on the scraper' }],
+      'certs-not-mounted',
     );
   const denying = context.loaders.filter(
     (s) => asObject(asObject(s.item.data.spec)?.arbitraryFSAccessThroughSMs)?.deny === true,
@@ -260,6 +287,7 @@ function certProblems(sending: Sending, context: VerdictContext): Verdict | unde
           detail: 'set arbitraryFSAccessThroughSMs.deny: false, or hand the files over a scrape class',
         },
       ],
+      'fs-access-denied',
     );
   return undefined;
 }
@@ -274,9 +302,11 @@ export function selfScrapePortList(scraper: Scraper): string {
 function selfVerdict(requirement: Extract<Requirement, { send: 'self' }>, sending: Sending): Verdict {
   const { scraper } = requirement;
   if (sending.scheme === 'https')
-    return broken(`${requirement.reason}, so https fails there`, [
-      { fix: 'set-monitor-tls', detail: 'run set-monitor-tls: the self-scrape goes back to plain http' },
-    ]);
+    return broken(
+      `${requirement.reason}, so https fails there`,
+      [{ fix: 'set-monitor-tls', detail: 'run set-monitor-tls: the self-scrape goes back to plain http' }],
+      'self-scrape',
+    );
   if (requirement.meshInbound && requirement.strict && scraper.pods > 1)
     return broken(
       `${requirement.reason} (a self-scrape), but ${scraper.label} keeps inbound capture and runs ${scraper.pods} pods: the other replicas reach this one through its STRICT sidecar, which refuses plain text`,
@@ -290,6 +320,7 @@ function selfVerdict(requirement: Extract<Requirement, { send: 'self' }>, sendin
           detail: `take ${scraper.label}'s ports out of the mesh (mount-istio-certs inbound: bypass)`,
         },
       ],
+      'self-scrape',
     );
   return works(`${requirement.reason}: plain http`);
 }
@@ -304,6 +335,7 @@ export function istioPortVerdict(where: string, sending: Sending, context: Verdi
   return broken(
     `${describeSending(sending)} to ${where}, but Istio serves its own metrics ports in plain http`,
     [rewrite(context, 'plain http')],
+    'tls-to-plain-port',
   );
 }
 
@@ -335,15 +367,18 @@ export function verdictOf(requirement: Requirement, sending: Sending, context: V
           `its own TLS on a port Istio captures under STRICT (${requirement.reason}): the sidecar wants Istio's mTLS, and would hand the app plain text on its TLS port`,
           context,
         );
-      return broken(`plain http, but ${requirement.reason}: the sidecar refuses plain text`, [
-        certRewrite(context),
-      ]);
+      return broken(
+        `plain http, but ${requirement.reason}: the sidecar refuses plain text`,
+        [certRewrite(context)],
+        'plain-into-strict',
+      );
     case 'plain':
       // Under PERMISSIVE or DISABLE, plain text goes to the app as it is: an app serving TLS itself refuses it.
       if (sending.tls === 'none' && context.appTls && !context.declaredHttp)
         return broken(
           `plain http, but ${requirement.reason.replace(/: Prometheus cannot.*$/, '')} and the app serves TLS itself there: it refuses plain text`,
           [appHttps(context)],
+          'plain-to-app-tls',
         );
       if (sending.tls === 'none') return authorized(works(requirement.reason), false, context);
       if (sending.tls === 'own')
@@ -351,6 +386,7 @@ export function verdictOf(requirement: Requirement, sending: Sending, context: V
           ? broken(
               `its own TLS toward a port the Service declares HTTP (${requirement.reason.replace(/: Prometheus cannot.*$/, '')}): Istio matches only mTLS and plain text there`,
               ownTlsFixes([context]).fixes,
+              'own-tls-captured',
             )
           : authorized(
               works(
@@ -359,17 +395,23 @@ export function verdictOf(requirement: Requirement, sending: Sending, context: V
               false,
               context,
             );
-      return broken(`https with the cert files, but ${requirement.reason}`, [rewrite(context, 'plain http')]);
+      return broken(
+        `https with the cert files, but ${requirement.reason}`,
+        [rewrite(context, 'plain http')],
+        'tls-to-plain-port',
+      );
     case 'app':
       if (sending.tls === 'none' && context.appTls)
         return broken(
           `plain http, but ${requirement.reason} and the app serves TLS itself there: it refuses plain text`,
           [appHttps(context)],
+          'plain-to-app-tls',
         );
       if (sending.tls !== 'cert-files') return works(`${requirement.reason}: the app answers itself`);
       return broken(
         `https with Istio's cert files, but ${requirement.reason}: the app answers itself, and Istio's certs are for its sidecar (an app with TLS of its own would take the scheme without them)`,
         [rewrite(context, 'plain http')],
+        'tls-to-plain-port',
       );
     case 'self':
       return selfVerdict(requirement, sending);

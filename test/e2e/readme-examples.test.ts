@@ -38,8 +38,11 @@ describe.each(examples)('$file, example $i', ({ script }) => {
         env: { HOME: home, KUSTOMIZE_PLUGIN_HOME: join(home, 'plugins'), DIR: dir, OUT: out },
       });
       expect(result.code, `${body}\n${result.stderr}`).toBe(0);
-      // kpt fn eval / render report on stderr and write files; explain prints a table; the others print resources.
+      // kpt fn eval / render report on stderr and write files; explain and validate print a table; the others print
+      // resources.
       if (/meshscrape explain/.test(body)) expect(result.stdout).toMatch(/^#\s+MONITOR\s.*VERDICT$/m);
+      else if (/meshscrape validate /.test(body))
+        expect(result.stdout).toMatch(/^\d+ error\(s\), \d+ warning\(s\), \d+ info$/m);
       else if (!/(^|\s)kpt fn (eval|render)|kpt fn sink/m.test(body))
         expect(streamResources(result.stdout).length).toBeGreaterThan(0);
     },
