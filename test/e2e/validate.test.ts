@@ -6,6 +6,7 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import {
   installPlugins,
   makePackage,
@@ -42,6 +43,14 @@ const kptfile = (mutators: readonly string[]): string =>
     '',
   ].join('\n');
 
+/** The config files of the bundled kpt pipeline's mutators, in its order. */
+const bundledMutators = (): string[] =>
+  (
+    parse(readFileSync(join(repoRoot, 'pipelines', 'kpt', 'Kptfile'), 'utf8')) as {
+      pipeline: { mutators: { configPath: string }[] };
+    }
+  ).pipeline.mutators.map((m) => m.configPath);
+
 /** A kpt package of some resources and the validator, with mutators before it. */
 function kptPackage(
   sources: readonly string[],
@@ -60,7 +69,7 @@ describe('as a kpt validator (kpt fn render)', () => {
     const dir = kptPackage(
       [join(repoRoot, 'pipelines', 'example'), join(repoRoot, 'pipelines', 'kpt')],
       [],
-      ['mount-istio-certs.yaml', 'fix-pod-monitors.yaml', 'set-monitor-tls.yaml'],
+      bundledMutators(),
     );
     const result = run('kpt', ['fn', 'render', dir, '--allow-exec', '--truncate-output=false']);
     expect(result.code, result.stderr).toBe(0);
