@@ -15,7 +15,7 @@ import {
   namespaceObject,
 } from '../../src/domain/namespace-object.js';
 import type { Wanted } from '../../src/domain/reconcile-generated.js';
-import { asObject, Item, info, type Result, warning } from '../../src/krm/index.js';
+import { asObject, error, Item, info, type Result, warning } from '../../src/krm/index.js';
 import type { GenerateMeshPoliciesConfig } from './config.js';
 import { functionName, metadataFor } from './generated.js';
 
@@ -29,6 +29,18 @@ export function sidecars(
   const results: Result[] = [];
   if (config.sidecarEgress !== 'registry-only') return { wanted, results };
   for (const namespace of [...namespaces].sort()) {
+    if (namespace === config.rootNamespace) {
+      // A Sidecar without workloadSelector in the root namespace is the default of every namespace that has none
+      // of its own (istio/api networking/v1alpha3/sidecar.proto, NOTE 2): REGISTRY_ONLY there locks the whole
+      // mesh's egress, as a root-namespace ALLOW policy locks its ingress.
+      results.push(
+        error(
+          `refused: no REGISTRY_ONLY Sidecar in namespace ${namespace}: it is Istio's root namespace, where a Sidecar without workloadSelector is the default of every namespace without one of its own, so REGISTRY_ONLY there blocks every call outside the mesh from the whole mesh; nothing generated for it (sidecarEgress applies to the other namespaces)`,
+          { path: 'sidecarEgress' },
+        ),
+      );
+      continue;
+    }
     const own = items.find(
       (i) =>
         i.kind === 'Sidecar' &&

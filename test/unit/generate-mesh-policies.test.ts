@@ -174,3 +174,62 @@ exceptions:
     expect(withoutResults(second.stdout)).toBe(withoutResults(first.stdout));
   });
 });
+
+interface Outcome {
+  code: number;
+  items: Resource[];
+  results: { severity: string; message: string; field?: { path?: string } }[];
+}
+
+/** One run over inline manifests and config text (the config's header is added). */
+function runWith(resources: string, config: string): Outcome {
+  const head = 'apiVersion: meshscrape.dev/v1alpha1\nkind: GenerateMeshPolicies\nmetadata:\n  name: p\n';
+  const out = runKrm(resourceList(resources, head + config), fn);
+  const list = parse(out.stdout, { version: '1.1' }) as Omit<Outcome, 'code'>;
+  return { code: out.code, items: list.items ?? [], results: list.results ?? [] };
+}
+
+const messages = (o: Outcome, severity: string): string[] =>
+  o.results.filter((r) => r.severity === severity).map((r) => r.message);
+
+const deployment = (namespace: string, name: string, extra = ''): string => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+  namespace: ${namespace}
+spec:
+  selector:
+    matchLabels: {app: ${name}}
+  template:
+    metadata:
+      labels: {app: ${name}}${extra}
+    spec:
+      containers:
+      - name: app
+        image: example.com/app:1
+        ports:
+        - {name: http-metrics, containerPort: 8080}
+`;
+
+describe('generate-mesh-policies red-team findings', () => {
+  it('refuses a REGISTRY_ONLY Sidecar in the root namespace (it would lock the whole mesh egress)', () => {
+    const out = runWith(
+      deployment('istio-system', 'prometheus'),
+      'sidecarEgress: registry-only\negress:\n- {namespace: istio-system, name: remote-write, hosts: [prometheus-prod-01.grafana.net]}\n',
+    );
+    expect(generated(out.items).filter((i) => i.kind === 'Sidecar')).toEqual([]);
+    expect(messages(out, 'error').join('\n')).toMatch(
+      /REGISTRY_ONLY Sidecar in namespace istio-system.*root namespace/,
+    );
+  });
+
+  it('refuses it in a configured rootNamespace, still writes it elsewhere', () => {
+    const out = runWith(
+      deployment('mesh-root', 'a') + '---\n' + deployment('shop', 'b'),
+      'rootNamespace: mesh-root\nnamespaces: [mesh-root, shop]\nsidecarEgress: registry-only\n',
+    );
+    const sidecars = generated(out.items).filter((i) => i.kind === 'Sidecar');
+    expect(sidecars.map((s) => s.metadata.namespace)).toEqual(['shop']);
+    expect(messages(out, 'error').join('\n')).toMatch(/namespace mesh-root/);
+  });
+});
