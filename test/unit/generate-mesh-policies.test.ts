@@ -7,7 +7,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { runKrm } from '../../src/cli/krm-mode.js';
 import { crdValidatorOfKind } from '../support/crd-schema.js';
 import { read, resourceList } from '../support/resource-list.js';
@@ -231,5 +231,43 @@ describe('generate-mesh-policies red-team findings', () => {
     const sidecars = generated(out.items).filter((i) => i.kind === 'Sidecar');
     expect(sidecars.map((s) => s.metadata.namespace)).toEqual(['shop']);
     expect(messages(out, 'error').join('\n')).toMatch(/namespace mesh-root/);
+  });
+});
+
+describe('generate-mesh-policies never generates the Namespaces every cluster has', () => {
+  it.each(['default', 'istio-system'])('%s: no Namespace generated, a result says why', (namespace) => {
+    const out = runWith(deployment(namespace, 'app'), `namespaces: [${namespace}]\n`);
+    expect(generated(out.items).filter((i) => i.kind === 'Namespace')).toEqual([]);
+    expect(messages(out, 'info').join('\n')).toContain(`no Namespace ${namespace} generated`);
+  });
+
+  it('a configured rootNamespace is not generated either', () => {
+    const out = runWith(
+      deployment('mesh-root', 'app'),
+      'rootNamespace: mesh-root\nnamespaces: [mesh-root]\n',
+    );
+    expect(generated(out.items).filter((i) => i.kind === 'Namespace')).toEqual([]);
+    expect(messages(out, 'info').join('\n')).toContain(
+      "no Namespace mesh-root generated: it is Istio's root namespace",
+    );
+  });
+
+  it('removing a Namespace an earlier run generated is a warning (pruning deletes the namespace)', () => {
+    const first = runWith(deployment('shop', 'app'), 'namespaces: [shop]\n');
+    expect(generated(first.items).map((i) => i.kind)).toContain('Namespace');
+    const again = runKrm(
+      resourceList(
+        first.items.map((i) => stringify(i)).join('---\n'),
+        'apiVersion: meshscrape.dev/v1alpha1\nkind: GenerateMeshPolicies\nmetadata:\n  name: p\nnamespaces: []\n',
+      ),
+      fn,
+    );
+    const results = (parse(again.stdout) as Omit<Outcome, 'code'>).results;
+    expect(
+      results
+        .filter((r) => r.severity === 'warning')
+        .map((r) => r.message)
+        .join('\n'),
+    ).toMatch(/removing Namespace shop.*deletes the namespace and everything in it/);
   });
 });
