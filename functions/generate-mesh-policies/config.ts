@@ -2,9 +2,17 @@
 import { z } from 'zod';
 import { meshMtlsField, rootNamespaceField, trustDomainField } from '../../src/domain/scrape-path.js';
 import { selectorSchema } from '../../src/domain/selection.js';
+import { hostProblem, objectNameProblem } from './hosts.js';
 
 const port = z.number().int().min(1).max(65535);
 const name = z.string().min(1);
+const problem = (why: (v: string) => string | undefined) =>
+  z.string().superRefine((value, ctx) => {
+    const message = why(value);
+    if (message) ctx.addIssue({ code: 'custom', message });
+  });
+const egressHost = problem(hostProblem);
+const objectName = problem(objectNameProblem);
 
 /** One external endpoint the workloads of a namespace call. */
 const egressSchema = z
@@ -16,16 +24,39 @@ const egressSchema = z
       .describe(
         'azure-monitor: *.monitor.azure.com and *.ingest.monitor.azure.com on 443, the app speaks TLS',
       ),
-    name: name.optional().describe('ServiceEntry name (default: from the preset or the first host)'),
-    hosts: z.array(name).default([]).describe('host names; *.example.com for a wildcard'),
-    port: port.optional().describe('the port the app calls (default 443, or 80 with tls: originate)'),
+    name: objectName.optional().describe('ServiceEntry name (default: from the preset or the first host)'),
+    hosts: z
+      .array(egressHost)
+      .default([])
+      .describe('lowercase DNS host names, no scheme, port or IP address; *.example.com for a wildcard'),
+    port: port
+      .optional()
+      .describe('the port the app calls (default 443, or 80 with tls: originate; required with tls: none)'),
     tls: z
       .enum(['app', 'originate', 'none'])
       .default('app')
       .describe(
         'app: the application speaks TLS itself (protocol TLS, no DestinationRule); originate: the app sends plain HTTP and the sidecar originates TLS (DestinationRule SIMPLE); none: plain TCP/HTTP',
       ),
-    targetPort: port.default(443).describe('with tls: originate, the port the sidecar sends TLS to'),
+    targetPort: port
+      .optional()
+      .describe('with tls: originate only, the port the sidecar sends TLS to (default 443)'),
+  })
+  .superRefine((entry, ctx) => {
+    // tls: none is plain traffic, which has no default port: 443 (the old default) is https, which HTTP breaks.
+    if (entry.tls === 'none' && entry.port === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['port'],
+        message:
+          'tls: none needs the port the app calls in plain text (80 for http); 443 would be https, which protocol HTTP breaks',
+      });
+    if (entry.targetPort !== undefined && entry.tls !== 'originate')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['targetPort'],
+        message: `targetPort applies only with tls: originate (the port the sidecar sends TLS to); with tls: ${entry.tls} the app's port is port: remove targetPort or set tls: originate`,
+      });
   })
   .describe('{namespace, preset | hosts, port, tls}');
 
@@ -106,6 +137,10 @@ export const generateMeshPoliciesSchema = z.strictObject({
     .describe('generate the Namespace, labelled for injection, of each namespace the list lacks'),
   outputDir: z
     .string()
+    .refine((dir) => !/^([/\\]|[A-Za-z]:)/.test(dir) && !dir.split(/[/\\]/).includes('..'), {
+      error: (issue) =>
+        `${JSON.stringify(issue.input)} must be a relative path inside the package (not absolute, no ".."): kpt writes each generated resource to <outputDir>/<namespace>/<kind>-<name>.yaml`,
+    })
     .default('mesh-policies')
     .describe('directory of the config.kubernetes.io/path annotation of generated resources'),
   meshMtls: meshMtlsField,

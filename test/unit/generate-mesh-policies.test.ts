@@ -271,3 +271,73 @@ describe('generate-mesh-policies never generates the Namespaces every cluster ha
     ).toMatch(/removing Namespace shop.*deletes the namespace and everything in it/);
   });
 });
+
+describe('generate-mesh-policies config: egress hosts, ports and outputDir', () => {
+  const errorsFor = (config: string): string[] => {
+    const out = runWith(deployment('monitoring', 'app'), config);
+    expect(generated(out.items)).toEqual([]);
+    return out.results.filter((r) => r.severity === 'error').map((r) => `${r.field?.path}: ${r.message}`);
+  };
+  it.each([
+    ['https://api.example.com', /egress\[0\]\.hosts\[0\].*URL/],
+    ['api.example.com:443', /egress\[0\]\.hosts\[0\].*port/],
+    ['10.0.0.1', /egress\[0\]\.hosts\[0\].*IP address/],
+    ['API.Example.com', /egress\[0\]\.hosts\[0\].*lowercase/],
+    ['api.*.example.com', /egress\[0\]\.hosts\[0\].*leading/],
+    ['*api.example.com', /egress\[0\]\.hosts\[0\].*leading/],
+    ['bad_name.example.com', /egress\[0\]\.hosts\[0\].*not a DNS name/],
+  ])('refuses the host %s naming the field', (host, expected) => {
+    expect(errorsFor(`egress:\n- {namespace: monitoring, hosts: ["${host}"]}\n`).join('\n')).toMatch(
+      expected,
+    );
+  });
+
+  it('accepts lowercase names and a leading wildcard, and names the ServiceEntry validly', () => {
+    const out = runWith(
+      deployment('monitoring', 'app'),
+      'egress:\n- {namespace: monitoring, hosts: ["*.ingest.example.com", api.example.com]}\n',
+    );
+    expect(messages(out, 'error')).toEqual([]);
+    const entry = generated(out.items).find((i) => i.kind === 'ServiceEntry');
+    expect(entry?.metadata.name).toBe('wildcard-ingest-example-com');
+  });
+
+  it('refuses an entry name that is not a Kubernetes name', () => {
+    expect(
+      errorsFor('egress:\n- {namespace: monitoring, name: Remote_Write, hosts: [a.example.com]}\n').join(
+        '\n',
+      ),
+    ).toMatch(/egress\[0\]\.name.*not a Kubernetes name/);
+  });
+
+  it('tls: none needs a port (443 would be https under protocol HTTP)', () => {
+    expect(
+      errorsFor('egress:\n- {namespace: monitoring, hosts: [a.example.com], tls: none}\n').join('\n'),
+    ).toMatch(/egress\[0\]\.port: .*tls: none needs the port/);
+    const out = runWith(
+      deployment('monitoring', 'app'),
+      'egress:\n- {namespace: monitoring, hosts: [a.example.com], tls: none, port: 80}\n',
+    );
+    expect(messages(out, 'error')).toEqual([]);
+  });
+
+  it('targetPort without tls: originate is an error naming the field', () => {
+    expect(
+      errorsFor('egress:\n- {namespace: monitoring, hosts: [a.example.com], targetPort: 8443}\n').join('\n'),
+    ).toMatch(/egress\[0\]\.targetPort: .*only with tls: originate/);
+  });
+
+  it.each(['/etc/mesh', '../outside', 'policies/../../x', 'C:\\policies'])('refuses outputDir %s', (dir) => {
+    expect(errorsFor(`outputDir: '${dir}'\nnamespaces: [monitoring]\n`).join('\n')).toMatch(
+      /outputDir: .*relative path inside the package/,
+    );
+  });
+
+  it('accepts a relative outputDir', () => {
+    const out = runWith(
+      deployment('monitoring', 'app'),
+      'outputDir: deploy/mesh\nnamespaces: [monitoring]\n',
+    );
+    expect(messages(out, 'error')).toEqual([]);
+  });
+});
