@@ -76,6 +76,65 @@ const scraperSchema = z.strictObject({
   kind: name.optional().describe('Prometheus, PrometheusAgent, Deployment, DaemonSet, StatefulSet, ...'),
 });
 
+const strings = z.array(z.string().min(1));
+/**
+ * One Istio AuthorizationPolicy `Rule` (security.istio.io/v1, the CRD's `spec.rules` items: from[].source,
+ * to[].operation, when[]), checked field by field so a wrong one is a config error naming the field, not a policy
+ * the API server rejects: every list is of strings (ports too, `"9090"`), `when` needs its `key`.
+ */
+const companionRuleSchema = z
+  .strictObject({
+    from: z
+      .array(
+        z.strictObject({
+          source: z.strictObject({
+            principals: strings.optional(),
+            notPrincipals: strings.optional(),
+            requestPrincipals: strings.optional(),
+            notRequestPrincipals: strings.optional(),
+            namespaces: strings.optional(),
+            notNamespaces: strings.optional(),
+            serviceAccounts: strings.max(16).optional(),
+            notServiceAccounts: strings.max(16).optional(),
+            trustDomains: strings.optional(),
+            notTrustDomains: strings.optional(),
+            ipBlocks: strings.optional(),
+            notIpBlocks: strings.optional(),
+            remoteIpBlocks: strings.optional(),
+            notRemoteIpBlocks: strings.optional(),
+          }),
+        }),
+      )
+      .max(512)
+      .optional(),
+    to: z
+      .array(
+        z.strictObject({
+          operation: z.strictObject({
+            hosts: strings.optional(),
+            notHosts: strings.optional(),
+            ports: strings.optional(),
+            notPorts: strings.optional(),
+            methods: strings.optional(),
+            notMethods: strings.optional(),
+            paths: strings.optional(),
+            notPaths: strings.optional(),
+          }),
+        }),
+      )
+      .optional(),
+    when: z
+      .array(
+        z.strictObject({ key: z.string().min(1), values: strings.optional(), notValues: strings.optional() }),
+      )
+      .optional(),
+  })
+  // An empty rule matches every request: as a companion of an ALLOW policy it would allow every caller.
+  .refine((rule) => (rule.from?.length ?? 0) + (rule.to?.length ?? 0) + (rule.when?.length ?? 0) > 0, {
+    message:
+      'an empty rule matches every request, so the generated ALLOW policies would allow every caller: give it from, to or when',
+  });
+
 /** Config fields of GenerateMeshPolicies; unknown fields are errors. */
 export const generateMeshPoliciesSchema = z.strictObject({
   namespaces: z
@@ -101,9 +160,11 @@ export const generateMeshPoliciesSchema = z.strictObject({
       paths: z.array(name).optional().describe('HTTP-only: restrict the scraper to these paths'),
       methods: z.array(name).optional().describe('HTTP-only: restrict the scraper to these methods'),
       companionRules: z
-        .array(z.record(z.string(), z.json()))
+        .array(companionRuleSchema)
         .default([])
-        .describe('extra ALLOW rules written into every generated policy (the other callers of the targets)'),
+        .describe(
+          'extra ALLOW rules (Istio AuthorizationPolicy Rule: from[].source, to[].operation with string ports, when[]) written into every generated policy (the other callers of the targets)',
+        ),
     })
     .default({ enabled: false, companionRules: [] })
     .describe('{enabled, paths, methods, companionRules}; default off'),

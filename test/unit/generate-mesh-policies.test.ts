@@ -341,3 +341,31 @@ describe('generate-mesh-policies config: egress hosts, ports and outputDir', () 
     expect(messages(out, 'error')).toEqual([]);
   });
 });
+
+describe('generate-mesh-policies config: authorization.companionRules are Istio Rules', () => {
+  const config = (rule: string) => `authorization:\n  enabled: true\n  companionRules:\n  - ${rule}\n`;
+  it.each([
+    ['{from: [{source: {namespaces: shop}}]}', /companionRules\[0\]\.from\[0\]\.source\.namespaces/],
+    ['{to: [{operation: {ports: [9090]}}]}', /companionRules\[0\]\.to\[0\]\.operation\.ports\[0\]/],
+    ['{from: [{namespaces: [shop]}]}', /companionRules\[0\]\.from\[0\]/],
+    ['{when: [{values: [a]}]}', /companionRules\[0\]\.when\[0\]\.key/],
+    ['{}', /companionRules\[0\].*empty rule matches every request/],
+  ])('refuses %s naming the field', (rule, expected) => {
+    const out = runWith(deployment('monitoring', 'app'), config(rule));
+    expect(generated(out.items)).toEqual([]);
+    expect(
+      out.results
+        .filter((r) => r.severity === 'error')
+        .map((r) => `${r.field?.path} ${r.message}`)
+        .join('\n'),
+    ).toMatch(expected);
+  });
+
+  it('accepts a rule of the Istio shape', () => {
+    const out = runWith(
+      deployment('monitoring', 'app'),
+      config('{from: [{source: {namespaces: [shop]}}], to: [{operation: {ports: ["8080"]}}]}'),
+    );
+    expect(out.results.filter((r) => r.severity === 'error' && /config field/.test(r.message))).toEqual([]);
+  });
+});
