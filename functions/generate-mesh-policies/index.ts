@@ -14,6 +14,7 @@ import { generateMeshPoliciesSchema } from './config.js';
 import { egressResources } from './egress.js';
 import { exceptionAsks } from './exceptions.js';
 import { functionName, generatedContent, generatedKinds } from './generated.js';
+import { meshWideWarnings } from './mesh-wide.js';
 import { namespaceObjects, sidecars } from './namespaces.js';
 import { basePolicies, withBasePolicies } from './peer-policies.js';
 import { scraperIdentities } from './scrapers.js';
@@ -74,6 +75,7 @@ export const generateMeshPolicies = defineFunction({
     });
     const results = [
       ...base.results,
+      ...meshWideWarnings(config, base.wanted),
       ...asked.results,
       ...peers.results,
       ...scrapers.results,

@@ -369,3 +369,22 @@ describe('generate-mesh-policies config: authorization.companionRules are Istio 
     expect(out.results.filter((r) => r.severity === 'error' && /config field/.test(r.message))).toEqual([]);
   });
 });
+
+describe('generate-mesh-policies: a generated mesh-wide PeerAuthentication that loosens mTLS is a warning', () => {
+  it.each(['PERMISSIVE', 'DISABLE'])('mtls %s in the root namespace', (mode) => {
+    const out = runWith(deployment('shop', 'app'), `namespaces: [istio-system, shop]\nmtls: ${mode}\n`);
+    const warnings = messages(out, 'warning').filter((m) =>
+      m.includes('PeerAuthentication/istio-system/default'),
+    );
+    expect(warnings.join('\n')).toMatch(
+      new RegExp(`mesh-wide .*mode ${mode}: it lowers mTLS for the whole mesh`),
+    );
+    // Only the mesh-wide one: the namespace policy of shop is not the whole mesh.
+    expect(warnings).toHaveLength(1);
+  });
+
+  it('STRICT mesh-wide is not warned about', () => {
+    const out = runWith(deployment('shop', 'app'), 'namespaces: [istio-system]\n');
+    expect(messages(out, 'warning').join('\n')).not.toMatch(/lowers mTLS for the whole mesh/);
+  });
+});
