@@ -17,6 +17,7 @@ import { functionName, generatedContent, generatedKinds } from './generated.js';
 import { meshWideWarnings } from './mesh-wide.js';
 import { namespaceObjects, sidecars } from './namespaces.js';
 import { basePolicies, withBasePolicies } from './peer-policies.js';
+import { registryOnlyScraperWarnings } from './registry-only.js';
 import { scraperIdentities } from './scrapers.js';
 
 /** The generate-mesh-policies function. */
@@ -82,6 +83,11 @@ export const generateMeshPolicies = defineFunction({
       ...authorization.results,
       ...egress.results,
       ...sidecar.results,
+      ...registryOnlyScraperWarnings(
+        finalModel,
+        scrapers.scrapers,
+        sidecar.wanted.map((w) => w.item),
+      ),
       ...namespaceItems.results,
       ...reconciled.results,
     ];

@@ -388,3 +388,44 @@ describe('generate-mesh-policies: a generated mesh-wide PeerAuthentication that 
     expect(messages(out, 'warning').join('\n')).not.toMatch(/lowers mTLS for the whole mesh/);
   });
 });
+
+describe('generate-mesh-policies: REGISTRY_ONLY and scrapers whose outbound the sidecar captures', () => {
+  const prometheus = (name: string, podMetadata = ''): string => `apiVersion: monitoring.coreos.com/v1
+kind: Prometheus
+metadata:
+  name: ${name}
+  namespace: monitoring
+spec:
+  serviceAccountName: prometheus-${name}${podMetadata}
+`;
+  const config = 'namespaces: [monitoring]\nsidecarEgress: registry-only\n';
+  const warned = (o: Outcome): string[] =>
+    messages(o, 'warning').filter((m) => m.includes('REGISTRY_ONLY, which drops'));
+
+  it('warns for a Prometheus whose outbound goes through its sidecar, naming the fixes', () => {
+    const out = runWith(prometheus('k8s'), config);
+    expect(warned(out)).toHaveLength(1);
+    expect(warned(out)[0]).toMatch(
+      /^Prometheus\/monitoring\/k8s: it scrapes.*node IPs.*includeOutboundIPRanges: "".*excludeOutboundIPRanges/,
+    );
+  });
+
+  it('not for one with the cert-mount recipe (no outbound capture), nor without the Sidecar', () => {
+    const recipe = `
+  podMetadata:
+    annotations:
+      traffic.sidecar.istio.io/includeOutboundIPRanges: ""`;
+    expect(warned(runWith(prometheus('k8s', recipe), config))).toEqual([]);
+    expect(warned(runWith(prometheus('k8s'), 'namespaces: [monitoring]\n'))).toEqual([]);
+  });
+
+  it('warns for a workload that reads its node IP, not for one on hostNetwork', () => {
+    const nodeIp = (name: string, hostNetwork: boolean) =>
+      deployment('monitoring', name).replace(
+        '      containers:\n      - name: app\n',
+        `${hostNetwork ? '      hostNetwork: true\n' : ''}      containers:\n      - name: app\n        env:\n        - name: NODE_IP\n          valueFrom: {fieldRef: {fieldPath: status.hostIP}}\n`,
+      );
+    const out = runWith(`${nodeIp('collector', false)}---\n${nodeIp('host-collector', true)}`, config);
+    expect(warned(out).map((m) => m.split(':')[0])).toEqual(['Deployment/monitoring/collector']);
+  });
+});
