@@ -14,6 +14,7 @@ import { generateMeshPoliciesSchema } from './config.js';
 import { egressResources } from './egress.js';
 import { exceptionAsks } from './exceptions.js';
 import { functionName, generatedContent, generatedKinds } from './generated.js';
+import { gossipWarnings } from './gossip.js';
 import { meshWideWarnings } from './mesh-wide.js';
 import { namespaceObjects, sidecars } from './namespaces.js';
 import { basePolicies, withBasePolicies } from './peer-policies.js';
@@ -81,6 +82,7 @@ export const generateMeshPolicies = defineFunction({
       ...peers.results,
       ...scrapers.results,
       ...authorization.results,
+      ...gossipWarnings(finalModel, namespaces, authorization.results),
       ...egress.results,
       ...sidecar.results,
       ...registryOnlyScraperWarnings(

@@ -429,3 +429,36 @@ spec:
     expect(warned(out).map((m) => m.split(':')[0])).toEqual(['Deployment/monitoring/collector']);
   });
 });
+
+describe('generate-mesh-policies: Alertmanager gossip through the sidecar is said without authorization too', () => {
+  const alertmanager = (replicas: number, annotations = '') => `apiVersion: monitoring.coreos.com/v1
+kind: Alertmanager
+metadata:
+  name: main
+  namespace: monitoring
+spec:
+  replicas: ${replicas}${annotations}
+`;
+  const gossip = (o: Outcome): string[] =>
+    messages(o, 'warning').filter((m) => m.includes('gossip on port 9094'));
+
+  it('namespaces [monitoring] STRICT and 3 replicas whose 9094 is captured: a warning with the fix', () => {
+    const out = runWith(alertmanager(3), 'namespaces: [monitoring]\n');
+    expect(gossip(out)).toHaveLength(1);
+    expect(gossip(out)[0]).toMatch(
+      /^Alertmanager\/monitoring\/main runs 3 replicas.*preset alertmanager-cluster/,
+    );
+  });
+
+  it('said once with authorization on, none for one replica or 9094 out of capture', () => {
+    expect(
+      gossip(runWith(alertmanager(3), 'namespaces: [monitoring]\nauthorization: {enabled: true}\n')),
+    ).toHaveLength(1);
+    expect(gossip(runWith(alertmanager(1), 'namespaces: [monitoring]\n'))).toEqual([]);
+    const excluded = `
+  podMetadata:
+    annotations:
+      traffic.sidecar.istio.io/excludeInboundPorts: "9094"`;
+    expect(gossip(runWith(alertmanager(3, excluded), 'namespaces: [monitoring]\n'))).toEqual([]);
+  });
+});
