@@ -13,6 +13,7 @@ import type { ScrapeModel } from '../../src/domain/scrape-path.js';
 import { asObject, error, Item, type Result } from '../../src/krm/index.js';
 import type { EgressConfig, GenerateMeshPoliciesConfig } from './config.js';
 import { metadataFor } from './generated.js';
+import { nameFromHost } from './hosts.js';
 
 const presets: Readonly<Record<string, { name: string; hosts: string[]; why: string }>> = {
   'azure-monitor': {
@@ -23,7 +24,6 @@ const presets: Readonly<Record<string, { name: string; hosts: string[]; why: str
 };
 
 const isWildcard = (host: string): boolean => host.startsWith('*');
-const dnsName = (host: string): string => host.replace(/^\*\./, 'wildcard.').replace(/[^a-z0-9-]+/g, '-');
 
 /** Istio >= 1.28, from `istioVersion`. */
 export function dynamicDnsSupported(version: string | undefined): boolean {
@@ -71,7 +71,8 @@ function egressEntry(
         'tls: originate needs exact host names: the sidecar sends the host as SNI and checks the server certificate against it, which a wildcard host gives neither',
       );
   }
-  const name = entry.name ?? preset?.name ?? dnsName(hosts[0] as string);
+  const name = entry.name ?? preset?.name ?? nameFromHost(hosts[0] as string);
+  const targetPort = entry.targetPort ?? 443;
   const protocol = entry.tls === 'app' ? 'TLS' : 'HTTP';
   const wildcard = hosts.some(isWildcard);
   const resolution = !wildcard
@@ -94,7 +95,7 @@ function egressEntry(
           number: port,
           name: `${protocol.toLowerCase()}-${port}`,
           protocol,
-          ...(entry.tls === 'originate' ? { targetPort: entry.targetPort } : {}),
+          ...(entry.tls === 'originate' ? { targetPort } : {}),
         },
       ],
     },
@@ -124,7 +125,7 @@ function egressEntry(
           kind: 'DestinationRule',
           metadata: metadataFor(
             'DestinationRule',
-            hosts.length === 1 ? name : `${name}-${dnsName(host)}`,
+            hosts.length === 1 ? name : nameFromHost(`${name}-${nameFromHost(host)}`),
             entry.namespace,
             madeFor,
             config.outputDir,
@@ -138,7 +139,7 @@ function egressEntry(
           },
         }),
         path: 'spec.trafficPolicy.portLevelSettings',
-        reason: `TLS origination (SIMPLE) for ${host}: the app sends plain HTTP to port ${port}, the sidecar sends TLS to ${entry.targetPort}`,
+        reason: `TLS origination (SIMPLE) for ${host}: the app sends plain HTTP to port ${port}, the sidecar sends TLS to ${targetPort}`,
       });
   return { wanted, results: [] };
 }

@@ -14,8 +14,11 @@ import { generateMeshPoliciesSchema } from './config.js';
 import { egressResources } from './egress.js';
 import { exceptionAsks } from './exceptions.js';
 import { functionName, generatedContent, generatedKinds } from './generated.js';
+import { gossipWarnings } from './gossip.js';
+import { meshWideWarnings } from './mesh-wide.js';
 import { namespaceObjects, sidecars } from './namespaces.js';
 import { basePolicies, withBasePolicies } from './peer-policies.js';
+import { registryOnlyScraperWarnings } from './registry-only.js';
 import { scraperIdentities } from './scrapers.js';
 
 /** The generate-mesh-policies function. */
@@ -74,12 +77,19 @@ export const generateMeshPolicies = defineFunction({
     });
     const results = [
       ...base.results,
+      ...meshWideWarnings(config, base.wanted),
       ...asked.results,
       ...peers.results,
       ...scrapers.results,
       ...authorization.results,
+      ...gossipWarnings(finalModel, namespaces, authorization.results),
       ...egress.results,
       ...sidecar.results,
+      ...registryOnlyScraperWarnings(
+        finalModel,
+        scrapers.scrapers,
+        sidecar.wanted.map((w) => w.item),
+      ),
       ...namespaceItems.results,
       ...reconciled.results,
     ];

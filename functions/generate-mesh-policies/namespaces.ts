@@ -15,7 +15,7 @@ import {
   namespaceObject,
 } from '../../src/domain/namespace-object.js';
 import type { Wanted } from '../../src/domain/reconcile-generated.js';
-import { asObject, Item, info, type Result, warning } from '../../src/krm/index.js';
+import { asObject, error, Item, info, type Result, warning } from '../../src/krm/index.js';
 import type { GenerateMeshPoliciesConfig } from './config.js';
 import { functionName, metadataFor } from './generated.js';
 
@@ -29,6 +29,18 @@ export function sidecars(
   const results: Result[] = [];
   if (config.sidecarEgress !== 'registry-only') return { wanted, results };
   for (const namespace of [...namespaces].sort()) {
+    if (namespace === config.rootNamespace) {
+      // A Sidecar without workloadSelector in the root namespace is the default of every namespace that has none
+      // of its own (istio/api networking/v1alpha3/sidecar.proto, NOTE 2): REGISTRY_ONLY there locks the whole
+      // mesh's egress, as a root-namespace ALLOW policy locks its ingress.
+      results.push(
+        error(
+          `refused: no REGISTRY_ONLY Sidecar in namespace ${namespace}: it is Istio's root namespace, where a Sidecar without workloadSelector is the default of every namespace without one of its own, so REGISTRY_ONLY there blocks every call outside the mesh from the whole mesh; nothing generated for it (sidecarEgress applies to the other namespaces)`,
+          { path: 'sidecarEgress' },
+        ),
+      );
+      continue;
+    }
     const own = items.find(
       (i) =>
         i.kind === 'Sidecar' &&
@@ -75,6 +87,14 @@ export function sidecars(
   return { wanted, results };
 }
 
+/** Namespaces every cluster has (the API server creates them); Istio's root namespace is the config's. */
+const everyClusterNamespaces: readonly string[] = [
+  'default',
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+];
+
 /** The Namespaces the list lacks, labelled for injection; a warning for one the user wrote without injection. */
 export function namespaceObjects(
   items: readonly Item[],
@@ -85,7 +105,7 @@ export function namespaceObjects(
   const results: Result[] = [];
   const injection = injectionLabels(config.injectionRevision);
   for (const namespace of [...namespaces].sort()) {
-    if (namespace === '' || namespace === config.rootNamespace) continue;
+    if (namespace === '') continue;
     if (neverInjectedNamespaces.includes(namespace)) {
       results.push(
         warning(
@@ -96,6 +116,18 @@ export function namespaceObjects(
       continue;
     }
     const own = items.find((i) => isNamespace(i) && i.name === namespace && generatedBy(i) !== functionName);
+    if (namespace === config.rootNamespace && own) continue; // Injection there is the install's business.
+    if (!own && (namespace === config.rootNamespace || everyClusterNamespaces.includes(namespace))) {
+      // Generated, it would be pruned with the rest of the output one day, and deleting a Namespace deletes all
+      // it holds: one that every cluster (or every Istio install) has is never generated.
+      results.push(
+        info(
+          `no Namespace ${namespace} generated: ${namespace === config.rootNamespace ? "it is Istio's root namespace, which the Istio install owns" : 'it exists on every cluster'}, and a generated Namespace deleted by pruning takes everything in it; ${namespace === config.rootNamespace ? 'its policies apply as they are' : `label it ${labelText(injection)} on the cluster for the policies generated for it to act`}`,
+          { path: 'namespaces' },
+        ),
+      );
+      continue;
+    }
     if (own) {
       const state = namespaceInjection(own);
       if (state === 'both')
@@ -131,5 +163,16 @@ export function namespaceObjects(
       reason: `Namespace ${namespace}, which the list lacks, labelled ${labelText(injection)} so its pods get the sidecar the generated policies act on`,
     });
   }
+  // A Namespace an earlier run generated and this one does not want is removed from the output: applied with
+  // pruning, that deletes the namespace and every resource in it.
+  const kept = new Set(wanted.map((w) => w.item.name));
+  for (const item of items)
+    if (isNamespace(item) && generatedBy(item) === functionName && !kept.has(item.name))
+      results.push(
+        warning(
+          `removing Namespace ${item.name}, which an earlier run generated and this config no longer asks for: applied with pruning (kpt live apply, Argo CD prune, kubectl apply --prune) that deletes the namespace and everything in it; keep it in namespaces or egress, or write the Namespace into the package yourself before pruning`,
+          { ref: item.ref, file: item.file },
+        ),
+      );
   return { wanted, results };
 }
