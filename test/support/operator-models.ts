@@ -1,29 +1,36 @@
 /**
- * Type checks for prometheus-operator kinds whose CRDs the repository does not vendor (Prometheus, PrometheusAgent,
- * ScrapeConfig, Probe): the schemas of @kubernetes-models/prometheus-operator, generated from the operator's Go API
- * types. They check field types and required fields, not unknown fields or enums, so they complement (never
- * replace) the CRD checks in crd-schema.ts.
+ * Schema checks for the prometheus-operator kinds beyond ServiceMonitor and PodMonitor (Prometheus,
+ * PrometheusAgent, ScrapeConfig, Probe), against the operator's own CRDs vendored in test/fixtures/crds (see
+ * SOURCE there), validated with ajv as crd-schema.ts does for the others. This replaced
+ * @kubernetes-models/prometheus-operator, whose dependencies require Node 22 and warned on every `npm ci` here.
  */
+import { join } from 'node:path';
+import { crdValidatorOfKind } from './crd-schema.js';
 
-import { Probe } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Probe';
-import { Prometheus } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Prometheus';
-import { PrometheusAgent } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1/PrometheusAgent';
-import { ScrapeConfig } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1/ScrapeConfig';
+const crds = join(import.meta.dirname, '..', 'fixtures', 'crds');
+const kinds = [
+  { apiVersion: 'monitoring.coreos.com/v1', kind: 'Prometheus', file: 'prometheuses.yaml' },
+  { apiVersion: 'monitoring.coreos.com/v1alpha1', kind: 'PrometheusAgent', file: 'prometheusagents.yaml' },
+  { apiVersion: 'monitoring.coreos.com/v1alpha1', kind: 'ScrapeConfig', file: 'scrapeconfigs.yaml' },
+  { apiVersion: 'monitoring.coreos.com/v1', kind: 'Probe', file: 'probes.yaml' },
+];
+const validators = new Map<string, (resource: unknown) => string[]>();
 
-type ModelClass = { apiVersion: string; kind: string; new (data: never): { validate(): void } };
-const models: ModelClass[] = [Prometheus, PrometheusAgent, ScrapeConfig, Probe] as unknown as ModelClass[];
+/** apiVersion and kind of each checked kind. */
+export const modelKinds = kinds.map(({ apiVersion, kind }) => ({ apiVersion, kind }));
 
-/** apiVersion and kind of each model-checked kind. */
-export const modelKinds = models.map((m) => ({ apiVersion: m.apiVersion, kind: m.kind }));
-
-/** Problems of `resource` against its operator model, as readable strings; [] when valid. */
+/** Problems of `resource` against its CRD, as readable strings; [] when valid. */
 export function modelProblems(resource: { apiVersion: string; kind: string }): string[] {
-  const model = models.find((m) => m.apiVersion === resource.apiVersion && m.kind === resource.kind);
-  if (!model) throw new Error(`no operator model for ${resource.apiVersion} ${resource.kind}`);
-  try {
-    new model(resource as never).validate();
-    return [];
-  } catch (error) {
-    return [String(error)];
+  const entry = kinds.find((k) => k.apiVersion === resource.apiVersion && k.kind === resource.kind);
+  if (!entry) throw new Error(`no operator CRD for ${resource.apiVersion} ${resource.kind}`);
+  let validate = validators.get(entry.kind);
+  if (!validate) {
+    validate = crdValidatorOfKind(
+      join(crds, entry.file),
+      entry.kind,
+      entry.apiVersion.split('/')[1] as string,
+    );
+    validators.set(entry.kind, validate);
   }
+  return validate(resource);
 }
