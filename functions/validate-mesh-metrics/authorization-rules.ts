@@ -6,7 +6,7 @@
  * (authz/authorizationpolicies.go) decides it, over the workloads of the list.
  */
 
-import { type Policy, policyOf } from '../../src/domain/authorization.js';
+import { matchesEverything, type Policy, policyOf } from '../../src/domain/authorization.js';
 import { carriesCertRecipe } from '../../src/domain/cert-recipe-guard.js';
 import { declaresHttp } from '../../src/domain/endpoint-targets.js';
 import { podTemplatePaths } from '../../src/domain/kinds.js';
@@ -66,7 +66,9 @@ export function authorizationFindings(
   const root = model.options.rootNamespace;
   const policies = items
     .filter((i) => i.kind === 'AuthorizationPolicy' && i.group === 'security.istio.io')
-    .map(policyOf);
+    .map(policyOf)
+    // A dry-run policy is never enforced (istio builder.go isDryRun): no finding about what it allows or denies.
+    .filter((p) => !p.dryRun);
   const inventory = model.inventory;
   const allPods = inventory.podNamespaces().flatMap((ns) => inventory.podSourcesIn(ns));
   const applying = (p: Policy): PodSource[] =>
@@ -110,7 +112,14 @@ export function authorizationFindings(
   for (const policy of policies) {
     const { item } = policy;
     const pods = applying(policy);
-    if (policy.action === 'ALLOW' && !policy.selector && policy.namespace === root && !hasTargetRef(item)) {
+    if (
+      policy.action === 'ALLOW' &&
+      !policy.selector &&
+      policy.namespace === root &&
+      !hasTargetRef(item) &&
+      // An empty rule allows every request: such a policy denies nothing (it is an allow-all).
+      !policy.rules.some(matchesEverything)
+    ) {
       const targets = [...podNamespaces].filter(
         (ns) => ns !== root && ns !== '' && !neverInjectedNamespaces.includes(ns),
       );

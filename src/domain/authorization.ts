@@ -3,7 +3,11 @@
  * any ALLOW policy denies what no ALLOW rule matches; a matching DENY rule denies first. Policies apply from the
  * root namespace (mesh-wide, or by selector in every namespace), the workload's namespace (no selector) and by
  * selector there (istio/api `authorization_policy.proto`). `paths`, `methods` and headers are HTTP-only: a rule
- * using them is reported as not decidable offline rather than guessed.
+ * using them is reported as not decidable offline rather than guessed. A policy annotated `istio.io/dry-run` with a
+ * true value is never enforced (istio pilot/pkg/security/authz/builder/builder.go: `isDryRun` puts its rules in the
+ * shadow rules, parsed with Go's strconv.ParseBool), so it allows and denies nothing here. A rule with no `from`,
+ * `to` or `when` matches every request (builder/testdata/http/allow-empty-rule-out.yaml: any permission, any
+ * principal).
  */
 import { asObject, type Item, type Json } from '../krm/index.js';
 import { type Labels, stringMap } from './label-selector.js';
@@ -64,9 +68,26 @@ function ruleMatches(rule: { [key: string]: Json }, caller: Caller, port: number
   return true;
 }
 
+/** Whether a rule matches every request: it has no `from`, `to` or `when` (an empty rule `{}`). */
+export const matchesEverything = (rule: { [key: string]: Json }): boolean =>
+  rule.from === undefined && rule.to === undefined && rule.when === undefined;
+
+/** The values Go's strconv.ParseBool reads as true, as Istio parses `istio.io/dry-run`. */
+const goTrue = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
+
+/** Whether a policy is dry-run only: Istio logs what it would decide and enforces nothing of it. */
+export const isDryRun = (item: Item): boolean => {
+  const value = item.read(['metadata', 'annotations', 'istio.io/dry-run']);
+  return typeof value === 'string' && goTrue.has(value);
+};
+
 /** One AuthorizationPolicy, as read from the list. */
 export interface Policy {
   item: Item;
+  /** Annotated `istio.io/dry-run: "true"`: not enforced. */
+  dryRun: boolean;
+  /** Bound by `targetRef` / `targetRefs` to a Gateway or waypoint, not by selector. */
+  targetRef: boolean;
   namespace: string;
   selector: Labels | undefined;
   action: string;
@@ -79,6 +100,8 @@ export function policyOf(item: Item): Policy {
   const selector = stringMap(asObject(spec.selector)?.matchLabels);
   return {
     item,
+    dryRun: isDryRun(item),
+    targetRef: spec.targetRef !== undefined || spec.targetRefs !== undefined,
     namespace: item.namespace ?? '',
     selector: Object.keys(selector).length > 0 ? selector : undefined,
     action: typeof spec.action === 'string' ? spec.action : 'ALLOW',
@@ -101,7 +124,10 @@ export class AuthorizationPolicies {
     items: Iterable<Item>,
     private readonly rootNamespace: string,
   ) {
-    this.policies = [...items].map(policyOf);
+    // Dry-run policies decide nothing: Istio enforces none of their rules. A policy with `targetRef(s)` binds to the
+    // Gateway or waypoint it names instead of selecting sidecar workloads (istio/api authorization_policy.proto),
+    // so it does not decide a scrape of a pod either.
+    this.policies = [...items].map(policyOf).filter((p) => !p.dryRun && !p.targetRef);
   }
 
   /** The policies that apply to pods with these labels in a namespace. */
