@@ -176,6 +176,12 @@ export const codes = {
       "NetworkPolicies isolate a scrape's target pods and admit nothing on its port (e.g. after metrics moved to 15020)",
     fix: "an ingress rule for that port from the scraper's pods",
   },
+  MS0029: {
+    severity: 'error',
+    meaning:
+      'a document or file of the input cannot be read (malformed YAML, not a resource, over a size limit): it was not validated',
+    fix: 'fix that document (the message names its file and line); the rest of the input was validated',
+  },
   IST0102: {
     severity: 'info',
     meaning: 'a namespace is not enabled for Istio injection',

@@ -14,6 +14,8 @@ export interface Finding {
   path?: string | undefined;
   /** What else tells two findings of one code and field apart (the target of a scrape). */
   subject?: string | undefined;
+  /** Where it is, for a finding about input that holds no resource (a document that could not be read). */
+  at?: { uri: string; line: number | undefined } | undefined;
 }
 
 /** A finding with the catalog's severity and fix unless given. */

@@ -155,6 +155,7 @@ export function readAppFiles(
   dir: string,
   limits: InputLimits,
   skip: (path: string) => boolean,
+  lenient = false,
 ): Outcome<AppFile[]> {
   let root: string;
   try {
@@ -164,5 +165,7 @@ export function readAppFiles(
   }
   const walk = new Walk(root, limits, skip);
   walk.folder(root, '', new Set([root]));
+  // Lenient: the files read, with the refusals (each names its file), so a caller can go on with the rest.
+  if (lenient) return success(walk.files, walk.problems);
   return walk.problems.length > 0 ? failure(walk.problems) : success(walk.files);
 }

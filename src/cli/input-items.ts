@@ -36,7 +36,13 @@ function resourceListItems(input: DecodedInput): Outcome<Item[]> | undefined {
 }
 
 /** One manifest file, under the per-file cap. */
-function fileItems(path: string): Outcome<Item[]> {
+function fileItems(path: string, lenient: boolean): Outcome<Item[]> {
+  const read = strictFileItems(path);
+  // Lenient (validate): the file's problems travel with an empty list, so the other inputs are still checked.
+  return lenient && !read.ok ? success([], read.problems) : read;
+}
+
+function strictFileItems(path: string): Outcome<Item[]> {
   const limits = inputLimits();
   let fd: number | undefined;
   try {
@@ -68,11 +74,16 @@ function fileItems(path: string): Outcome<Item[]> {
   }
 }
 
-/** The resources to analyse, from stdin ('tty' when that is a terminal), a file or a directory. */
+/**
+ * The resources to analyse, from stdin ('tty' when that is a terminal), a file or a directory. `lenient` (validate)
+ * returns what could be read with the problems of the files that could not (each with its file), instead of failing
+ * the whole input for one bad file.
+ */
 export function readInput(
   path: string | undefined,
   readStdin: () => DecodedInput | 'tty',
   env: NodeJS.ProcessEnv,
+  lenient = false,
 ): Outcome<Item[]> | 'tty' {
   if (path === undefined || path === '-') {
     const input = readStdin();
@@ -84,7 +95,7 @@ export function readInput(
   } catch {
     // fileItems says why it cannot be read
   }
-  return directory ? renderAppDirectory(path, env) : fileItems(path);
+  return directory ? renderAppDirectory(path, env, lenient) : fileItems(path, lenient);
 }
 
 /** The lines saying why the input cannot be read: the first ten distinct problems (a stream can repeat one). */

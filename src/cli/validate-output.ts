@@ -67,6 +67,7 @@ export function validateTable(report: ValidateReport): string {
 
 /** The file and line of a finding's resource: the orchestrator's path annotation, else where the files show it. */
 function whereIs(report: ValidateReport, f: Finding): { uri: string | undefined; line: number | undefined } {
+  if (f.at) return f.at;
   const located = f.item ? report.locate(f.item) : undefined;
   const annotated = f.item?.file?.path;
   if (annotated) return { uri: annotated, line: located?.uri === annotated ? located.line : undefined };

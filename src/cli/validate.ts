@@ -1,11 +1,15 @@
 /**
  * `meshscrape validate [options] [PATH|-]`: the validate-mesh-metrics analysis of a list as a table, JSON or SARIF.
  * Reads what `explain` reads (stdin, a manifest file, an application directory). Exit 0 when nothing fails the run,
- * 1 when a finding does (an error, or a warning with --fail-on warning), 2 for a usage error or unreadable input.
+ * 1 when a finding does (an error, or a warning with --fail-on warning; a document or file that cannot be read is an
+ * MS0029 error and the rest is still validated), 2 for a usage error or input that cannot be read at all.
  */
+import { statSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import { analyze } from '../../functions/validate-mesh-metrics/analyze.js';
 import { validateMeshMetricsSchema } from '../../functions/validate-mesh-metrics/config.js';
-import type { DecodedInput, Item } from '../krm/index.js';
+import { type Finding, finding } from '../../functions/validate-mesh-metrics/finding.js';
+import type { DecodedInput, Item, Result } from '../krm/index.js';
 import { inputProblemLines, readInput } from './input-items.js';
 import type { ModeOutput } from './krm-mode.js';
 import { lineOf, sourceLines } from './source-lines.js';
@@ -37,7 +41,8 @@ Options:
   --trust-domain TD       Istio's trust domain, for principals (cluster.local)
   --skip CODE,...         codes not to report
 
-Exit status: 0 when nothing fails the run, 1 when a finding does, 2 for a usage error or input that cannot be read.
+Exit status: 0 when nothing fails the run, 1 when a finding does (a document or file that cannot be read is an
+MS0029 error finding, and the rest is validated), 2 for a usage error or input that cannot be read at all.
 `;
 }
 
@@ -46,6 +51,31 @@ const usageError = (message: string): ModeOutput => ({
   stderr: `meshscrape validate: ${message}\nSee meshscrape validate --help.\n`,
   code: 2,
 });
+
+const isDirectory = (path: string): boolean => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+/** The finding for an input problem: its file (else the path read) and the line its message names. */
+function unreadableFinding(problem: Result, path: string | undefined): Finding {
+  const line = /\(line (\d+)\)/.exec(problem.message)?.[1];
+  // A directory's files are named relative to it; SARIF locations, as the resources', relative to the working one.
+  const file = problem.file?.path;
+  const uri =
+    file === undefined
+      ? path
+      : path && file !== path && !isAbsolute(file) && isDirectory(path)
+        ? join(path, file)
+        : file;
+  return {
+    ...finding('MS0029', undefined, undefined, problem.message),
+    at: uri ? { uri, line: line === undefined ? undefined : Number(line) } : undefined,
+  };
+}
 
 const list = (value: string): string[] =>
   value
@@ -128,7 +158,7 @@ export function runValidate(
     const option = optionOf[String(issue?.path[0])] ?? String(issue?.path[0]);
     return usageError(`${option}: ${issue?.message ?? 'invalid value'}`);
   }
-  const input = readInput(parsed.path, readStdin, env);
+  const input = readInput(parsed.path, readStdin, env, true);
   if (input === 'tty') return usageError('give a PATH, or pipe the resources in');
   if (!input.ok) {
     return {
@@ -138,6 +168,9 @@ export function runValidate(
     };
   }
   const analysis = analyze(input.value, config.data);
+  // A document that could not be read is a finding of its own: the rest is validated and every output stays whole.
+  const unreadable = input.problems.map((p) => unreadableFinding(p, parsed.path));
+  analysis.findings = [...unreadable, ...analysis.findings];
   const notes = analysis.meshMtlsUsed
     ? [
         `the list has no mesh-wide PeerAuthentication: meshMtls ${config.data.meshMtls} was assumed (--mesh-mtls)`,

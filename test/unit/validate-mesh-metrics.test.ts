@@ -2,8 +2,9 @@
  * validate-mesh-metrics beyond its golden cases: schemas parsed lazily, resources passed through as their text, the
  * code catalog documented and exercised, and `meshscrape validate`'s three formats and exit codes.
  */
-import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../functions/validate-mesh-metrics/analyze.js';
@@ -60,7 +61,9 @@ describe('validate-mesh-metrics', () => {
     const fired = Object.keys(codes).filter(
       (code) => expected.includes(`message: "${code}: `) || expected.includes(`message: '${code}: `),
     );
-    expect(Object.keys(codes).filter((code) => !fired.includes(code))).toEqual([]);
+    // MS0029 is the command's only (a ResourceList with a bad item is refused whole): tested under 'meshscrape validate'.
+    const cliOnly = ['MS0029'];
+    expect(Object.keys(codes).filter((code) => !fired.includes(code) && !cliOnly.includes(code))).toEqual([]);
   });
 
   it('reports the what-if findings only with assumeStrict', () => {
@@ -153,6 +156,49 @@ describe('meshscrape validate', () => {
     expect(out.code).toBe(1);
     expect(out.stdout).toContain('what-if, legacy switched to STRICT');
     expect(out.stdout).not.toContain('MS0010');
+  });
+
+  it('reports a malformed or oversized file as MS0029 and validates the rest, in every format', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'validate-bad-'));
+    cpSync(testdata('recipe-resources'), join(dir, 'recipe.yaml'));
+    writeFileSync(join(dir, 'bad.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x\n  bad: [\n');
+    const sarif = runValidate(['--format', 'sarif', dir], noStdin, process.env, '0');
+    expect(sarif.code).toBe(1);
+    const results = (
+      JSON.parse(sarif.stdout) as {
+        runs: {
+          results: {
+            ruleId: string;
+            locations: {
+              physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } };
+            }[];
+          }[];
+        }[];
+      }
+    ).runs[0]?.results;
+    const bad = results?.find((r) => r.ruleId === 'MS0029');
+    expect(bad?.locations[0]?.physicalLocation.artifactLocation.uri).toBe(join(dir, 'bad.yaml'));
+    expect(bad?.locations[0]?.physicalLocation.region?.startLine).toBe(3);
+    // The other file's findings are all there.
+    expect(results?.some((r) => r.ruleId === 'IST0106')).toBe(true);
+    const json = JSON.parse(runValidate(['--format', 'json', dir], noStdin, process.env, '0').stdout) as {
+      findings: { code: string; file: string | null }[];
+    };
+    expect(json.findings.filter((f) => f.code === 'MS0029').map((f) => f.file)).toContain(
+      join(dir, 'bad.yaml'),
+    );
+    // One file over the size cap: a finding, not an empty output with exit 2.
+    // The caps are read at the entry: run the binary.
+    const big = spawnSync(
+      join(import.meta.dirname, '..', '..', 'bin', 'meshscrape'),
+      ['validate', join(dir, 'recipe.yaml')],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, MESHSCRAPE_MAX_FILE_BYTES: '10' },
+      },
+    );
+    expect(big.status).toBe(1);
+    expect(big.stdout).toMatch(/MS0029[\s\S]*over the cap of 10 bytes/);
   });
 
   it('refuses bad usage with exit 2', () => {
