@@ -8,7 +8,7 @@
 
 import { matchesEverything, type Policy, policyOf } from '../../src/domain/authorization.js';
 import { carriesCertRecipe } from '../../src/domain/cert-recipe-guard.js';
-import { declaresHttp } from '../../src/domain/endpoint-targets.js';
+import { declaresHttp, declaresOpaque } from '../../src/domain/endpoint-targets.js';
 import { podTemplatePaths } from '../../src/domain/kinds.js';
 import { neverInjectedNamespaces } from '../../src/domain/mesh.js';
 import type { PodSource } from '../../src/domain/pod-sources.js';
@@ -37,9 +37,17 @@ export function serviceAccountOf(pods: PodSource): string {
   return typeof sa === 'string' && sa !== '' ? sa : 'default';
 }
 
+/** The source fields Istio reads only from HTTP (generator.go requestPrincipalGenerator: "is HTTP only" for TCP). */
+const httpSourceFields = ['requestPrincipals', 'notRequestPrincipals'];
+
 /** The rules' HTTP-only fields, as field paths. */
 function httpFields(rule: Obj, ruleIndex: number): string[] {
   const out: string[] = [];
+  for (const [fromIndex, from] of objects(rule.from).entries()) {
+    const source = asObject(from.source);
+    for (const key of httpSourceFields)
+      if (source?.[key] !== undefined) out.push(`spec.rules[${ruleIndex}].from[${fromIndex}].source.${key}`);
+  }
   for (const [toIndex, to] of objects(rule.to).entries()) {
     const op = asObject(to.operation);
     for (const key of httpOperationFields)
@@ -88,10 +96,23 @@ export function authorizationFindings(
     tcpScrapes.set(t.pods.pods, set);
   }
   // Service accounts of pods that scrape with Istio's cert files (the recipe): their requests arrive as TCP too.
-  const recipeAccounts = new Set(
-    allPods.filter((p) => carriesCertRecipe(p.annotations)).map(serviceAccountOf),
-  );
-  const declaredHttp = (pods: PodSource, port: number): boolean =>
+  const recipePods = allPods.filter((p) => carriesCertRecipe(p.annotations));
+  const recipeAccounts = new Set(recipePods.map(serviceAccountOf));
+  const recipeNamespaces = new Set(recipePods.map((p) => p.namespace));
+  const podNamespaceSet = new Set(inventory.podNamespaces());
+  // A rule from the recipe's callers: by service account (whatever namespace, as after a move), or by namespace:
+  // one they run in, or one no workload of the list runs in while they are in the list (the namespace they left).
+  const fromRecipe = (rule: Obj): boolean =>
+    objects(rule.from).some((f) => {
+      const source = asObject(f.source);
+      return (
+        strings(source?.principals).some((pr) => recipeAccounts.has(pr.replace(/^.*\/sa\//, ''))) ||
+        strings(source?.namespaces).some(
+          (ns) => recipeNamespaces.has(ns) || (recipePods.length > 0 && !podNamespaceSet.has(ns)),
+        )
+      );
+    });
+  const servicePortOf = (pods: PodSource, port: number, test: (sp: Obj) => boolean): boolean =>
     inventory.servicesIn(pods.namespace).some((service) => {
       if (!inventory.podsOfService(service).includes(pods)) return false;
       const list = service.read(['spec', 'ports']);
@@ -101,14 +122,29 @@ export function authorizationFindings(
           typeof target === 'string' && !/^\d+$/.test(target)
             ? pods.ports.byName.get(target)
             : Number(target);
-        return container === port && declaresHttp(sp);
+        return container === port && test(sp);
       });
     });
+  // A port a Service declares TCP (tcp-*, tls-*, https-*, a non-HTTP appProtocol) carries no HTTP to match.
+  const declaredOpaque = (pods: PodSource, port: number): boolean =>
+    servicePortOf(pods, port, declaresOpaque);
+  const declaredHttp = (pods: PodSource, port: number): boolean => servicePortOf(pods, port, declaresHttp);
   const identities = new Set(allPods.map((p) => `${p.namespace}/${serviceAccountOf(p)}`));
   const accounts = new Set(allPods.map(serviceAccountOf));
   const podNamespaces = new Set(inventory.podNamespaces());
+  const listedNamespaces = new Set(
+    items.filter((i) => i.kind === 'Namespace' && i.group === '').map((i) => i.name),
+  );
   const findings: Finding[] = [];
 
+  const rootAllowAll = policies.some(
+    (p) =>
+      p.action === 'ALLOW' &&
+      !p.selector &&
+      p.namespace === root &&
+      !hasTargetRef(p.item) &&
+      p.rules.some(matchesEverything),
+  );
   for (const policy of policies) {
     const { item } = policy;
     const pods = applying(policy);
@@ -117,8 +153,8 @@ export function authorizationFindings(
       !policy.selector &&
       policy.namespace === root &&
       !hasTargetRef(item) &&
-      // An empty rule allows every request: such a policy denies nothing (it is an allow-all).
-      !policy.rules.some(matchesEverything)
+      // An empty rule allows every request: such a policy, or any root ALLOW beside one, denies nothing.
+      !rootAllowAll
     ) {
       const targets = [...podNamespaces].filter(
         (ns) => ns !== root && ns !== '' && !neverInjectedNamespaces.includes(ns),
@@ -163,18 +199,15 @@ export function authorizationFindings(
       const fields = httpFields(rule, ruleIndex);
       const ports = rulePorts(rule);
       if (fields.length > 0) {
-        const fromRecipe = objects(rule.from).some((f) =>
-          strings(asObject(f.source)?.principals).some((pr) =>
-            recipeAccounts.has(pr.replace(/^.*\/sa\//, '')),
-          ),
-        );
+        const recipe = fromRecipe(rule);
         const tcp = pods.flatMap((p) => {
           const scraped = [...(tcpScrapes.get(p) ?? [])];
           const byRecipe =
-            fromRecipe && ports
+            recipe && ports
               ? ports.filter((port) => p.ports.numbers.has(port) && !declaredHttp(p, port))
               : [];
-          return [...new Set([...scraped, ...byRecipe])]
+          const byDeclaration = ports ? ports.filter((port) => declaredOpaque(p, port)) : [];
+          return [...new Set([...scraped, ...byRecipe, ...byDeclaration])]
             .filter((port) => !ports || ports.includes(port))
             .map((port) => `${p.item.kind}/${p.namespace}/${p.item.name}:${port}`);
         });
@@ -184,12 +217,29 @@ export function authorizationFindings(
               'MS0017',
               item,
               fields[0]?.replace(/: .*$/, ''),
-              `rule ${ruleIndex} uses HTTP-only fields (${fields.join(', ')}), but it matches scrapes of ${[...new Set(tcp)].join(', ')}, which arrive as TCP (Istio's mTLS from Prometheus' cert files, no Istio ALPN, on a port not declared HTTP): the rule never matches them${policy.action === 'ALLOW' ? ', so they are denied' : ''}`,
+              `rule ${ruleIndex} uses HTTP-only fields (${fields.join(', ')}), but it matches traffic to ${[...new Set(tcp)].join(', ')}, which arrives as TCP (a port its Service declares TCP, or a scrape with Istio's mTLS from Prometheus' cert files, no Istio ALPN, on a port not declared HTTP): Istio drops HTTP-only fields on TCP, so the rule never matches it${policy.action === 'ALLOW' ? ', and that traffic is denied' : ''}`,
             ),
           );
       }
       for (const [fromIndex, from] of objects(rule.from).entries()) {
         const source = asObject(from.source);
+        // A namespace the list holds (its Namespace resource) where no workload runs: nobody calls from there.
+        for (const [nIndex, ns] of strings(source?.namespaces).entries()) {
+          if (podNamespaces.has(ns) || !listedNamespaces.has(ns)) continue;
+          findings.push(
+            finding(
+              'MS0018',
+              item,
+              `spec.rules[${ruleIndex}].from[${fromIndex}].source.namespaces[${nIndex}]`,
+              `namespace ${ns} is in the list but no workload of the list runs there: this source matches nobody${
+                recipeNamespaces.size > 0
+                  ? ` (the cert-file scrapers run in ${[...recipeNamespaces].join(', ')}: moved?)`
+                  : ''
+              }`,
+              { fix: 'name the namespace its callers run in now, or remove it' },
+            ),
+          );
+        }
         for (const [pIndex, principal] of strings(source?.principals).entries()) {
           const m = /^(?:spiffe:\/\/)?[^/]+\/ns\/([^/*]+)\/sa\/([^/*]+)$/.exec(principal);
           if (!m) continue;

@@ -112,12 +112,13 @@ export const codes = {
   MS0017: {
     severity: 'warning',
     meaning:
-      'HTTP-only fields (paths, methods, hosts, request.* conditions) in a rule that matches TCP traffic',
+      'HTTP-only fields (paths, methods, hosts, requestPrincipals, request.* conditions) in a rule that matches TCP traffic',
     fix: 'match TCP traffic by port and source only',
   },
   MS0018: {
     severity: 'warning',
-    meaning: 'a principal names a namespace / service account that no workload in the list runs as',
+    meaning:
+      'a principal names a namespace / service account that no workload in the list runs as, or a source namespace of the list holds no workload',
     fix: 'update the principal (after a move, the namespace part changes) or remove it',
   },
   MS0019: {
