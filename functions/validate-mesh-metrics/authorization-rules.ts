@@ -137,6 +137,23 @@ export function authorizationFindings(
   );
   const findings: Finding[] = [];
 
+  const needsIdentity = (rule: Obj): boolean =>
+    objects(rule.from).length > 0 &&
+    objects(rule.from).every((f) => {
+      const s = asObject(f.source);
+      return s?.principals !== undefined || s?.namespaces !== undefined;
+    });
+  // Another ALLOW rule reaching the workload's port without an identity admits the plain-text callers.
+  const plainTextAllowed = (pods: PodSource, port: number): boolean =>
+    policies.some(
+      (other) =>
+        other.action === 'ALLOW' &&
+        applying(other).includes(pods) &&
+        other.rules.some((r) => {
+          const rPorts = rulePorts(r);
+          return !needsIdentity(r) && (rPorts === undefined || rPorts.includes(port));
+        }),
+    );
   const rootAllowAll = policies.some(
     (p) =>
       p.action === 'ALLOW' &&
@@ -262,18 +279,14 @@ export function authorizationFindings(
           );
         }
       }
-      if (policy.action !== 'ALLOW' || !ports) continue;
-      const needsIdentity =
-        objects(rule.from).length > 0 &&
-        objects(rule.from).every((f) => {
-          const s = asObject(f.source);
-          return s?.principals !== undefined || s?.namespaces !== undefined;
-        });
-      if (!needsIdentity) continue;
+      if (policy.action !== 'ALLOW') continue;
+      if (!needsIdentity(rule)) continue;
+      // A rule without `to` ports covers every port of the workload, its PERMISSIVE exceptions included.
       for (const p of pods)
-        for (const port of ports) {
+        for (const port of ports ?? [...p.ports.numbers].sort((a, b) => a - b)) {
           const mode = model.policies.modeAt(p.namespace, p.labels, port);
           if (mode.mode !== 'PERMISSIVE' || !mode.source.endsWith(` port ${port}`)) continue;
+          if (plainTextAllowed(p, port)) continue;
           findings.push(
             finding(
               'MS0019',
