@@ -49,6 +49,9 @@ export function injectionFindings(items: readonly Item[], rootNamespace: string)
   }
   for (const item of items) {
     if (item.kind !== 'Pod' || item.group !== '' || !injected.has(item.namespace ?? '')) continue;
+    // istioctl analyzes live Pods; a Pod manifest of a render gets its proxy at admission. Only a Pod read from a
+    // cluster (a status, a uid) shows that injection did not happen.
+    if (item.read(['status']) === undefined && item.read(['metadata', 'uid']) === undefined) continue;
     const labels = stringMap(item.read(['metadata', 'labels']));
     const inject =
       labels['sidecar.istio.io/inject'] ??
