@@ -9,7 +9,7 @@ import { annotationRuleFindings } from './annotation-rules.js';
 import { authorizationFindings } from './authorization-rules.js';
 import type { ValidateMeshMetricsConfig } from './config.js';
 import { egressFindings } from './egress-rules.js';
-import type { Finding } from './finding.js';
+import { type Finding, finding } from './finding.js';
 import { injectionFindings } from './injection-rules.js';
 import { istioValidationFindings } from './istio-validation.js';
 import { peerAuthenticationFindings } from './peer-authentication-rules.js';
@@ -58,6 +58,19 @@ export function analyze(items: readonly Item[], config: ValidateMeshMetricsConfi
     const whatIf = modelFindings(items, { ...options, assumeStrict: assumed });
     const known = new Set(base.findings.map(keyOf));
     const label = assumed === 'all' ? 'all namespaces' : assumed.join(', ');
+    // A namespace the list does not hold cannot break: a typo must not read as "nothing would break".
+    if (assumed !== 'all') {
+      const held = new Set(items.flatMap((i) => [i.namespace ?? '', i.kind === 'Namespace' ? i.name : '']));
+      for (const ns of assumed.filter((n) => !held.has(n)))
+        findings.push(
+          finding(
+            'MS0030',
+            undefined,
+            undefined,
+            `assumeStrict names namespace ${ns}, which no resource of the list is in or names: nothing was evaluated there (a typo?)`,
+          ),
+        );
+    }
     for (const f of whatIf.findings)
       if (!known.has(keyOf(f)))
         findings.push({ ...f, message: `what-if, ${label} switched to STRICT (assumeStrict): ${f.message}` });

@@ -183,6 +183,11 @@ export const codes = {
       'a document or file of the input cannot be read (malformed YAML, not a resource, over a size limit): it was not validated',
     fix: 'fix that document (the message names its file and line); the rest of the input was validated',
   },
+  MS0030: {
+    severity: 'warning',
+    meaning: 'assumeStrict names a namespace that no resource of the list is in: nothing was evaluated there',
+    fix: 'name a namespace of the list (check the spelling), or render the namespace into the list',
+  },
   IST0102: {
     severity: 'info',
     meaning: 'a namespace is not enabled for Istio injection',
