@@ -83,6 +83,11 @@ export function manifestItems(file: AppFile): Outcome<Item[]> {
   for (const [index, item] of read.value.entries()) {
     // Both readers skip empty documents: the n-th item is the n-th resource document.
     const origin = checked.value[index] ?? { label: `${file.path} resource ${index}` };
+    // Refused by a bound (nested deeper than MESHSCRAPE_MAX_DEPTH): its reason, not "no kind".
+    if ((item.apiVersion === '' || item.kind === '') && item.parseErrors && item.refusal !== undefined) {
+      problems.push(error(`${origin.label}: refused: ${item.refusal}`, { file: origin.file }));
+      continue;
+    }
     if (item.apiVersion === '' || item.kind === '') {
       const missing = item.kind === '' ? 'kind' : 'apiVersion';
       problems.push(

@@ -19,8 +19,15 @@ export function itemProblems(items: readonly Item[]): Result[] {
     // apiVersion, kind and name come from the header lines; the item is parsed only when one is missing.
     if (item.apiVersion !== '' && item.kind !== '' && item.name !== '') continue;
     const at = `items[${index}]`;
-    if (item.parseErrors.length > 0) {
-      problems.push(error(`${at} has malformed YAML: ${item.parseErrors[0]}`, { path: at }));
+    const parseErrors = item.parseErrors;
+    // Parsing it just now may have refused it (nested deeper than the bound): say so, not "not a resource".
+    const late = refusalProblem(item, index);
+    if (late) {
+      problems.push(late);
+      continue;
+    }
+    if (parseErrors.length > 0) {
+      problems.push(error(`${at} has malformed YAML: ${parseErrors[0]}`, { path: at }));
       continue;
     }
     if (!item.isMapping) {

@@ -204,6 +204,26 @@ describe('meshscrape validate', () => {
     expect(big.stdout).toMatch(/MS0029[\s\S]*over the cap of 10 bytes/);
   });
 
+  it('names the depth bound for a resource nested too deep, in the command and in KRM', () => {
+    const deep = `${'['.repeat(300)}${']'.repeat(300)}`;
+    const dir = mkdtempSync(join(tmpdir(), 'validate-deep-'));
+    writeFileSync(
+      join(dir, 'deep.yaml'),
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep, namespace: shop}\ndata:\n  x: ${deep}\n`,
+    );
+    const out = runValidate([join(dir, 'deep.yaml')], noStdin, process.env, '0');
+    expect(out.stdout).toMatch(/MS0029[\s\S]*nest deeper than \d+ levels \(MESHSCRAPE_MAX_DEPTH\)/);
+    expect(out.stdout).not.toContain('no kind');
+    const krm = runKrm(
+      `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: deep}\n  data:\n    x: ${deep}\n`,
+      'validate-mesh-metrics',
+    );
+    expect(krm.stdout).toMatch(
+      /items\[0\] is refused and passed through unchanged: its collections nest deeper than/,
+    );
+    expect(krm.stdout).not.toContain('is not a resource');
+  });
+
   it('refuses bad usage with exit 2', () => {
     expect(run('--format', 'xml').code).toBe(2);
     expect(run('--fail-on', 'info', testdata('injection')).stderr).toContain('--fail-on');
