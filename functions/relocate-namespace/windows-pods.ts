@@ -4,43 +4,17 @@
  * the ama-metrics add-on ships one (DaemonSet ama-metrics-win-node, nodeAffinity kubernetes.io/os In [windows]).
  */
 import { isNamespace } from '../../src/domain/kinds.js';
-import { asObject, type Item } from '../../src/krm/index.js';
+import { windowsOnly } from '../../src/domain/windows-pods.js';
+import type { Item } from '../../src/krm/index.js';
 import type { Edits } from './edits.js';
 import { dig } from './follow.js';
 import { labelsOf } from './plan.js';
 import { podSpecPath } from './pod-specs.js';
 
-const osLabel = 'kubernetes.io/os';
-
-/** Whether a pod spec schedules only on Windows nodes: a nodeSelector, or every required affinity term, says so. */
-function windowsOnly(item: Item): boolean {
+/** Whether a workload's pod spec schedules only on Windows nodes. */
+function windowsOnlyWorkload(item: Item): boolean {
   const spec = podSpecPath(item);
-  if (!spec) return false;
-  if (asObject(dig(item.data, [...spec, 'nodeSelector']))?.[osLabel] === 'windows') return true;
-  const terms = dig(item.data, [
-    ...spec,
-    'affinity',
-    'nodeAffinity',
-    'requiredDuringSchedulingIgnoredDuringExecution',
-    'nodeSelectorTerms',
-  ]);
-  if (!Array.isArray(terms) || terms.length === 0) return false;
-  return terms.every((term) => {
-    const expressions = asObject(term)?.matchExpressions;
-    return (
-      Array.isArray(expressions) &&
-      expressions.some((e) => {
-        const x = asObject(e);
-        return (
-          x?.key === osLabel &&
-          x.operator === 'In' &&
-          Array.isArray(x.values) &&
-          x.values.length > 0 &&
-          x.values.every((v) => v === 'windows')
-        );
-      })
-    );
-  });
+  return spec !== undefined && windowsOnly(dig(item.data, spec));
 }
 
 /** Whether `to` injects sidecars: its Namespace in the list says so, or the run generates it with injection. */
@@ -61,7 +35,11 @@ export function windowsPodWarnings(edits: Edits): void {
   if (!injects(edits)) return;
   for (const pods of plan.pods) {
     const item = pods.source.item;
-    if (!pods.moved || !windowsOnly(item) || pods.source.labels['sidecar.istio.io/inject'] === 'false')
+    if (
+      !pods.moved ||
+      !windowsOnlyWorkload(item) ||
+      pods.source.labels['sidecar.istio.io/inject'] === 'false'
+    )
       continue;
     edits.warn(
       item,

@@ -5,14 +5,24 @@
  * that leaves out other workloads of the same identity.
  */
 import type { Inventory } from '../../src/domain/inventory.js';
+import { podTemplatePaths } from '../../src/domain/kinds.js';
 import { stringMap } from '../../src/domain/label-selector.js';
 import type { PodSource } from '../../src/domain/pod-sources.js';
+import { windowsOnly } from '../../src/domain/windows-pods.js';
 import { asObject, fieldPath, type Item, type Json } from '../../src/krm/index.js';
 import { serviceAccountOf } from './authorization-rules.js';
 import { type Finding, finding } from './finding.js';
 
 const matches = (selector: Record<string, string>, labels: Record<string, string>): boolean =>
   Object.entries(selector).every(([k, v]) => labels[k] === v);
+
+/** Whether the pods schedule only on Windows nodes (the workload's pod spec says so). */
+function windowsPods(pods: PodSource): boolean {
+  const template = podTemplatePaths[pods.item.kind];
+  let node: Json | undefined = pods.item.data;
+  for (const key of template ? [...template, 'spec'] : ['spec']) node = asObject(node)?.[key];
+  return windowsOnly(node);
+}
 
 /** Service ports (of Services selecting these pods) numbered `port` whose target is another port. */
 function servicePortsNumbered(inventory: Inventory, pods: readonly PodSource[], port: number): string[] {
@@ -95,7 +105,9 @@ function identitySplit(
       !selected.includes(p) &&
       accounts.has(serviceAccountOf(p)) &&
       // A workload with a policy of its own is covered.
-      !selectors.some((other) => matches(other, p.labels)),
+      !selectors.some((other) => matches(other, p.labels)) &&
+      // A Windows pod gets no Istio sidecar (istio/istio#39788): no policy needs to reach it.
+      !windowsPods(p),
   );
   if (left.length === 0) return [];
   const name = (p: PodSource): string => `${p.item.kind}/${p.namespace}/${p.item.name}`;

@@ -88,4 +88,11 @@ describe('generate-mesh-policies output under validate-mesh-metrics', () => {
     );
     expect(errors.map((r) => r.message)).toEqual([]);
   });
+
+  it('ama-metrics moved to monitoring: no MS0014 for the Windows DaemonSet, which gets no sidecar', () => {
+    const ms0014 = findings(expectedOf('ama-metrics-workloads')).results.filter((r) =>
+      r.message.startsWith('MS0014'),
+    );
+    expect(ms0014.map((r) => r.message)).toEqual([]);
+  });
 });
