@@ -150,6 +150,21 @@ export function validateSarif(report: ValidateReport): string {
             rules,
           },
         },
+        // The run's notes (meshMtls assumed where the list has no mesh-wide policy) as notifications: the results
+        // rest on them, and code scanning shows no table note.
+        ...(report.notes.length > 0
+          ? {
+              invocations: [
+                {
+                  executionSuccessful: true,
+                  toolExecutionNotifications: report.notes.map((text) => ({
+                    level: 'note',
+                    message: { text },
+                  })),
+                },
+              ],
+            }
+          : {}),
         results,
       },
     ],

@@ -148,6 +148,22 @@ describe('meshscrape validate', () => {
     }
   });
 
+  it('says in SARIF that meshMtls was assumed, as a run notification', () => {
+    const sarif = JSON.parse(run('--format', 'sarif', testdata('authorization-dry-run')).stdout) as {
+      runs: {
+        invocations?: {
+          executionSuccessful: boolean;
+          toolExecutionNotifications: { message: { text: string } }[];
+        }[];
+      }[];
+    };
+    const invocation = sarif.runs[0]?.invocations?.[0];
+    expect(invocation?.executionSuccessful).toBe(true);
+    expect(invocation?.toolExecutionNotifications.map((n) => n.message.text).join('\n')).toContain(
+      'meshMtls STRICT was assumed',
+    );
+  });
+
   it('fails on warnings with --fail-on warning only', () => {
     expect(run(testdata('fail-on-warning')).code).toBe(0);
     expect(run('--fail-on', 'warning', testdata('fail-on-warning')).code).toBe(1);
