@@ -16,6 +16,8 @@ import { parse } from 'yaml';
 
 /** Keys starting with this hold a whole-line comment written before the next key; JSON leaves them out. */
 const COMMENT = '#';
+/** An object with this key stands for a scalar already written as YAML text (PyYAML's quoted multi-line strings). */
+const QUOTED = '\0quoted';
 
 /** mulberry32: a small seeded PRNG, so every run writes the same bytes. */
 function rng(seed) {
@@ -52,13 +54,16 @@ function needsQuotes(s) {
 }
 
 function scalar(value) {
+  if (isObject(value) && QUOTED in value) return value[QUOTED];
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (value === null) return 'null';
   return needsQuotes(value) ? `'${value.replaceAll("'", "''")}'` : value;
 }
 
 const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isEmpty = (v) => (Array.isArray(v) ? v.length === 0 : isObject(v) && Object.keys(v).length === 0);
+const isMap = (v) => isObject(v) && !(QUOTED in v);
+const isEmpty = (v) => !(isObject(v) && QUOTED in v) && isEmptyValue(v);
+const isEmptyValue = (v) => (Array.isArray(v) ? v.length === 0 : isObject(v) && Object.keys(v).length === 0);
 
 /** Writes a mapping's entries at `indent`, pushing lines to `out`. `first` is the prefix of the first line. */
 function emitMap(map, indent, out, first) {
@@ -86,7 +91,7 @@ function emitEntry(head, value, indent, out) {
   } else if (Array.isArray(value) && value.length > 0) {
     out.push(head);
     emitSeq(value, indent, out); // compact: `- ` at the key's column
-  } else if (isObject(value) && !isEmpty(value)) {
+  } else if (isMap(value) && !isEmpty(value)) {
     out.push(head);
     emitMap(value, indent + 2, out);
   } else if (isEmpty(value)) {
@@ -99,7 +104,7 @@ function emitEntry(head, value, indent, out) {
 function emitSeq(seq, indent, out) {
   const pad = ' '.repeat(indent);
   for (const value of seq) {
-    if (isObject(value) && !isEmpty(value)) emitMap(value, indent + 2, out, `${pad}- `);
+    if (isMap(value) && !isEmpty(value)) emitMap(value, indent + 2, out, `${pad}- `);
     else if (Array.isArray(value) && value.length > 0) throw new Error('nested sequences are not generated');
     else out.push(`${pad}- ${isEmpty(value) ? (Array.isArray(value) ? '[]' : '{}') : scalar(value)}`);
   }
@@ -402,18 +407,84 @@ const functionConfig = {
   metadata: { name: 'set-monitor-tls' },
 };
 
-/** The ResourceList as YAML text (kpt layout). */
-export function toYaml(items) {
-  const out = ['apiVersion: config.kubernetes.io/v1', 'kind: ResourceList', 'items:'];
-  emitSeq(items, 0, out);
-  emitEntry('functionConfig:', functionConfig, 0, out);
+/** Keys sorted and comments left out, as PyYAML dumps a mapping. */
+function sorted(value) {
+  if (Array.isArray(value)) return value.map(sorted);
+  if (!isObject(value)) return value;
+  const out = {};
+  for (const key of Object.keys(value).sort()) if (!key.startsWith(COMMENT)) out[key] = sorted(value[key]);
+  return out;
+}
+
+/** Multi-line strings as double-quoted scalars with escapes (JSON's escapes are YAML's). */
+function quoteLines(value) {
+  if (typeof value === 'string') return value.includes('\n') ? { [QUOTED]: JSON.stringify(value) } : value;
+  if (Array.isArray(value)) return value.map(quoteLines);
+  if (!isObject(value) || QUOTED in value) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, quoteLines(v)]));
+}
+
+/**
+ * The ResourceList as PyYAML's `yaml.dump` writes it: keys sorted, sequences not indented under their key, no
+ * comments (PyYAML dumps data), multi-line strings double-quoted with escapes (what PyYAML picks for text whose
+ * lines start with spaces).
+ */
+export function toPyYaml(items, config = functionConfig) {
+  const list = sorted({
+    apiVersion: 'config.kubernetes.io/v1',
+    kind: 'ResourceList',
+    items,
+    functionConfig: config,
+  });
+  const out = [];
+  emitMap(quoteLines(list), 0, out);
   return `${out.join('\n')}\n`;
 }
 
+/** The ResourceList as YAML text (kpt layout). */
+export function toYaml(items, config = functionConfig) {
+  const out = ['apiVersion: config.kubernetes.io/v1', 'kind: ResourceList', 'items:'];
+  emitSeq(items, 0, out);
+  emitEntry('functionConfig:', config, 0, out);
+  return `${out.join('\n')}\n`;
+}
+
+/**
+ * The ResourceList in one of the benchmark's layouts of the same resources: `kpt` (`kpt fn source`), `pyyaml`
+ * (`yaml.dump`), `json` (one document, indented as `kubectl get -o json` writes it), `crlf` (kpt's with CR LF line
+ * ends), `anchor` (kpt's with one anchor on the first item's name).
+ */
+export const layouts = {
+  kpt: (items, config) => toYaml(items, config),
+  pyyaml: (items, config) => toPyYaml(items, config),
+  json: (items, config) => `${toJson(items, config, 4)}\n`,
+  crlf: (items, config) => toYaml(items, config).replaceAll('\n', '\r\n'),
+  anchor: (items, config) => toYaml(items, config).replace(/\n(\s+)name: /, '\n$1name: &first '),
+};
+
+/**
+ * The resources as a YAML stream (what Helm's post-renderer and a manifest directory hold) in a layout: documents
+ * separated by `---`, or for `json` one `v1` List document as `kubectl get -o json` writes it.
+ */
+export function toStream(items, layout) {
+  if (layout === 'json') {
+    const list = { apiVersion: 'v1', kind: 'List', items };
+    return `${JSON.stringify(list, (key, value) => (key.startsWith(COMMENT) ? undefined : value), 4)}\n`;
+  }
+  const docs = items.map((item) => {
+    const out = [];
+    emitMap(layout === 'pyyaml' ? quoteLines(sorted(item)) : item, 0, out);
+    return out.join('\n');
+  });
+  let text = `${docs.join('\n---\n')}\n`;
+  if (layout === 'anchor') text = text.replace(/\n(\s+)name: /, '\n$1name: &first ');
+  return layout === 'crlf' ? text.replaceAll('\n', '\r\n') : text;
+}
+
 /** The same ResourceList as JSON (comments dropped). */
-export function toJson(items) {
-  const list = { apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items, functionConfig };
-  return JSON.stringify(list, (key, value) => (key.startsWith(COMMENT) ? undefined : value));
+export function toJson(items, config = functionConfig, indent = undefined) {
+  const list = { apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items, functionConfig: config };
+  return JSON.stringify(list, (key, value) => (key.startsWith(COMMENT) ? undefined : value), indent);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
