@@ -38,7 +38,6 @@ const istioStrictMonitoring: Preset = {
     config('SetMonitorTLS', 'set-monitor-tls'),
     config('GenerateMeshPolicies', 'generate-mesh-policies', {
       namespaces: ['monitoring'],
-      authorization: { enabled: true },
       exceptions: { preset: ['kube-prometheus-stack'] },
     }),
     config('ValidateMeshMetrics', 'validate-mesh-metrics'),
@@ -51,6 +50,9 @@ const istioStrictMonitoring: Preset = {
  * add-on's health ports and Azure's instance metadata service out of the sidecar, Istio's cert files for the
  * collectors, their policies and egress, and the validator.
  */
+/** ama-metrics workloads that run without a sidecar after the move: the Windows collector, kube-state-metrics. */
+const outOfMesh = ['ama-metrics-win-node', 'ama-metrics-ksm'];
+
 const amaMetricsIstio: Preset = {
   name: 'ama-metrics-istio',
   summary:
@@ -83,6 +85,13 @@ const amaMetricsIstio: Preset = {
       inject: true,
       preset: ['ama-metrics', 'azure-imds'],
       select: { namespaces: ['monitoring'] },
+      exclude: { names: outOfMesh },
+    }),
+    // Istio has no Windows sidecar, and the collector scrapes kube-state-metrics in plain text (its outbound
+    // traffic leaves its sidecar): both stay out of the mesh, as they were in kube-system.
+    config('SetSidecarOptions', 'keep-out-of-mesh', {
+      inject: false,
+      select: { namespaces: ['monitoring'], names: outOfMesh },
     }),
     config('GenerateMeshPolicies', 'generate-mesh-policies', {
       workloads: {

@@ -62,6 +62,12 @@ function sourceKind(dir: string): Rendering['source'] {
 
 const meshscrapeRunner = (step: Step): StepReport['runner'] => ({ exec: `meshscrape ${step.fn.name}` });
 
+/** A step as the summary names it: its function, and its config's name where that says more. */
+function stepName(step: Step): string {
+  const name = (step.config?.metadata as { name?: unknown } | undefined)?.name;
+  return typeof name === 'string' && name !== step.fn.name ? `${step.fn.name} ${name}` : step.fn.name;
+}
+
 /** The steps the directory's pipeline file and the request add after the source, or the problems with them. */
 function pipelineSteps(request: RenderRequest): { steps: Step[]; labels: string[]; problems: Result[] } {
   const steps: Step[] = [];
@@ -72,14 +78,14 @@ function pipelineSteps(request: RenderRequest): { steps: Step[]; labels: string[
     const read = stepsFromFile(path);
     if (read.ok) {
       steps.push(...read.value);
-      labels.push(...read.value.map((s) => `${s.fn.name} (${pipelineFile})`));
+      labels.push(...read.value.map((s) => `${stepName(s)} (${pipelineFile})`));
     } else problems.push(...read.problems);
   }
   if (request.preset) {
     const read = presetSteps(request.preset.name, request.preset.where);
     if (read.ok) {
       steps.push(...read.value);
-      labels.push(...read.value.map((s) => `${s.fn.name} (preset ${request.preset?.name})`));
+      labels.push(...read.value.map((s) => `${stepName(s)} (preset ${request.preset?.name})`));
     } else problems.push(...read.problems);
   }
   for (const step of request.extraSteps ?? []) {
