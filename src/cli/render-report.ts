@@ -34,8 +34,34 @@ function section(heading: string, results: readonly Result[]): string[] {
 
 const count = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** The human summary for stderr. */
-export function renderSummary(rendering: Rendering, dir: string): string {
+/**
+ * The infos in a few lines: each function's own summary, then one line per resource naming what changed it (the
+ * full summary has every result).
+ */
+function shortInfos(infos: readonly Result[]): string[] {
+  if (infos.length === 0) return [];
+  const runWide = infos.filter((r) => !r.resourceRef);
+  const byResource = new Map<string, Result[]>();
+  for (const r of infos) {
+    if (!r.resourceRef) continue;
+    byResource.set(refLabel(r), [...(byResource.get(refLabel(r)) ?? []), r]);
+  }
+  // The first result of each resource, cut at a readable width: what happened to it, in a line.
+  const clip = (text: string): string => (text.length > 150 ? `${text.slice(0, 147)}...` : text);
+  const changed = [...byResource].map(([label, results]) => {
+    const more = results.length > 1 ? ` (+${results.length - 1} more)` : '';
+    return `    ${label}: ${clip(results[0]?.message ?? '')}${more}`;
+  });
+  return [
+    'what changed (info; render without --summary short for every result):',
+    ...runWide.map(resultLine),
+    `  ${count(byResource.size, 'resource')} with results:`,
+    ...changed,
+  ];
+}
+
+/** The human summary for stderr; `short` keeps errors and warnings whole and the infos to a line a resource. */
+export function renderSummary(rendering: Rendering, dir: string, short = false): string {
   const by = (severity: Result['severity']) => rendering.results.filter((r) => r.severity === severity);
   const errors = by('error');
   const warnings = by('warning');
@@ -48,7 +74,7 @@ export function renderSummary(rendering: Rendering, dir: string): string {
     `meshscrape render ${dir} (${rendering.source}): ${outcome}; ${count(errors.length, 'error')}, ${count(warnings.length, 'warning')}, ${infos.length} info`,
     `  ran: ${ran}`,
     ...section('errors and warnings:', [...errors, ...warnings]),
-    ...section('what changed and what was left alone (info):', infos),
+    ...(short ? shortInfos(infos) : section('what changed and what was left alone (info):', infos)),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -18,15 +18,16 @@ interface RenderArgs {
   preset?: string;
   results?: string;
   buildOptions: string[];
+  short: boolean;
 }
 
-const valueOptions = ['--preset', '--results', '--kustomize-build-options'] as const;
+const valueOptions = ['--preset', '--results', '--kustomize-build-options', '--summary'] as const;
 
 /** kustomize build options as words (as Argo CD splits `kustomize.buildOptions`). */
 export const buildOptionWords = (text: string): string[] => text.split(/\s+/).filter((w) => w !== '');
 
 function parseArgs(args: readonly string[]): RenderArgs | string {
-  const parsed: RenderArgs = { dir: '.', buildOptions: [] };
+  const parsed: RenderArgs = { dir: '.', buildOptions: [], short: false };
   let dir: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
@@ -36,7 +37,10 @@ function parseArgs(args: readonly string[]): RenderArgs | string {
       if (value === undefined) return `${flag} needs a value`;
       if (flag === '--preset') parsed.preset = value;
       else if (flag === '--results') parsed.results = value;
-      else parsed.buildOptions.push(...buildOptionWords(value));
+      else if (flag === '--summary') {
+        if (value !== 'short' && value !== 'full') return `--summary takes short or full, not ${value}`;
+        parsed.short = value === 'short';
+      } else parsed.buildOptions.push(...buildOptionWords(value));
     } else if (arg.startsWith('-')) return `unknown option ${arg}`;
     else if (dir !== undefined) return `unexpected argument ${arg} (one directory at most)`;
     else dir = arg;
@@ -46,8 +50,13 @@ function parseArgs(args: readonly string[]): RenderArgs | string {
 }
 
 /** What a rendering prints: manifests on success, the summary always, the results file when asked. */
-export function renderOutput(rendering: Rendering, dir: string, resultsFile?: string): ModeOutput {
-  let stderr = renderSummary(rendering, dir);
+export function renderOutput(
+  rendering: Rendering,
+  dir: string,
+  resultsFile?: string,
+  short = false,
+): ModeOutput {
+  let stderr = renderSummary(rendering, dir, short);
   let ok = rendering.ok;
   if (resultsFile !== undefined) {
     try {
@@ -68,13 +77,14 @@ export function runRender(args: readonly string[], env: NodeJS.ProcessEnv): Mode
     return { stdout: '', stderr: `meshscrape render: ${parsed}\n\n${renderHelp()}`, code: 2 };
   const request: RenderRequest = { dir: parsed.dir, env, buildOptions: parsed.buildOptions };
   if (parsed.preset !== undefined) request.preset = { name: parsed.preset, where: '--preset' };
-  return renderOutput(renderApp(request), parsed.dir, parsed.results);
+  return renderOutput(renderApp(request), parsed.dir, parsed.results, parsed.short);
 }
 
 /** `render --help`. */
 export function renderHelp(): string {
   const list = presets.map((p) => `  ${p.name.padEnd(26)} ${p.summary}`).join('\n');
   return `Usage: meshscrape render [DIR] [--preset NAME] [--results FILE] [--kustomize-build-options "..."]
+                         [--summary full|short]
 
 Renders DIR (default .) as its kind of source renders, then meshscrape's pipeline:
   a Kptfile package       its pipeline, in process, as kpt fn render runs it: mutators then validators. Steps
@@ -85,7 +95,8 @@ Renders DIR (default .) as its kind of source renders, then meshscrape's pipelin
 then the steps of DIR/meshscrape.yaml (function configs, or a document "preset: NAME"), then --preset.
 
 stdout: the manifests only (no Kptfile, no config files of the pipeline, no local-config objects).
-stderr: the results, grouped by resource: errors and warnings first, then what changed (info).
+stderr: the results, grouped by resource: errors and warnings first, then what changed (info); with
+        --summary short, the infos as each function's summary and one line per resource.
 --results FILE: the results in kpt's format (kpt.dev/v1 FunctionResultList, one entry per step).
 Exit status: 0; 1 on any error result or when nothing would be printed (stdout then stays empty); 2 for usage.
 

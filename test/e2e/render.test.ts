@@ -190,9 +190,23 @@ describe('meshscrape render', () => {
     expect(written.items[0]?.results[0]?.severity).toBe('error');
   });
 
+  it('npm run demo (pipelines/demo.sh) prints the short summary first, then what the kustomize pipeline gives', () => {
+    const demo = run('bash', [join(repoRoot, 'pipelines', 'demo.sh')]);
+    expect(demo.code, demo.stderr).toBe(0);
+    expect(demo.stderr).toMatch(
+      /^meshscrape render pipelines\/example \(kustomization\): 18 resources written; 0 errors/,
+    );
+    expect(demo.stderr).toContain(
+      '    ServiceMonitor/shop/checkout: set-monitor-tls: set https with the cert files',
+    );
+    const kustomize = kustomizeWithPlugins(join(repoRoot, 'pipelines', 'kustomize'));
+    expect(normalize(streamResources(demo.stdout))).toEqual(normalize(streamResources(kustomize.stdout)));
+  });
+
   it('usage errors exit 2', () => {
     expect(render(['--bogus']).code).toBe(2);
     expect(render(['a', 'b']).stderr).toContain('one directory at most');
     expect(render(['--preset']).stderr).toContain('--preset needs a value');
+    expect(render(['--summary', 'long']).stderr).toContain('--summary takes short or full, not long');
   });
 });
