@@ -279,4 +279,40 @@ describe('Argo CD plugin', () => {
       normalize(streamResources(generate(dir).stdout)),
     );
   });
+
+  it.skipIf(!hasPodman)('renders a Kptfile package in the sidecar image as kpt fn render does', () => {
+    const pkg = makePackage('argocd-kpt-image', example, join(repoRoot, 'pipelines', 'kpt'));
+    rmSync(join(pkg, 'kustomization.yaml'));
+    chmodSync(pkg, 0o755);
+    const image = `localhost/meshscrape-argocd:v${version}`;
+    const inImage = run(
+      'podman',
+      [
+        'run',
+        '--rm',
+        '--network',
+        'none',
+        '--user',
+        '999',
+        '--read-only',
+        '--tmpfs',
+        '/tmp',
+        '-v',
+        `${pkg}:/src:ro`,
+        '-w',
+        '/src',
+        '--entrypoint',
+        '/usr/local/bin/node',
+        image,
+        '/app/bin/meshscrape',
+        'argocd-generate',
+      ],
+      { env: podmanEnv },
+    );
+    expect(inImage.code, inImage.stderr).toBe(0);
+    const real = makePackage('argocd-kpt-image-real', example, join(repoRoot, 'pipelines', 'kpt'));
+    rmSync(join(real, 'kustomization.yaml'));
+    expect(run('kpt', ['fn', 'render', real, '--allow-exec']).code).toBe(0);
+    expect(normalize(streamResources(inImage.stdout))).toEqual(normalize(packageResources(real)));
+  });
 });
