@@ -1,11 +1,12 @@
 /**
- * The resources of an application directory, as Argo CD's repo server would render it: `kubectl kustomize` when it
- * holds a kustomization, else its manifest files one by one (app-files.ts, manifest-file.ts). argocd-generate and
- * explain read directories through this.
+ * The resources of an application directory, as Argo CD's repo server would render it: a kustomization through
+ * `kustomize build` (or `kubectl kustomize` where no kustomize is on PATH), with the user's build options, else its
+ * manifest files one by one (app-files.ts, manifest-file.ts). render, argocd-generate and explain read directories
+ * through this (render runs a Kptfile package's pipeline first: kpt-package.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { error, failure, type Item, type Outcome, type Result, success } from '../krm/index.js';
 import { readAppFiles } from './app-files.js';
 import { readResourceStream } from './flatten-lists.js';
@@ -31,13 +32,50 @@ function plainManifests(dir: string, lenient: boolean): Outcome<Item[]> {
   return problems.length > 0 ? failure(problems) : success(items);
 }
 
-/** The rendered resources of the directory, or why they could not be rendered. */
-export function renderAppDirectory(dir: string, env: NodeJS.ProcessEnv, lenient = false): Outcome<Item[]> {
-  if (!kustomizationFiles.some((name) => existsSync(join(dir, name)))) return plainManifests(dir, lenient);
-  const build = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8', env, maxBuffer: 1 << 30 });
+/** True when the directory holds a kustomization (kustomize's own three file names). */
+export const isKustomization = (dir: string): boolean =>
+  kustomizationFiles.some((name) => existsSync(join(dir, name)));
+
+/** True when `command` is an executable file in one of PATH's folders. */
+function onPath(command: string, env: NodeJS.ProcessEnv): boolean {
+  return (env.PATH ?? '').split(delimiter).some((folder) => {
+    try {
+      accessSync(join(folder || '.', command), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** How the kustomization is built: `kustomize build` where it is on PATH (it runs exec functions), else kubectl's. */
+export function kustomizeCommand(env: NodeJS.ProcessEnv): { command: string; args: string[] } {
+  return onPath('kustomize', env)
+    ? { command: 'kustomize', args: ['build'] }
+    : { command: 'kubectl', args: ['kustomize'] };
+}
+
+/**
+ * The rendered resources of the directory, or why they could not be rendered; `buildOptions` are the user's
+ * kustomize build options (Argo CD's `kustomize.buildOptions`, as words).
+ */
+export function renderAppDirectory(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  lenient = false,
+  buildOptions: readonly string[] = [],
+): Outcome<Item[]> {
+  if (!isKustomization(dir)) return plainManifests(dir, lenient);
+  const { command, args } = kustomizeCommand(env);
+  const build = spawnSync(command, [...args, dir, ...buildOptions], {
+    encoding: 'utf8',
+    env,
+    maxBuffer: 1 << 30,
+  });
   if (build.error || build.status !== 0) {
     const why = build.error ? build.error.message : build.stderr.trim();
-    return failure([error(`kubectl kustomize ${dir} failed: ${why}`)]);
+    const shown = [command, ...args, dir, ...buildOptions].join(' ');
+    return failure([error(`${shown} failed: ${why}`)]);
   }
   return readResourceStream(build.stdout);
 }

@@ -80,7 +80,12 @@ Usage:
   meshscrape kustomize-plugin FUNCTION CONFIG  legacy kustomize exec plugin: YAML stream on stdin and stdout
   meshscrape install-kustomize-plugins DIR     write legacy plugin wrappers under DIR (KUSTOMIZE_PLUGIN_HOME)
   meshscrape post-render PIPELINE...           Helm post-renderer: run the configs in the files on a YAML stream
-  meshscrape argocd-generate                   Argo CD plugin: render the current directory and run its pipeline
+  meshscrape render [DIR] [--preset NAME] [--results FILE] [--kustomize-build-options "..."]
+                                               render a kustomization, Kptfile package or manifest folder and
+                                               run its pipeline: manifests on stdout, what changed on stderr
+                                               (render --help for the presets)
+  meshscrape argocd-generate                   Argo CD plugin: render the current directory with the app's
+                                               parameters (preset, functions, kustomizeBuildOptions, maps)
   meshscrape explain [--json] [FILE|DIR]       the scrape path of every monitor endpoint and whether it works
                                                (exit 1 when one is broken; explain --help for its options)
   meshscrape validate [--format table|json|sarif] [PATH|-]

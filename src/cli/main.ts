@@ -10,6 +10,7 @@ import { type ModeOutput, runKrm } from './krm-mode.js';
 import { installKustomizePlugins, runKustomizePlugin } from './kustomize-plugin.js';
 import { runPostRender } from './post-render.js';
 import { byName } from './registry.js';
+import { renderHelp, runRender } from './render.js';
 import { readStdinBytes, writeAll } from './stdio.js';
 import { runValidate, validateHelp } from './validate.js';
 
@@ -67,6 +68,7 @@ function dispatch(args: readonly string[], executable: string): ModeOutput {
   if (isHelp(first)) {
     if (second === 'explain') return text(explainHelp());
     if (second === 'validate') return text(validateHelp());
+    if (second === 'render') return text(renderHelp());
     const fn = second ? byName(second) : undefined;
     return text(fn ? functionHelp(fn) : usage());
   }
@@ -75,6 +77,10 @@ function dispatch(args: readonly string[], executable: string): ModeOutput {
   if (first === 'install-kustomize-plugins') return installKustomizePlugins(second, executable);
   if (first === 'post-render') return runPostRender(args.slice(1), readStdin());
   if (first === 'argocd-generate') return runArgoGenerate(process.cwd(), process.env);
+  if (first === 'render') {
+    if (isHelp(second)) return text(renderHelp());
+    return runRender(args.slice(1), process.env);
+  }
   // A report, not resources: no byte order mark or CR LF carried over from the input.
   if (first === 'explain')
     return runExplain(args.slice(1), () => (isatty(0) ? 'tty' : readStdinInput()), process.env);

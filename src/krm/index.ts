@@ -5,7 +5,7 @@
 export type { Json, Resource } from '../text/json.js';
 export { isTrivia } from '../text/lines.js';
 export { boundsProblem } from './bounded-parse.js';
-export { configApiVersion } from './config.js';
+export { configApiVersion, readConfig } from './config.js';
 export { generatedByAnnotation, mergedForAnnotation, originalAnnotation } from './conservation.js';
 export { asDecoded, type DecodedInput, decodeInput } from './decode.js';
 export { fieldPath } from './field-path.js';

@@ -4,11 +4,12 @@
  * source directory with ARGOCD_APP_PARAMETERS set, on this machine and in the sidecar image (uid 999, read-only
  * root and source, no network). The result must be what the kustomize pipeline gives; failures must print nothing.
  */
-import { chmodSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parameterSteps } from '../../src/cli/argocd-parameters.js';
+import { presets } from '../../src/cli/presets.js';
 import { pipelineOrder } from '../../src/cli/registry.js';
 import {
   findResource,
@@ -17,6 +18,7 @@ import {
   makePackage,
   meshscrape,
   normalize,
+  packageResources,
   podmanEnv,
   repoRoot,
   run,
@@ -33,6 +35,8 @@ function app(): string {
   cpSync(join(repoRoot, 'pipelines', 'helm', 'meshscrape.yaml'), join(dir, 'meshscrape.yaml'));
   return dir;
 }
+
+const render = (dir: string, preset: string) => run(meshscrape, ['render', dir, '--preset', preset]);
 
 const generate = (dir: string, parameters?: unknown) =>
   run(meshscrape, ['argocd-generate'], {
@@ -73,8 +77,17 @@ describe('Argo CD plugin', () => {
     ];
     for (const parameter of plugin.spec.parameters.static)
       expect(Object.keys(parameter).filter((k) => !parameterFields.includes(k))).toEqual([]);
-    // One map parameter per function, in pipeline order (the registry is the one list of functions).
-    expect(plugin.spec.parameters.static.map((p) => p.name)).toEqual(['functions', ...pipelineOrder]);
+    // The preset and the build options, then one map parameter per function, in pipeline order (the registry is
+    // the one list of functions).
+    expect(plugin.spec.parameters.static.map((p) => p.name)).toEqual([
+      'preset',
+      'kustomizeBuildOptions',
+      'functions',
+      ...pipelineOrder,
+    ]);
+    // The preset parameter's tooltip names every preset there is.
+    const tooltip = String(plugin.spec.parameters.static[0]?.tooltip);
+    for (const preset of presets) expect(tooltip).toContain(preset.name);
   });
 
   it("generate with the app's meshscrape.yaml gives what the kustomize pipeline gives", () => {
@@ -108,7 +121,12 @@ describe('Argo CD plugin', () => {
     const cases: [string, unknown, RegExp][] = [
       [makePackage('argocd-none', example), undefined, /nothing to run/],
       [app(), [{ name: 'bogus', string: 'x' }], /unknown parameter "bogus"/],
-      [app(), [{ name: 'set-monitor-tls', map: { overwrite: 'maybe' } }], /set-monitor-tls: .*overwrite/],
+      [
+        app(),
+        [{ name: 'set-monitor-tls', map: { overwrite: 'maybe' } }],
+        /parameter set-monitor-tls overwrite="maybe": expected true or false, got "maybe"/,
+      ],
+      [app(), [{ name: 'preset', string: 'big-bang' }], /parameter preset: unknown preset "big-bang"/],
       [
         app(),
         [
@@ -128,6 +146,62 @@ describe('Argo CD plugin', () => {
       expect(generated.stdout).toBe('');
       expect(generated.stderr).toMatch(message);
     }
+  });
+
+  it('names the parameter, key and value the user set, never the ConfigMap a map becomes', () => {
+    const generated = generate(makePackage('argocd-named', example), [
+      { name: 'set-monitor-tls', map: { unknownTarget: 'skip' } },
+    ]);
+    expect(generated).toMatchObject({ code: 1, stdout: '' });
+    expect(generated.stderr).toContain(
+      '[error] (parameters.set-monitor-tls.unknownTarget): parameter set-monitor-tls unknownTarget="skip": set-monitor-tls has no config field unknownTarget; its fields:',
+    );
+    expect(generated.stderr).not.toMatch(/ConfigMap|argocd-set-monitor-tls|data\./);
+  });
+
+  it('the preset parameter runs the preset, after meshscrape.yaml and before the function maps', () => {
+    const generated = generate(makePackage('argocd-preset', example), [
+      { name: 'preset', string: 'istio-strict-monitoring' },
+      { name: 'validate-mesh-metrics', map: { failOn: 'warning' } },
+    ]);
+    expect(generated.code, generated.stderr).toBe(0);
+    expect(generated.stderr).toContain(
+      'ran: mount-istio-certs (preset istio-strict-monitoring), set-sidecar-options (preset istio-strict-monitoring)',
+    );
+    expect(generated.stderr).toContain(
+      'validate-mesh-metrics (preset istio-strict-monitoring), validate-mesh-metrics (parameters)',
+    );
+    const rendered = render(makePackage('argocd-preset-render', example), 'istio-strict-monitoring');
+    expect(normalize(streamResources(generated.stdout))).toEqual(normalize(streamResources(rendered.stdout)));
+  });
+
+  it('passes kustomizeBuildOptions to the kustomize build', () => {
+    const dir = tempDir('argocd-build-options');
+    writeFileSync(join(dir, 'kustomization.yaml'), 'resources: [app.yaml]\n');
+    writeFileSync(
+      join(dir, 'app.yaml'),
+      'apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: shop}\nspec: {ports: [{port: 80}]}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n',
+    );
+    const kinds = (options: string) =>
+      streamResources(
+        generate(dir, [
+          { name: 'functions', array: ['set-monitor-tls'] },
+          { name: 'kustomizeBuildOptions', string: options },
+        ]).stdout,
+      ).map((r) => r.kind);
+    expect(kinds('')).toEqual(['Namespace', 'Service']);
+    expect(kinds('--reorder none')).toEqual(['Service', 'Namespace']);
+  });
+
+  it('renders a Kptfile package as kpt fn render does', () => {
+    const pkg = makePackage('argocd-kpt', example, join(repoRoot, 'pipelines', 'kpt'));
+    rmSync(join(pkg, 'kustomization.yaml'));
+    const generated = generate(pkg);
+    expect(generated.code, generated.stderr).toBe(0);
+    const real = makePackage('argocd-kpt-real', example, join(repoRoot, 'pipelines', 'kpt'));
+    rmSync(join(real, 'kustomization.yaml'));
+    expect(run('kpt', ['fn', 'render', real, '--allow-exec']).code).toBe(0);
+    expect(normalize(streamResources(generated.stdout))).toEqual(normalize(packageResources(real)));
   });
 
   it('the sidecar patch applies to an argocd-repo-server Deployment', () => {
@@ -204,5 +278,41 @@ describe('Argo CD plugin', () => {
     expect(normalize(streamResources(inImage.stdout))).toEqual(
       normalize(streamResources(generate(dir).stdout)),
     );
+  });
+
+  it.skipIf(!hasPodman)('renders a Kptfile package in the sidecar image as kpt fn render does', () => {
+    const pkg = makePackage('argocd-kpt-image', example, join(repoRoot, 'pipelines', 'kpt'));
+    rmSync(join(pkg, 'kustomization.yaml'));
+    chmodSync(pkg, 0o755);
+    const image = `localhost/meshscrape-argocd:v${version}`;
+    const inImage = run(
+      'podman',
+      [
+        'run',
+        '--rm',
+        '--network',
+        'none',
+        '--user',
+        '999',
+        '--read-only',
+        '--tmpfs',
+        '/tmp',
+        '-v',
+        `${pkg}:/src:ro`,
+        '-w',
+        '/src',
+        '--entrypoint',
+        '/usr/local/bin/node',
+        image,
+        '/app/bin/meshscrape',
+        'argocd-generate',
+      ],
+      { env: podmanEnv },
+    );
+    expect(inImage.code, inImage.stderr).toBe(0);
+    const real = makePackage('argocd-kpt-image-real', example, join(repoRoot, 'pipelines', 'kpt'));
+    rmSync(join(real, 'kustomization.yaml'));
+    expect(run('kpt', ['fn', 'render', real, '--allow-exec']).code).toBe(0);
+    expect(normalize(streamResources(inImage.stdout))).toEqual(normalize(packageResources(real)));
   });
 });

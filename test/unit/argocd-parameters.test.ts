@@ -1,6 +1,6 @@
 /** Argo CD parameters (ARGOCD_APP_PARAMETERS) to pipeline steps: order, ConfigMap encoding, problems by name. */
 import { describe, expect, it } from 'vitest';
-import { parameterSteps } from '../../src/cli/argocd-parameters.js';
+import { parameterPlan, parameterSteps } from '../../src/cli/argocd-parameters.js';
 
 const steps = (parameters: unknown) => parameterSteps(JSON.stringify(parameters));
 const names = (parameters: unknown): string[] => {
@@ -89,5 +89,48 @@ describe('Argo CD parameters', () => {
     ]);
     expect(problemPaths([{ name: 'set-monitor-tls', string: 'x' }])).toEqual(['parameters.set-monitor-tls']);
     expect(problemPaths([{ name: 'certDir', string: '/x' }])).toEqual(['parameters.certDir']);
+  });
+});
+
+describe('Argo CD parameters: preset, kustomizeBuildOptions, and config problems by parameter', () => {
+  it('reads the preset and the build options', () => {
+    const plan = parameterPlan(
+      JSON.stringify([
+        { name: 'preset', string: 'ama-metrics-istio' },
+        { name: 'kustomizeBuildOptions', string: '--enable-helm' },
+      ]),
+    );
+    expect(plan).toMatchObject({
+      ok: true,
+      value: { steps: [], preset: 'ama-metrics-istio', buildOptions: '--enable-helm' },
+    });
+  });
+
+  it('refuses an unknown preset or a preset that is not a string, naming the parameter', () => {
+    expect(problemPaths([{ name: 'preset', string: 'nope' }])).toEqual(['parameters.preset']);
+    expect(parameterPlan(JSON.stringify([{ name: 'preset', array: ['a'] }])).problems[0]?.message).toBe(
+      'parameter preset must be a string; got ["a"]',
+    );
+  });
+
+  it('names the parameter, key and value in config problems, not the internal ConfigMap', () => {
+    const plan = parameterPlan(
+      JSON.stringify([
+        { name: 'set-monitor-tls', map: { unknownTarget: 'skip', overwrite: 'maybe' } },
+        { name: 'mount-istio-certs', map: { scrapeClass: '{"name": 3}' } },
+      ]),
+    );
+    expect(plan.ok).toBe(false);
+    const shown = plan.problems.map((p) => `${p.field?.path} | ${p.message}`);
+    expect(shown).toEqual([
+      expect.stringMatching(
+        /^parameters\.mount-istio-certs\.scrapeClass \| parameter mount-istio-certs scrapeClass="\{\\"name\\": 3\}": name: /,
+      ),
+      expect.stringMatching(
+        /^parameters\.set-monitor-tls\.unknownTarget \| parameter set-monitor-tls unknownTarget="skip": set-monitor-tls has no config field unknownTarget; its fields: .*unknownTargets/,
+      ),
+      'parameters.set-monitor-tls.overwrite | parameter set-monitor-tls overwrite="maybe": expected true or false, got "maybe"',
+    ]);
+    for (const p of plan.problems) expect(p.resourceRef).toBeUndefined();
   });
 });
