@@ -3,6 +3,7 @@ import { Document, isMap, parseDocument, type YAMLError, type YAMLMap } from 'ya
 import { type ItemLines, itemLines } from '../text/item-lines.js';
 import type { Json, Resource } from '../text/json.js';
 import { isTrivia } from '../text/lines.js';
+import { readBlockMapping } from '../text/read-block.js';
 import { headerLabel, readHeader } from '../text/read-header.js';
 import { digPath, fallback, readPath } from '../text/read-path.js';
 import { dedent, indentAsEntry } from '../text/reindent.js';
@@ -280,10 +281,22 @@ export class Item {
   /** A plain snapshot of the resource as it came in (edits through `node` do not show here). */
   get data(): Resource {
     if (this.state.kind === 'text') {
-      this.parseSource();
-      this.release();
+      // Most items are only read: the block reader gives their data without a Document when it can.
+      const read = this.source?.lineReads ? this.readByLines() : undefined;
+      if (read) this.state = { kind: 'released', snapshot: read };
+      else {
+        this.parseSource();
+        this.release();
+      }
     }
     return (this.state as Exclude<ItemState, { kind: 'text' }>).snapshot;
+  }
+
+  /** The whole item read by the block reader; undefined when only the parser may read it. */
+  private readByLines(): Resource | undefined {
+    const source = this.source as Source;
+    const lines = readableOf(source);
+    return readBlockMapping(lines, 0, lines.length, source.indent);
   }
 
   /**
