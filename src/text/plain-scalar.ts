@@ -126,6 +126,24 @@ export function readValue(text: string): Json | undefined {
   return cut.quoted ? cut.text : resolveTyped(cut.text);
 }
 
+/** How a one-line scalar was written: its style and its text (a quoted one's body). */
+export interface Written {
+  style: 'plain' | 'single' | 'double';
+  text: string;
+}
+
+/** `readValue` with how the scalar was written, for readers that rebuild the parser's nodes. */
+export function readWritten(text: string): { value: Json; written: Written } | undefined {
+  const cut = scalarText(text);
+  if (cut === undefined) return undefined;
+  if (cut.quoted) {
+    const style = text.trimStart().startsWith('"') ? 'double' : 'single';
+    return { value: cut.text, written: { style, text: cut.text } };
+  }
+  const value = resolveTyped(cut.text);
+  return value === undefined ? undefined : { value, written: { style: 'plain', text: cut.text } };
+}
+
 /** `readScalar` when it gives a string; undefined for any other value. */
 export function readString(text: string): string | undefined {
   const value = readScalar(text);
