@@ -63,6 +63,7 @@ function options(argv) {
     triples: [8000],
     orchestrators: [1000, 2000, 4000],
     out: 'BENCHMARKS.md',
+    keep: false,
   };
   const list = (v) => v.split(',').filter((s) => s !== '');
   const numbers = (v) => list(v).map(Number);
@@ -76,6 +77,7 @@ function options(argv) {
     else if (name === '--triples') o.triples = numbers(value);
     else if (name === '--orchestrators') o.orchestrators = numbers(value);
     else if (name === '--out') o.out = value;
+    else if (name === '--keep-inputs') o.keep = value === 'true';
     else fail(`unknown option ${name}`);
   }
   const counts = [...o.sizes, ...o.triples, ...o.orchestrators];
@@ -254,6 +256,11 @@ function main() {
       codes = spec.codes ?? [0];
       run = () => measure(meshscrape, [name], { input, stdout: output });
       check = () => checkList(spec, read, entries, readFileSync(output, 'utf8'));
+    }
+    // For profiling one case by hand (bench/README.md): every input kept under .tmp/bench/inputs/.
+    if (o.keep) {
+      mkdirSync(join(workDir, 'inputs'), { recursive: true });
+      copyFileSync(input, join(workDir, 'inputs', `${name}-${layout.replace(' ', '-')}-${size}.in`));
     }
     const inputMiB = statSync(input).size / 2 ** 20;
     const { samples, error } = sample(label, o.runs, run, codes);

@@ -3,9 +3,11 @@ import { Document, isMap, parseDocument, type YAMLError, type YAMLMap } from 'ya
 import { type ItemLines, itemLines } from '../text/item-lines.js';
 import type { Json, Resource } from '../text/json.js';
 import { isTrivia } from '../text/lines.js';
+import { readBlockMapping } from '../text/read-block.js';
 import { headerLabel, readHeader } from '../text/read-header.js';
 import { digPath, fallback, readPath } from '../text/read-path.js';
 import { dedent, indentAsEntry } from '../text/reindent.js';
+import { blockDocument } from './block-document.js';
 import { boundsProblem } from './bounded-parse.js';
 import { inlineAliases } from './inline-aliases.js';
 import { parseBlock } from './parse-block.js';
@@ -23,6 +25,8 @@ interface Source {
   indent: number;
   /** Whether header and block reads may scan the text lines (only for text the line splitter vetted). */
   lineReads: boolean;
+  /** The text is a JSON object, its data read by `JSON.parse`: a Document is built from the data when asked. */
+  json?: boolean;
   /** The text cut into lines, once something needs them (most items are only passed through). */
   lines?: readonly string[];
   /** The text prepared for reads by path, once the first read comes. */
@@ -147,6 +151,18 @@ export class Item {
     return new Item({ text, indent, lineReads: true }, refusedState(reason), false);
   }
 
+  /**
+   * An item of a JSON input: its text (a JSON object, written back as it is while unchanged) and the data
+   * `JSON.parse` read from it. Nothing is parsed as YAML: a Document is built from the data when `node` is asked.
+   */
+  static fromJson(text: string, data: Resource): Item {
+    return new Item(
+      { text, indent: 0, lineReads: false, json: true },
+      { kind: 'released', snapshot: data },
+      false,
+    );
+  }
+
   /** An item backed by an already parsed document (the slow path, or a stream document). */
   static fromDocument(document: Document): Item {
     const snapshot = snapshotOf(document);
@@ -174,6 +190,23 @@ export class Item {
   /** text | released -> parsed | refused: parses the source text; gives the plain data of that input state too. */
   private parseSource(): { document: Document; data: Resource } {
     const source = this.source as Source;
+    if (source.json && this.state.kind === 'released') {
+      // JSON has no aliases, tags or comments: the Document made from the data is the one parsing would give.
+      const snapshot = this.state.snapshot;
+      const document = new Document(snapshot, parseOptions);
+      this.state = { kind: 'parsed', document, snapshot, isResource: true };
+      return { document, data: snapshot };
+    }
+    // Items written in the block subset without comments (most edited ones) get their Document from the lines.
+    const built = source.lineReads ? blockDocument(readableOf(source), source.indent) : undefined;
+    if (built) {
+      const snapshot =
+        this.state.kind === 'released'
+          ? this.state.snapshot
+          : (built.toJS({ maxAliasCount: -1 }) as Resource);
+      this.state = { kind: 'parsed', document: built, snapshot, isResource: true };
+      return { document: built, data: snapshot };
+    }
     const text = dedent(linesOf(source), source.indent);
     const document = parseDocument(text, parseOptions);
     // Bounds before toJS: an alias bomb would expand here.
@@ -219,7 +252,11 @@ export class Item {
   /** Forgets edits of a text-backed item, so it is written as it came in: -> text. */
   revert(): void {
     if (!this.source || this.state.kind === 'refused') return;
-    this.state = unparsed;
+    // A JSON item's input data is its snapshot (Documents are built from copies of it).
+    const state = this.state;
+    if (this.source.json && state.kind !== 'text')
+      this.state = { kind: 'released', snapshot: state.snapshot };
+    else this.state = unparsed;
   }
 
   /** The item's Document, parsed now if it is not yet (or no longer). */
@@ -280,10 +317,22 @@ export class Item {
   /** A plain snapshot of the resource as it came in (edits through `node` do not show here). */
   get data(): Resource {
     if (this.state.kind === 'text') {
-      this.parseSource();
-      this.release();
+      // Most items are only read: the block reader gives their data without a Document when it can.
+      const read = this.source?.lineReads ? this.readByLines() : undefined;
+      if (read) this.state = { kind: 'released', snapshot: read };
+      else {
+        this.parseSource();
+        this.release();
+      }
     }
     return (this.state as Exclude<ItemState, { kind: 'text' }>).snapshot;
+  }
+
+  /** The whole item read by the block reader; undefined when only the parser may read it. */
+  private readByLines(): Resource | undefined {
+    const source = this.source as Source;
+    const lines = readableOf(source);
+    return readBlockMapping(lines, 0, lines.length, source.indent);
   }
 
   /**
@@ -320,7 +369,8 @@ export class Item {
     }
     // A key given twice still parses to data (the run sets the item aside when a function reads it, with a
     // warning naming the key): the item is named by it, as the line readers name it from its header lines.
-    const errors = this.parse().errors;
+    // JSON.parse read a JSON item without error: its data names it (no Document needed).
+    const errors = this.source?.json ? [] : this.parse().errors;
     const data =
       errors.length === 0
         ? this.data
@@ -450,6 +500,18 @@ export class Item {
     if (source && unchanged && source.indent === seqIndent + 2) return source.text;
     if (source && unchanged) return indentAsEntry(dedent(linesOf(source), source.indent), seqIndent);
     return indentAsEntry(this.render(), seqIndent);
+  }
+
+  /**
+   * The item as an entry of a JSON array whose entries start at a column holding `indent` (a JSON output): its own
+   * text while unchanged, else its data as JSON indented by `unit` ('' for compact JSON).
+   */
+  toJsonText(unit: string, indent: string): string {
+    const source = this.source;
+    if (source?.json && !this.changed) return source.text;
+    const data = this.state.kind === 'exposed' ? this.state.document.toJS({ maxAliasCount: -1 }) : this.data;
+    const text = JSON.stringify(data, null, unit);
+    return unit === '' ? text : text.replaceAll('\n', `\n${indent}`);
   }
 
   /** The item as a document of a plain YAML stream, without the `---` separator. */

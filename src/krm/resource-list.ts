@@ -15,6 +15,7 @@ import { splitStream } from '../text/split-stream.js';
 import { BoundsCheck, boundsProblem } from './bounded-parse.js';
 import { inlineAliases } from './inline-aliases.js';
 import { asObject, Item, type Resource } from './item.js';
+import { type JsonLayout, readJsonList, writeJsonList } from './json-resource-list.js';
 import {
   checkHead,
   duplicateKeyProblem,
@@ -32,6 +33,7 @@ import { holdsSeveralDocuments, lineOf, severalDocumentsMessage, yamlErrorMessag
 /** Layout of the input, so the output keeps its section order and trivia. */
 type Layout =
   | { form: 'split'; split: Split }
+  | { form: 'json'; json: JsonLayout }
   | {
       form: 'parsed';
       functionConfig: Node | undefined;
@@ -54,9 +56,37 @@ export function readResourceList(text: string): Outcome<ResourceList> {
   if (text.trim() === '') {
     return failure([error('no input: expected a ResourceList on stdin')]);
   }
+  const json = startsLikeJson(text) ? fromJson(text) : undefined;
+  if (json) return json;
   const split = splitResourceList(text);
   if (split) return fromSplit(split);
   return fromParsed(text);
+}
+
+/** True when the first character past leading whitespace opens a JSON object. */
+function startsLikeJson(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return c === 123; /* { */
+  }
+  return false;
+}
+
+/** A ResourceList written as JSON, read with JSON.parse; undefined when only the YAML reader may read it. */
+function fromJson(text: string): Outcome<ResourceList> | undefined {
+  const read = readJsonList(text);
+  if (!read) return undefined;
+  const { head, items, layout } = read;
+  const problems = checkHead(head, Object.hasOwn(head, 'items'));
+  if (problems.length > 0) return failure(problems);
+  const results = readResults(head.results);
+  if (!results.ok) return results;
+  return success({
+    items,
+    functionConfig: asObject(head.functionConfig),
+    results: results.value,
+    layout: { form: 'json', json: layout },
+  });
 }
 
 function parseSection(section: Section): { value: unknown; errors: string[] } {
@@ -264,6 +294,7 @@ export function writeResourceList(list: ResourceList, results: readonly Result[]
   const allResults = [...list.results, ...results];
   const out: string[] = [];
   const layout = list.layout;
+  if (layout.form === 'json') return writeJsonList(layout.json, list.items, allResults);
   if (layout.form === 'split') {
     const { split } = layout;
     for (const section of split.sections) {

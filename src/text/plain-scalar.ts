@@ -6,6 +6,7 @@
  * number for plain decimal integers, or undefined when only the parser may say (other types, escapes, forms it
  * does not follow); undefined never guesses.
  */
+import type { Json } from './json.js';
 
 /** Plain scalars the 1.1 schema resolves to something other than a string (the `yaml` package's own tests). */
 const notString = [
@@ -49,6 +50,25 @@ function resolvePlain(text: string): string | number | undefined {
   return text;
 }
 
+/** The 1.1 schema's booleans and nulls, as the `yaml` package resolves them. */
+const trueWords = /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/;
+const falseWords = /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/;
+const nullWords = /^(?:~|[Nn]ull|NULL)$/;
+/** Numbers whose value `Number` gives exactly as the parser does: no sign but `-`, no `_`, no exponent, no `-0`. */
+const signedDecimal = /^(?:0|-?[1-9][0-9]{0,14})$/;
+const simpleFloat = /^-?[0-9]+\.[0-9]+$/;
+
+/** What a plain scalar resolves to when any type is welcome: booleans, null and plain numbers too. */
+function resolveTyped(text: string): Json | undefined {
+  if (!mayResolve(text.charCodeAt(0))) return text;
+  if (trueWords.test(text)) return true;
+  if (falseWords.test(text)) return false;
+  if (nullWords.test(text)) return null;
+  if (signedDecimal.test(text) || simpleFloat.test(text)) return Number(text);
+  for (const pattern of notString) if (pattern.test(text)) return undefined;
+  return text;
+}
+
 /** Characters that may not start a plain scalar; `-`, `?` and `:` may when a non-space follows. */
 const indicators = '-?:,[]{}#&*!|>\'"%@`';
 
@@ -65,17 +85,17 @@ function quoted(text: string): string | undefined {
   return body;
 }
 
-/**
- * The value of a scalar written on one line, `text` being what follows `key:` (or a key alone). Trailing spaces and
- * a comment are dropped. Whether the next lines continue the scalar is the caller's to check.
- */
-export function readScalar(text: string): string | number | undefined {
+/** A one-line scalar cut to its text: quoted (its body, final) or plain (to be resolved); undefined when unsure. */
+function scalarText(text: string): { quoted: boolean; text: string } | undefined {
   let from = 0;
   while (text.charCodeAt(from) === 32) from++;
   if (from === text.length || text.includes('\t')) return undefined;
   const value = from === 0 ? text : text.slice(from);
   const first = value.charCodeAt(0);
-  if (first === 34 || first === 39) return quoted(value);
+  if (first === 34 || first === 39) {
+    const body = quoted(value);
+    return body === undefined ? undefined : { quoted: true, text: body };
+  }
   if (indicators.includes(value[0] as string)) {
     const next = value.charCodeAt(1);
     if (!(first === 45 || first === 63 || first === 58) || Number.isNaN(next) || next === 32)
@@ -85,7 +105,43 @@ export function readScalar(text: string): string | number | undefined {
   const plain = (comment < 0 ? value : value.slice(0, comment)).trimEnd();
   // `a: b` would be a mapping, an error after `key:`.
   if (plain.includes(': ') || plain.endsWith(':')) return undefined;
-  return resolvePlain(plain);
+  return { quoted: false, text: plain };
+}
+
+/**
+ * The value of a scalar written on one line, `text` being what follows `key:` (or a key alone): a string or a
+ * decimal number. Trailing spaces and a comment are dropped. Whether the next lines continue the scalar is the
+ * caller's to check.
+ */
+export function readScalar(text: string): string | number | undefined {
+  const cut = scalarText(text);
+  if (cut === undefined) return undefined;
+  return cut.quoted ? cut.text : resolvePlain(cut.text);
+}
+
+/** `readScalar` for readers that take any type: booleans, null and plain numbers as the parser gives them too. */
+export function readValue(text: string): Json | undefined {
+  const cut = scalarText(text);
+  if (cut === undefined) return undefined;
+  return cut.quoted ? cut.text : resolveTyped(cut.text);
+}
+
+/** How a one-line scalar was written: its style and its text (a quoted one's body). */
+export interface Written {
+  style: 'plain' | 'single' | 'double';
+  text: string;
+}
+
+/** `readValue` with how the scalar was written, for readers that rebuild the parser's nodes. */
+export function readWritten(text: string): { value: Json; written: Written } | undefined {
+  const cut = scalarText(text);
+  if (cut === undefined) return undefined;
+  if (cut.quoted) {
+    const style = text.trimStart().startsWith('"') ? 'double' : 'single';
+    return { value: cut.text, written: { style, text: cut.text } };
+  }
+  const value = resolveTyped(cut.text);
+  return value === undefined ? undefined : { value, written: { style: 'plain', text: cut.text } };
 }
 
 /** `readScalar` when it gives a string; undefined for any other value. */

@@ -7,7 +7,7 @@
  */
 import { type ItemLines, WithLine } from './item-lines.js';
 import type { Json } from './json.js';
-import { readSimpleBlock } from './read-block.js';
+import { readBlockMapping } from './read-block.js';
 
 /** Marker: the reader cannot answer, parse the whole resource. */
 export const fallback = Symbol('fallback');
@@ -74,12 +74,8 @@ function parseBlock(
   level: number,
   parse: BlockParser,
 ): unknown | typeof fallback {
-  const keyLine = lines.get(start);
-  const colon = keyLine.indexOf(':', level);
-  if (colon > level && /^\s*(?:#.*)?$/.test(keyLine.slice(colon + 1))) {
-    const simple = readSimpleBlock((i) => lines.get(i), start, end);
-    if (simple !== undefined) return { [keyLine.slice(level, colon)]: simple };
-  }
+  const read = readBlockMapping(lines, start, end, level);
+  if (read !== undefined) return read;
   const text: string[] = [];
   for (let i = start; i < end; i++) {
     const col = lines.indent(i);

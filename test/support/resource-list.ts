@@ -37,6 +37,11 @@ export const read = (path: string): string => readFileSync(path, 'utf8');
 
 /** The output without its results section (results are reports, not resources). */
 export function withoutResults(output: string): string {
+  // A JSON ResourceList (written for JSON input) has its results as the last member.
+  if (output.trimStart().startsWith('{')) {
+    const key = output.lastIndexOf('"results":');
+    return key < 0 || output[key - 1] === '\\' ? output : output.slice(0, output.lastIndexOf(',', key));
+  }
   const at = output.indexOf('\nresults:\n');
   return at < 0 ? output : output.slice(0, at + 1);
 }
