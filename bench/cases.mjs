@@ -215,10 +215,12 @@ function entryResource(text) {
  */
 export function checkList(spec, inputItems, inputEntries, outputText) {
   const problems = [];
-  const entries = itemEntries(outputText);
+  // JSON input comes back as a JSON ResourceList (its untouched items as their input text).
+  const json = outputText.trimStart().startsWith('{') ? JSON.parse(outputText) : undefined;
+  const entries = json ? [] : itemEntries(outputText);
   if (!entries) return ['no items: section in the output'];
   const inputByText = new Map((inputEntries ?? []).map((e, i) => [e, inputItems[i]]));
-  const out = entries.map((e) => inputByText.get(e) ?? entryResource(e));
+  const out = json ? (json.items ?? []) : entries.map((e) => inputByText.get(e) ?? entryResource(e));
   if (spec.adds ? out.length < inputItems.length : out.length !== inputItems.length)
     problems.push(`${out.length} items in the output, ${inputItems.length} in the input`);
   const outCanonical = new Set(out.map(canonical));
@@ -234,7 +236,7 @@ export function checkList(spec, inputItems, inputEntries, outputText) {
     problems.push(`${changed} item(s) the function must not change came back changed or missing`);
   if (notIdentical > 0)
     problems.push(`${notIdentical} untouched item(s) came back equal but not byte-identical`);
-  problems.push(...spec.expect(out, inputItems, results(outputText)));
+  problems.push(...spec.expect(out, inputItems, json ? (json.results ?? []) : results(outputText)));
   return problems;
 }
 

@@ -223,7 +223,14 @@ function main() {
         const dir = join(workDir, 'argocd-app');
         rmSync(dir, { recursive: true, force: true });
         mkdirSync(dir);
-        input = join(dir, layout === 'json' ? 'resources.json' : 'resources.yaml');
+        // An app directory holds many files (and each has a size cap, MESHSCRAPE_MAX_FILE_BYTES): 1,000 a file.
+        const extension = layout === 'json' ? 'json' : 'yaml';
+        for (let at = 0, n = 0; at < plain.length; at += 1000, n++)
+          writeFileSync(
+            join(dir, `resources-${String(n).padStart(3, '0')}.${extension}`),
+            toStream(plain.slice(at, at + 1000), layout),
+          );
+        input = join(workDir, 'case.in');
         writeFileSync(input, stream);
         copyFileSync(helmPipeline, join(dir, 'meshscrape.yaml'));
         run = () =>

@@ -13,6 +13,7 @@ import {
   type Item,
   invalidUtf8Problem,
   isTrivia,
+  jsonListEntries,
   listItemsByLines,
   type Outcome,
   parsedItems,
@@ -58,6 +59,8 @@ function itemsOf(value: Node | null | undefined, kind: string, document: Documen
  */
 export function flattenList(item: Item, origin: Origin): Outcome<Item[]> {
   if (!isList(item)) return success([item]);
+  const json = jsonListEntries(item);
+  if (json) return flattenEntries(item, '', json, origin);
   const text = item.toDocument();
   // Read by lines where the List allows it: the full parser takes minutes on a List of tens of thousands of items.
   const byLines = listItemsByLines(text);

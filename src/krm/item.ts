@@ -308,8 +308,15 @@ export class Item {
     return contents;
   }
 
+  /** True for an item of a JSON input (read by `JSON.parse`, written back as JSON while unchanged). */
+  get isJson(): boolean {
+    return this.source?.json === true;
+  }
+
   /** True when the item is a YAML mapping, as every Kubernetes resource is. */
   get isMapping(): boolean {
+    // JSON.parse read it as an object.
+    if (this.source?.json) return true;
     const document = this.parse();
     return document.errors.length === 0 && isMap(document.contents);
   }

@@ -81,3 +81,28 @@ export function writeJsonList(json: JsonLayout, items: readonly Item[], results:
   const trailing = text.slice(text.trimEnd().length);
   return `{${members.map((m) => `${memberSpace}${m}`).join(',')}${end}}${trailing}`;
 }
+
+/** One JSON object as a stream's item (a resource, or a List flattened later); undefined for the YAML reader. */
+export function readJsonDocument(text: string): Item | undefined {
+  if (!scanJsonList(text, currentLimits().maxDepth)) return undefined;
+  try {
+    const data = JSON.parse(text) as unknown;
+    return typeof data === 'object' && data !== null && !Array.isArray(data)
+      ? Item.fromJson(text, data as Resource)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The entries of a JSON List item's `items` as items, each its own text; undefined when the scan doubts it. */
+export function jsonListEntries(item: Item): Item[] | undefined {
+  const text = item.inputText;
+  if (text === undefined || !item.isJson) return undefined;
+  const layout = scanJsonList(text, currentLimits().maxDepth);
+  const entries = item.data.items;
+  if (!layout || !Array.isArray(entries) || entries.length !== layout.items.length) return undefined;
+  return layout.items.map((range, index) =>
+    Item.fromJson(text.slice(range.start, range.end), entries[index] as Resource),
+  );
+}

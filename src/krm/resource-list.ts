@@ -15,7 +15,7 @@ import { splitStream } from '../text/split-stream.js';
 import { BoundsCheck, boundsProblem } from './bounded-parse.js';
 import { inlineAliases } from './inline-aliases.js';
 import { asObject, Item, type Resource } from './item.js';
-import { type JsonLayout, readJsonList, writeJsonList } from './json-resource-list.js';
+import { type JsonLayout, readJsonDocument, readJsonList, writeJsonList } from './json-resource-list.js';
 import {
   checkHead,
   duplicateKeyProblem,
@@ -332,18 +332,28 @@ export function writeFailure(results: readonly Result[]): string {
 
 /** Reads a plain multi-document YAML stream (legacy kustomize plugins, Helm post-renderers). */
 export function readStream(text: string): Outcome<Item[]> {
+  // One JSON document (`kubectl get -o json`: a List): read by JSON.parse, its List flattened by the caller.
+  const json = startsLikeJson(text) ? readJsonDocument(text) : undefined;
+  if (json) return success([json]);
   const split = splitStream(text);
   if (split) {
     const items = split.documents.map((d) => {
       // Every line ends with its newline: a blank last line can belong to a keep-chomping (`|+`) scalar's value.
       const text = `${d.lines.join('\n')}\n`;
-      const item = d.tabbed ? Item.fromParsedText(text, 0) : Item.fromText(text, 0);
+      const alone = d.tabbed || d.anchored;
+      const item = alone ? Item.fromParsedText(text, 0) : Item.fromText(text, 0);
       item.leading = d.leading;
+      // Aliases are where the work can explode: an item holding them is bounds-checked now, not when first read.
+      if (d.anchored) void item.isMapping;
       return item;
     });
     const problems = items.flatMap((item, index) => {
-      const tabbed = split.documents[index]?.tabbed === true;
-      return malformedTextProblem(item, item.inputText ?? '', 0, `document ${index}`, tabbed) ?? [];
+      const document = split.documents[index];
+      const alone = document?.tabbed === true || document?.anchored === true;
+      const refusal = item.refusal;
+      if (refusal)
+        return [error(`document ${index} (${item.describe() || 'unnamed'}) is refused: ${refusal}`)];
+      return malformedTextProblem(item, item.inputText ?? '', 0, `document ${index}`, alone) ?? [];
     });
     return problems.length > 0 ? failure(problems) : success(items);
   }

@@ -4,7 +4,7 @@
  */
 import { LineChecker } from './line-check.js';
 import { indentOf, isTrivia, toLines } from './lines.js';
-import { unsplittable } from './split-guards.js';
+import { anchorsOf, unsplittable } from './split-guards.js';
 import { pastIndentation, tabRule } from './tab-rule.js';
 
 /** One document of a plain YAML stream. */
@@ -13,6 +13,8 @@ export interface StreamDocument {
   lines: string[];
   /** True when the document holds a tab (tab-rule.ts): it is read through the parser, alone. */
   tabbed: boolean;
+  /** True when it holds an anchor or alias: read through the parser, alone (anchors never reach across documents). */
+  anchored: boolean;
 }
 
 /** Blank or comment-only, with tabs counted as the blanks the parser takes them for there. */
@@ -23,7 +25,8 @@ const isTabbedTrivia = (line: string): boolean => {
 
 /** Cuts a plain multi-document stream at `---` lines; undefined when only the full parser can read it. */
 export function splitStream(text: string): { documents: StreamDocument[]; trailing: string[] } | undefined {
-  if (unsplittable(text)) return undefined;
+  // Anchors are per document in YAML: a document holding one is read alone by the parser, the rest by lines.
+  if (unsplittable(text, { anchors: 'allow' })) return undefined;
   // One look at the whole input spares the tab rule on every line in the usual case, a stream without tabs.
   const hasTabs = text.includes('\t');
   const documents: StreamDocument[] = [];
@@ -34,7 +37,8 @@ export function splitStream(text: string): { documents: StreamDocument[]; traili
   let tabbed = false;
   const flush = (): void => {
     if (holdsContent) {
-      documents.push({ leading: pending, lines, tabbed });
+      const anchored = anchorsOf(lines.join('\n')) !== 'none';
+      documents.push({ leading: pending, lines, tabbed, anchored });
       pending = [];
     } else {
       pending.push(...lines);

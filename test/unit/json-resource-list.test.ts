@@ -118,3 +118,18 @@ describe('JSON ResourceList', () => {
     ).toMatch(/not a ResourceList/);
   });
 });
+
+describe('JSON stream', () => {
+  it('reads a kubectl-style JSON List with JSON.parse and flattens it into its items, each its own text', async () => {
+    const { readResourceStream } = await import('../../src/cli/flatten-lists.js');
+    const list = JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 4);
+    const read = readResourceStream(list);
+    expect(read.ok).toBe(true);
+    const flat = read.value ?? [];
+    expect(flat.map((item) => item.name)).toEqual(['a', 'b']);
+    expect(flat.every((item) => item.isJson)).toBe(true);
+    expect(flat[0]?.toDocument()).toBe(
+      `${JSON.stringify(items[0], null, 4).replaceAll('\n', '\n        ')}\n`,
+    );
+  });
+});

@@ -431,3 +431,21 @@ describe('plain streams (legacy kustomize plugins)', () => {
     expect(read.problems[0]?.message).toMatch(/document 1 is not a resource/);
   });
 });
+
+describe('anchors in a plain stream', () => {
+  it('reads a document holding anchors alone, and the others by lines', () => {
+    const stream =
+      'kind: A\nmetadata:\n  name: &n a\n  labels: {x: *n}\n---\nkind: B\nmetadata:\n  name: b\n';
+    const read = readStream(stream);
+    expect(read.problems).toEqual([]);
+    expect(read.value?.map((item) => item.name)).toEqual(['a', 'b']);
+    expect(read.value?.[0]?.data).toMatchObject({ metadata: { labels: { x: 'a' } } });
+    expect(writeStream(read.value ?? [])).toBe(stream);
+  });
+
+  it('refuses an alias that reaches into another document (anchors are per document), naming it', () => {
+    const read = readStream('kind: A\nmetadata:\n  name: &n a\n---\nkind: B\nmetadata:\n  name: *n\n');
+    expect(read.ok).toBe(false);
+    expect(read.problems.map((p) => p.message).join('\n')).toMatch(/document 1/);
+  });
+});
