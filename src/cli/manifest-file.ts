@@ -12,9 +12,11 @@ import {
   error,
   failure,
   type Item,
+  isTrivia,
   type Outcome,
   parseOptions,
   type Result,
+  readJsonDocument,
   readStream,
   stringifyOptions,
   success,
@@ -45,7 +47,7 @@ function jsonAsYaml(file: AppFile): Outcome<string> {
 }
 
 /** The origins of the file's resource documents (empty documents have none), or the parse problems. */
-function documentOrigins(path: string, text: string): Outcome<Origin[]> {
+export function documentOrigins(path: string, text: string): Outcome<Origin[]> {
   const origins: Origin[] = [];
   const problems: Result[] = [];
   const lines = new LineCounter();
@@ -68,15 +70,50 @@ function documentOrigins(path: string, text: string): Outcome<Origin[]> {
   return problems.length > 0 ? failure(problems) : success(origins);
 }
 
+/**
+ * The origins `documentOrigins` gives, read off the lines without parsing: documents are cut at `---` lines (the
+ * first only when it holds content, later ones always, empty or not, as the parser counts them), each labelled
+ * with its first content line. Undefined when a line could make that count differ from the parser's (a `---` or
+ * `...` with more on its line, a directive); then the parser counts.
+ */
+export function originsByLines(path: string, text: string): Origin[] | undefined {
+  const origins: Origin[] = [];
+  let index = 0;
+  let first = true;
+  let labelled = false;
+  const lines = text.split('\n');
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n] as string;
+    if (line.startsWith('---') || line.startsWith('...') || line.startsWith('%')) {
+      if (line.startsWith('%') || line.slice(3).trim() !== '' || line.startsWith('...')) return undefined;
+      if (!first || labelled) index++;
+      first = false;
+      labelled = false;
+      continue;
+    }
+    if (labelled || isTrivia(line)) continue;
+    labelled = true;
+    origins.push({ label: `${path} document ${index} (line ${n + 1})`, file: { path, index } });
+  }
+  return origins;
+}
+
 /** The resources of one manifest file, Lists flattened, or every problem found in it. */
 export function manifestItems(file: AppFile): Outcome<Item[]> {
   // Kubernetes tools skip a UTF-8 byte order mark; JSON.parse and the header reader would not.
   const input = { ...file, text: file.text.replace(/^\uFEFF/, '') };
-  const json = file.path.endsWith('.json') ? jsonAsYaml(input) : success(input.text);
+  // A JSON file JSON.parse reads as one object goes to the stream reader as it is (its JSON path).
+  const asJson = file.path.endsWith('.json') ? readJsonDocument(input.text) : undefined;
+  const json = asJson || !file.path.endsWith('.json') ? success(input.text) : jsonAsYaml(input);
   if (!json.ok) return json;
-  const checked = documentOrigins(file.path, json.value);
+  const read = asJson ? success([asJson]) : readStream(json.value);
+  // Read by lines without a problem: the origins come from the lines too (the parser would take longer than
+  // the whole run); otherwise the parser reports every malformed document with its line.
+  const clean = read.ok && read.value.every((item) => item.readsCleanly);
+  const quick = clean ? originsByLines(file.path, json.value) : undefined;
+  const checked =
+    quick && quick.length === read.value?.length ? success(quick) : documentOrigins(file.path, json.value);
   if (!checked.ok) return checked;
-  const read = readStream(json.value);
   if (!read.ok) return failure(read.problems.map((p) => ({ ...p, message: `${file.path}: ${p.message}` })));
   const problems: Result[] = [];
   const items: Item[] = [];

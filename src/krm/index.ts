@@ -10,7 +10,7 @@ export { generatedByAnnotation, mergedForAnnotation, originalAnnotation } from '
 export { asDecoded, type DecodedInput, decodeInput } from './decode.js';
 export { fieldPath } from './field-path.js';
 export { asObject, Item } from './item.js';
-export { jsonListEntries } from './json-resource-list.js';
+export { jsonListEntries, readJsonDocument } from './json-resource-list.js';
 export { defineFunction, type KrmFunction } from './krm-function.js';
 export { currentLimits, environmentNames, limitsFrom, setLimits } from './limits.js';
 export { failure, type Outcome, success } from './outcome.js';

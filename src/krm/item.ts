@@ -119,6 +119,8 @@ export class Item {
   /** Values read by path before the item was parsed. */
   private reads: { path: readonly string[]; value: Json | undefined }[] | undefined;
   private header: Identity | undefined;
+  /** The block reader read the whole item: its text is valid YAML in the subset. */
+  private vouched = false;
   /** Text lines (comments, blank lines) that stood before this item in the input, written back before it. */
   leading: readonly string[] = [];
   /** True for resources a function created in this run. */
@@ -313,6 +315,16 @@ export class Item {
     return this.source?.json === true;
   }
 
+  /**
+   * True when the item reads without a YAML error: what the block reader or JSON.parse read is valid; anything
+   * else is asked of the parser.
+   */
+  get readsCleanly(): boolean {
+    if (this.source?.json) return true;
+    void this.data;
+    return this.vouched || (this.refusal === undefined && this.parse().errors.length === 0);
+  }
+
   /** True when the item is a YAML mapping, as every Kubernetes resource is. */
   get isMapping(): boolean {
     // JSON.parse read it as an object.
@@ -326,6 +338,7 @@ export class Item {
     if (this.state.kind === 'text') {
       // Most items are only read: the block reader gives their data without a Document when it can.
       const read = this.source?.lineReads ? this.readByLines() : undefined;
+      this.vouched = read !== undefined;
       if (read) this.state = { kind: 'released', snapshot: read };
       else {
         this.parseSource();
