@@ -1,15 +1,14 @@
 #!/usr/bin/env bash
-# Assembles the image's root filesystem in OUT from the built project in SRC: this machine's node binary with the
-# shared libraries it loads, the bundled module and its launcher, and passwd/group entries for nobody (kpt and
-# kustomize run functions with --user nobody).
-# Usage: container/rootfs.sh SRC OUT
+# Assembles in OUT the root filesystem of the offline node base image (the Dockerfile's NODE_BASE when no registry
+# is reachable): this machine's node binary at /usr/local/bin/node, as in the official node images, with the shared
+# libraries it loads, and passwd/group entries for nobody (kpt and kustomize run functions with --user nobody). No
+# shell, no package manager. The Dockerfile adds the launcher and the bundle.
+# Usage: container/rootfs.sh OUT
 set -euo pipefail
-src=${1:?project directory}
-out=${2:?output directory}
-[ -f "$src/dist/meshscrape.mjs" ] || { echo "no $src/dist/meshscrape.mjs: run npm run build first" >&2; exit 1; }
+out=${1:?output directory}
 node_bin=$(readlink -f "$(command -v node)")
 rm -rf "$out"
-mkdir -p "$out"/{usr/local/bin,etc,tmp,app/bin,app/dist}
+mkdir -p "$out"/{usr/local/bin,etc,tmp}
 chmod 1777 "$out/tmp"
 install -m 0755 "$node_bin" "$out/usr/local/bin/node"
 # Every library ldd names (the dynamic loader included), dereferenced, at the path node looks for it.
@@ -20,8 +19,3 @@ done
 # nobody for kpt and kustomize; argocd (999) for the Argo CD plugin sidecar.
 printf 'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\nargocd:x:999:999:argocd:/home/argocd:/sbin/nologin\n' >"$out/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\nargocd:x:999:\n' >"$out/etc/group"
-install -m 0755 "$src/bin/meshscrape" "$out/app/bin/meshscrape"
-install -m 0644 "$src/dist/meshscrape.mjs" "$out/app/dist/meshscrape.mjs"
-# What the launcher reads of package.json: "type" (it is an ES module) and name/version (--version).
-node -e 'const p=require(process.argv[1]); console.log(JSON.stringify({name:p.name,version:p.version,type:p.type}))' \
-  "$src/package.json" >"$out/app/package.json"

@@ -4,6 +4,7 @@
  */
 import { canonicalJson } from '../../src/domain/canonical-json.js';
 import { generatedFor, generatedMetadata } from '../../src/domain/generated.js';
+import { beforeWorkloadsWave, syncWaveAnnotation, syncWaveOf } from '../../src/domain/sync-wave.js';
 import { asObject, type Item, type Resource } from '../../src/krm/index.js';
 
 /** The function's name, as its generated resources carry it. */
@@ -46,6 +47,8 @@ export function metadataFor(
   const metadata = generatedMetadata(functionName, name, namespace ?? '', [...new Set(madeFor)].sort(), {
     labels,
     annotations: {
+      // Applied before the workloads they protect and open for scrapes (src/domain/sync-wave.ts).
+      [syncWaveAnnotation]: beforeWorkloadsWave,
       [pathAnnotation]: filePath(outputDir, kind, namespace, name.slice(0, 63).replace(/-+$/, '')),
     },
   });
@@ -58,5 +61,5 @@ export const generatedContent = (item: Item): string => {
   const { metadata: _m, apiVersion: _a, kind: _k, ...rest } = item.data;
   const labels = asObject(asObject(item.data.metadata)?.labels) ?? null;
   const path = asObject(asObject(item.data.metadata)?.annotations)?.[pathAnnotation] ?? null;
-  return canonicalJson({ rest, labels, path, for: generatedFor(item) });
+  return canonicalJson({ rest, labels, path, wave: syncWaveOf(item), for: generatedFor(item) });
 };

@@ -7,6 +7,7 @@
 import { canonicalJson } from '../../src/domain/canonical-json.js';
 import { generatedFor, generatedMetadata } from '../../src/domain/generated.js';
 import { reconcileWanted, type Wanted } from '../../src/domain/reconcile-generated.js';
+import { syncWaveOf } from '../../src/domain/sync-wave.js';
 import { asObject, type Item, type Resource, type Result } from '../../src/krm/index.js';
 
 /** The function's name, as its generated resources carry it. */
@@ -44,7 +45,7 @@ export function metadataFor(
 const content = (item: Item): string => {
   const { metadata: _m, apiVersion: _a, kind: _k, ...rest } = item.data;
   const labels = asObject(asObject(item.data.metadata)?.labels) ?? null;
-  return canonicalJson({ rest, labels, for: generatedFor(item) });
+  return canonicalJson({ rest, labels, wave: syncWaveOf(item), for: generatedFor(item) });
 };
 
 /** Makes the generated resources match `wanted`: one made for this `from` and no longer wanted is removed. */

@@ -12,6 +12,7 @@ import type { DecodedInput } from '../krm/index.js';
 import { explainJson, explainTable } from './explain-output.js';
 import { inputProblemLines, readInput } from './input-items.js';
 import type { ModeOutput } from './krm-mode.js';
+import { docsLink } from './package-manifest.js';
 
 /** `explain --help`. */
 export function explainHelp(): string {
@@ -33,7 +34,7 @@ Probes and ScrapeConfigs are listed as not analysed.
 
 Options:
   --json                  print the report as JSON (apiVersion meshscrape.dev/v1alpha1, kind ExplainReport;
-                          fields in README.md, "explain")
+                          fields in ${docsLink('README.md')}, "explain")
   --mesh-mtls MODE        mesh-wide mode assumed where the list has no mesh-wide PeerAuthentication
                           (default STRICT)
   --root-namespace NS     Istio's root namespace (default istio-system)

@@ -1,6 +1,7 @@
 /** `--help` text: usage, and each function's config reference generated from its schema. */
 import { z } from 'zod';
 import { configApiVersion, type KrmFunction } from '../krm/index.js';
+import { docsLink, packageManifest } from './package-manifest.js';
 import { functions } from './registry.js';
 
 interface JsonSchemaProperty {
@@ -10,13 +11,42 @@ interface JsonSchemaProperty {
   description?: string;
   items?: JsonSchemaProperty;
   anyOf?: JsonSchemaProperty[];
+  properties?: Record<string, JsonSchemaProperty>;
+  additionalProperties?: JsonSchemaProperty | boolean;
 }
 
 function typeOf(property: JsonSchemaProperty): string {
   if (property.enum) return property.enum.map((v) => JSON.stringify(v)).join('|');
   if (property.type === 'array') return `list of ${property.items ? typeOf(property.items) : 'any'}`;
   if (property.anyOf) return property.anyOf.map(typeOf).join('|');
+  if (property.type === 'object' && !property.properties && typeof property.additionalProperties === 'object')
+    return `map of ${typeOf(property.additionalProperties)}`;
   return property.type ?? 'any';
+}
+
+/** The fields of the object a property holds: its own, its list items', or an anyOf branch's. */
+function nestedFields(property: JsonSchemaProperty): Record<string, JsonSchemaProperty> | undefined {
+  if (property.properties) return property.properties;
+  if (property.items) return nestedFields(property.items);
+  for (const branch of property.anyOf ?? []) {
+    const fields = nestedFields(branch);
+    if (fields) return fields;
+  }
+  return undefined;
+}
+
+/** Nested objects deeper than this print as `object` only: no config goes deeper, and a cycle would not end. */
+const maxFieldDepth = 4;
+
+function fieldLines(properties: Record<string, JsonSchemaProperty>, depth: number, lines: string[]): void {
+  const indent = '  '.repeat(2 * depth + 1);
+  for (const [name, property] of Object.entries(properties)) {
+    const fallback = property.default === undefined ? '' : ` (default ${JSON.stringify(property.default)})`;
+    lines.push(`${indent}${name}: ${typeOf(property)}${fallback}`);
+    if (property.description) lines.push(`${indent}    ${property.description}`);
+    const nested = nestedFields(property);
+    if (nested && depth < maxFieldDepth) fieldLines(nested, depth + 1, lines);
+  }
 }
 
 /** The JSON Schema of a function's typed config resource: apiVersion, kind, metadata, and its own fields. */
@@ -38,33 +68,32 @@ export function configJsonSchema(fn: KrmFunction): Record<string, unknown> {
   };
 }
 
-/** One line per config field: name, type, default, description. */
+/** One line per config field (name, type, default) and its description; an object's fields below it, indented. */
 export function configReference(fn: KrmFunction): string {
   const schema = configJsonSchema(fn) as { properties?: Record<string, JsonSchemaProperty> };
+  const { apiVersion: _a, kind: _k, metadata: _m, ...fields } = schema.properties ?? {};
   const lines: string[] = [];
-  for (const [name, property] of Object.entries(schema.properties ?? {})) {
-    if (name === 'apiVersion' || name === 'kind' || name === 'metadata') continue;
-    const fallback = property.default === undefined ? '' : ` (default ${JSON.stringify(property.default)})`;
-    lines.push(`  ${name}: ${typeOf(property)}${fallback}`);
-    if (property.description) lines.push(`      ${property.description}`);
-  }
+  fieldLines(fields, 0, lines);
   return lines.join('\n');
 }
 
 /** Help for one function, as `kpt fn doc` shows it. */
 export function functionHelp(fn: KrmFunction): string {
+  const { version } = packageManifest();
   return `${fn.name}: ${fn.summary}
 
 Usage:
   meshscrape ${fn.name} < resource-list.yaml       # KRM function (kpt fn eval --exec, kustomize)
   kpt fn eval DIR --exec "meshscrape ${fn.name}" -- key=value   # config as a ConfigMap
+  (meshscrape on PATH: in a clone, npm pack && npm install -g meshscrape-${version}.tgz; or run the image
+  localhost/meshscrape-${fn.name}:v${version} with kpt fn eval --image; see ${docsLink('README.md#install-meshscrape-on-path')})
   config kind: ${configApiVersion} ${fn.kind}, or a ConfigMap with data: strings
   (scalars as text, lists comma-separated, maps and objects as JSON)
 
 Config fields (top level of the ${fn.kind} resource, or keys of ConfigMap data):
 ${configReference(fn)}
 
-Docs: functions/${fn.name}/README.md
+Docs: ${docsLink(`functions/${fn.name}/README.md`)}
 `;
 }
 

@@ -1,13 +1,12 @@
 /** The `meshscrape` entry: picks the mode from the arguments; the only module that touches process I/O. */
-import { readFileSync } from 'node:fs';
 import { isatty } from 'node:tty';
-import { fileURLToPath } from 'node:url';
 import { currentLimits, type DecodedInput, decodeInput, limitsFrom, setLimits } from '../krm/index.js';
 import { runArgoGenerate } from './argocd.js';
 import { explainHelp, runExplain } from './explain.js';
 import { configJsonSchema, functionHelp, usage } from './help.js';
 import { type ModeOutput, runKrm } from './krm-mode.js';
 import { installKustomizePlugins, runKustomizePlugin } from './kustomize-plugin.js';
+import { packageManifest } from './package-manifest.js';
 import { runPostRender } from './post-render.js';
 import { byName } from './registry.js';
 import { renderHelp, runRender } from './render.js';
@@ -43,20 +42,6 @@ function readStdin(): DecodedInput {
 
 const isHelp = (arg: string | undefined): boolean => arg === '--help' || arg === '-h' || arg === 'help';
 
-/** The package version, from the nearest package.json above this module (dist/ bundle or compiled tree). */
-function version(): string {
-  for (const up of ['../package.json', '../../package.json', '../../../package.json']) {
-    try {
-      const file = fileURLToPath(new URL(up, import.meta.url));
-      const manifest = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
-      if (manifest.name === 'meshscrape' && manifest.version) return manifest.version;
-    } catch {
-      // not at this level
-    }
-  }
-  return 'unknown';
-}
-
 function dispatch(args: readonly string[], executable: string): ModeOutput {
   const [first, second, third] = args;
   const text = (stdout: string): ModeOutput => ({ stdout, stderr: '', code: 0 });
@@ -72,7 +57,7 @@ function dispatch(args: readonly string[], executable: string): ModeOutput {
     const fn = second ? byName(second) : undefined;
     return text(fn ? functionHelp(fn) : usage());
   }
-  if (first === '--version') return text(`${version()}\n`);
+  if (first === '--version') return text(`${packageManifest().version}\n`);
   if (first === 'kustomize-plugin') return runKustomizePlugin(second ?? '', third, readStdin());
   if (first === 'install-kustomize-plugins') return installKustomizePlugins(second, executable);
   if (first === 'post-render') return runPostRender(args.slice(1), readStdin());
@@ -85,7 +70,12 @@ function dispatch(args: readonly string[], executable: string): ModeOutput {
   if (first === 'explain')
     return runExplain(args.slice(1), () => (isatty(0) ? 'tty' : readStdinInput()), process.env);
   if (first === 'validate')
-    return runValidate(args.slice(1), () => (isatty(0) ? 'tty' : readStdinInput()), process.env, version());
+    return runValidate(
+      args.slice(1),
+      () => (isatty(0) ? 'tty' : readStdinInput()),
+      process.env,
+      packageManifest().version,
+    );
   if (first === 'schema') {
     const fn = byName(second ?? '');
     if (!fn)

@@ -12,6 +12,7 @@ import { type Finding, finding } from '../../functions/validate-mesh-metrics/fin
 import type { DecodedInput, Item, Result } from '../krm/index.js';
 import { inputProblemLines, readInput } from './input-items.js';
 import type { ModeOutput } from './krm-mode.js';
+import { docsLink } from './package-manifest.js';
 import { lineOf, sourceLines } from './source-lines.js';
 import { validateJson, validateSarif, validateTable } from './validate-output.js';
 
@@ -28,7 +29,7 @@ The validate-mesh-metrics function as a command: the same findings, each with a 
 istioctl has the same rule, MS codes of meshscrape's own), the resource, the field and the fix; nothing is
 changed. Reads stdin when no PATH is given (or PATH is -): a ResourceList, a YAML stream, or JSON; a file as one
 manifest file; a directory as argocd-generate renders it (kubectl kustomize when it holds a kustomization).
-Every code is listed in functions/validate-mesh-metrics/README.md.
+Every code is listed in ${docsLink('functions/validate-mesh-metrics/README.md')}.
 
 Options:
   --format FORMAT         table (default, for people), json (kind ValidationReport), or sarif (SARIF 2.1.0,

@@ -6,6 +6,7 @@
  */
 import { Item, type Resource } from '../krm/index.js';
 import { stringMap } from './label-selector.js';
+import { beforeWorkloadsWave, syncWaveAnnotation } from './sync-wave.js';
 
 /** The injection label of a namespace: the revision label when a revision is given. */
 export function injectionLabels(revision: string | undefined): Record<string, string> {
@@ -31,8 +32,15 @@ export function namespaceInjection(namespace: Item): 'both' | 'enabled' | 'missi
 export const bothLabelsMessage =
   'carries both istio-injection and istio.io/rev: use one (istio.io/rev for a revision)';
 
-/** A generated Namespace (the metadata carries the injection labels and the generated-by annotation). */
+/**
+ * A generated Namespace (the metadata carries the injection labels and the generated-by annotation), in the sync
+ * wave before the workloads (src/domain/sync-wave.ts).
+ */
 export function namespaceObject(metadata: Resource): Item {
   const { namespace: _cluster, ...clusterScoped } = metadata;
-  return Item.create({ apiVersion: 'v1', kind: 'Namespace', metadata: clusterScoped });
+  const annotations = {
+    ...(clusterScoped.annotations as Resource | undefined),
+    [syncWaveAnnotation]: beforeWorkloadsWave,
+  };
+  return Item.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { ...clusterScoped, annotations } });
 }

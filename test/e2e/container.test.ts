@@ -38,6 +38,25 @@ describe.skipIf(!hasPodman)('the container image', () => {
     expect(shell.code).not.toBe(0);
   });
 
+  it('is tagged with the version and the floating vX.Y and vX, never latest', () => {
+    const [major, minor] = version.split('.');
+    for (const name of ['meshscrape', 'meshscrape-set-monitor-tls', 'meshscrape-argocd']) {
+      for (const tag of [version, `${major}.${minor}`, `${major}`])
+        expect(run('podman', ['image', 'exists', `localhost/${name}:v${tag}`], { env }).code, tag).toBe(0);
+      expect(run('podman', ['image', 'exists', `localhost/${name}:latest`], { env }).code).not.toBe(0);
+    }
+  });
+
+  it('carries the OCI labels: source from package.json repository.url, version, licenses, title', () => {
+    const labels = run('podman', ['image', 'inspect', '--format', '{{json .Config.Labels}}', image], { env });
+    expect(JSON.parse(labels.stdout)).toMatchObject({
+      'org.opencontainers.image.source': 'https://github.com/meshscrape/meshscrape',
+      'org.opencontainers.image.version': version,
+      'org.opencontainers.image.licenses': 'Apache-2.0',
+      'org.opencontainers.image.title': 'meshscrape',
+    });
+  });
+
   it('answers kpt fn doc with the usage and the functions', () => {
     const doc = run('kpt', ['fn', 'doc', '--image', image], { env });
     expect(doc.code, doc.stderr).toBe(0);

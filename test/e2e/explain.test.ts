@@ -2,11 +2,12 @@
  * `bin/meshscrape explain` as people and tools run it: on kube-prometheus' manifests (from ../shared/fixtures) in an
  * injected namespace, on the bundled example, and on every input form the other modes take.
  */
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { meshscrape, repoRoot, run, tempDir } from '../support/orchestrators.js';
 import { resourceList } from '../support/resource-list.js';
+import { sharedFixture } from '../support/shared-fixtures.js';
 
 const manifests = join(repoRoot, '..', 'shared', 'fixtures', 'real-world', 'kube-prometheus', 'manifests');
 const injected =
@@ -42,7 +43,7 @@ interface Report {
 const explain = (args: string[], input?: string) =>
   run(meshscrape, ['explain', ...args], input === undefined ? {} : { input });
 
-const missing = !existsSync(manifests);
+const missing = sharedFixture('kube-prometheus/manifests', 'explain on kube-prometheus') === undefined;
 describe.skipIf(missing)(
   missing
     ? `explain on kube-prometheus (skipped: ${manifests} is missing)`

@@ -7,6 +7,8 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { repositoryWebUrl } from '../../src/cli/package-manifest.js';
 import {
   findResource,
   kustomizeWithPlugins,
@@ -87,5 +89,73 @@ describe('Helm post-renderer', () => {
     expect(failed.stderr).toMatch(/\[error\] ServiceMonitor\/.*\(spec\.endpoints\)/);
 
     expect(run(meshscrape, ['post-render'], { input: helmStream() }).code).toBe(2);
+  });
+});
+
+describe('Helm 4 post-renderer plugin (pipelines/helm/plugin)', () => {
+  const pluginDir = join(repoRoot, 'pipelines', 'helm', 'plugin');
+  const plugin = parse(readFileSync(join(pluginDir, 'plugin.yaml'), 'utf8')) as {
+    apiVersion: string;
+    type: string;
+    name: string;
+    version: string;
+    runtime: string;
+    sourceURL: string;
+    runtimeConfig: { platformCommand: { command: string; args?: string[]; os?: string }[] };
+  };
+  const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+    version: string;
+    repository: { url: string };
+  };
+  // As Helm's subprocess runtime runs it: HELM_PLUGIN_DIR set, the command's variables expanded, meshscrape on PATH.
+  const env = { HELM_PLUGIN_DIR: pluginDir, PATH: `${join(repoRoot, 'bin')}:${process.env.PATH ?? ''}` };
+  const [entry] = plugin.runtimeConfig.platformCommand;
+  const command = (entry?.command ?? '').replace(/\$\{HELM_PLUGIN_DIR\}/g, pluginDir);
+
+  it('is a plugin API v1 postrenderer/v1 subprocess plugin of this version and repository', () => {
+    expect(plugin).toMatchObject({
+      apiVersion: 'v1',
+      type: 'postrenderer/v1',
+      name: 'meshscrape',
+      version: manifest.version,
+      runtime: 'subprocess',
+      sourceURL: repositoryWebUrl(manifest.repository.url),
+    });
+    expect(plugin.runtimeConfig.platformCommand).toHaveLength(1);
+    expect(entry?.os).toBeUndefined(); // any platform
+    expect(command.startsWith(`${pluginDir}/`)).toBe(true);
+  });
+
+  it('runs the bundled pipeline without arguments, as the Helm 3 wrapper does', () => {
+    const input = helmStream();
+    const viaPlugin = run(command, entry?.args ?? [], { input, env });
+    expect(viaPlugin.code, viaPlugin.stderr).toBe(0);
+    const viaWrapper = run(wrapper, [], { input });
+    expect(viaWrapper.code, viaWrapper.stderr).toBe(0);
+    expect(viaPlugin.stdout).toBe(viaWrapper.stdout);
+    expect(findResource(streamResources(viaPlugin.stdout), 'ServiceMonitor', 'checkout')).toMatchObject({
+      spec: { endpoints: [{ scheme: 'https' }] },
+    });
+  });
+
+  it('runs the pipeline files Helm passes from --post-renderer-args, and fails loudly on a bad one', () => {
+    const dir = tempDir('helm4-plugin');
+    const mount = join(dir, 'mount.yaml');
+    writeFileSync(
+      mount,
+      'apiVersion: meshscrape.dev/v1alpha1\nkind: MountIstioCerts\nmetadata:\n  name: certs\n',
+    );
+    const own = run(command, [mount], { input: helmStream(), env });
+    expect(own.code, own.stderr).toBe(0);
+    expect(findResource(streamResources(own.stdout), 'ServiceMonitor', 'checkout')).not.toMatchObject({
+      spec: { endpoints: [{ scheme: 'https' }] },
+    });
+    expect(own.stdout).toContain('istio-certs');
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'apiVersion: meshscrape.dev/v1alpha1\nkind: NoSuchKind\nmetadata:\n  name: x\n');
+    const failed = run(command, [bad], { input: helmStream(), env });
+    expect(failed.code).not.toBe(0);
+    expect(failed.stdout).toBe('');
+    expect(failed.stderr).toMatch(/NoSuchKind/);
   });
 });

@@ -1,6 +1,7 @@
 /** YAML streams to check readers on: the functions' test data, the bundled example, kube-prometheus when present. */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { sharedFixture } from './shared-fixtures.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -16,8 +17,11 @@ export function streamFiles(): string[] {
   for (const file of readdirSync(join(root, 'pipelines', 'example'))) {
     if (file.endsWith('.yaml')) files.push(join(root, 'pipelines', 'example', file));
   }
-  const realWorld = join(root, '..', 'shared', 'fixtures', 'real-world', 'kube-prometheus', 'manifests');
-  if (existsSync(realWorld)) {
+  const realWorld = sharedFixture(
+    'kube-prometheus/manifests',
+    'the kube-prometheus part of the reader corpus',
+  );
+  if (realWorld) {
     for (const file of readdirSync(realWorld)) if (file.endsWith('.yaml')) files.push(join(realWorld, file));
   }
   return files.filter((file) => existsSync(file));

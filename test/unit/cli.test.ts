@@ -2,7 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { meshscrape, run } from '../support/orchestrators.js';
+import { functions } from '../../src/cli/registry.js';
+import { meshscrape, run, version } from '../support/orchestrators.js';
 import { resourceList } from '../support/resource-list.js';
 
 interface Output {
@@ -224,6 +225,35 @@ describe('help and modes', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('certDir: string (default "/etc/prom-certs/")');
     expect(result.stdout).toContain('unknownTargets: "tls"|"skip" (default "tls")');
+  });
+
+  it('FUNCTION --help lists the fields of object fields, indented below them', () => {
+    const result = run(meshscrape, ['fix-pod-monitors', '--help']);
+    expect(result.stdout).toContain(
+      '  select: object\n      only resources matching this are changed (default: all targets)\n      kinds: list of string\n',
+    );
+    expect(result.stdout).toContain('      labels: map of string\n');
+    // List items that are objects too: overrides is [{names, labels, strategy}].
+    expect(result.stdout).toMatch(/ {2}overrides: list of object .*\n.*\n {6}names: list of string\n/);
+  });
+
+  it('help names no path that exists only in a checkout: docs are links to the repository at this version', () => {
+    const texts = [
+      ['--help'],
+      ['help', 'explain'],
+      ['help', 'validate'],
+      ...functions.map((fn) => [fn.name, '--help']),
+    ].map((args) => run(meshscrape, args).stdout);
+    for (const text of texts) {
+      const withoutLinks = text.replace(/https:\/\/\S+/g, 'LINK');
+      expect(withoutLinks).not.toMatch(/README|functions\/[a-z-]+\//);
+    }
+    const help = run(meshscrape, ['set-monitor-tls', '--help']).stdout;
+    expect(help).toContain(
+      `Docs: https://github.com/meshscrape/meshscrape/blob/v${version}/functions/set-monitor-tls/README.md\n`,
+    );
+    // The exec suggestion says how meshscrape gets on PATH.
+    expect(help).toContain(`npm install -g meshscrape-${version}.tgz`);
   });
 
   it('an unknown command is a usage error', () => {

@@ -11,6 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import { checkAgainstCrd } from '../../src/domain/crd-schema.js';
 import type { Json } from '../../src/krm/index.js';
 import { crdValidator } from '../support/crd-schema.js';
+import { sharedFixture } from '../support/shared-fixtures.js';
 
 const root = join(import.meta.dirname, '..', '..');
 type Resource = { apiVersion: string; kind: string; [key: string]: Json };
@@ -33,8 +34,10 @@ function yamlFiles(dir: string): string[] {
 
 const bundledGroups = ['networking.istio.io', 'security.istio.io', 'monitoring.coreos.com'];
 const realWorld = [
-  ...yamlFiles(join(root, '..', 'shared', 'fixtures', 'real-world', 'kube-prometheus')),
-  ...yamlFiles(join(root, '..', 'shared', 'fixtures', 'real-world', 'istio')),
+  ...['kube-prometheus', 'istio'].flatMap((dir) => {
+    const found = sharedFixture(dir, `CRD schema checks on ${dir}'s manifests`);
+    return found ? yamlFiles(found) : [];
+  }),
   join(root, 'test', 'fixtures', 'ama-metrics', 'rendered.yaml'),
   // Every golden case's input but those that feed invalid resources on purpose.
   ...yamlFiles(join(root, 'functions')).filter(
