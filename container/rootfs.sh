@@ -6,7 +6,7 @@
 set -euo pipefail
 src=${1:?project directory}
 out=${2:?output directory}
-[ -f "$src/dist/meshscrape.mjs" ] || { echo "no $src/dist/meshscrape.mjs: run npm run build first" >&2; exit 1; }
+[ -f "$src/dist/meshscrape.cjs" ] || { echo "no $src/dist/meshscrape.cjs: run npm run build first" >&2; exit 1; }
 node_bin=$(readlink -f "$(command -v node)")
 rm -rf "$out"
 mkdir -p "$out"/{usr/local/bin,etc,tmp,app/bin,app/dist}
@@ -21,7 +21,8 @@ done
 printf 'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\nargocd:x:999:999:argocd:/home/argocd:/sbin/nologin\n' >"$out/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\nargocd:x:999:\n' >"$out/etc/group"
 install -m 0755 "$src/bin/meshscrape" "$out/app/bin/meshscrape"
-install -m 0644 "$src/dist/meshscrape.mjs" "$out/app/dist/meshscrape.mjs"
+# The bundle and its V8 code cache (made with this same node binary, so the image starts from it too).
+install -m 0644 "$src/dist/meshscrape.cjs" "$src/dist/meshscrape.cjs.cache" "$out/app/dist/"
 # What the launcher reads of package.json: "type" (it is an ES module) and name/version (--version).
 node -e 'const p=require(process.argv[1]); console.log(JSON.stringify({name:p.name,version:p.version,type:p.type}))' \
   "$src/package.json" >"$out/app/package.json"
