@@ -4,7 +4,7 @@
  * the same with the cache, without it and with a stale one.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { meshscrape, repoRoot, tempDir } from '../support/orchestrators.js';
@@ -83,5 +83,20 @@ describe('the code cache', () => {
     expect(version.stdout).toBe(
       `${JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).version}\n`,
     );
+  });
+});
+
+describe('the bundle', () => {
+  it("imports zod as a namespace everywhere: `import { z }` makes esbuild keep all of zod's locales (+530 KB)", () => {
+    const named = ['src', 'functions']
+      .flatMap((dir) =>
+        readdirSync(join(repoRoot, dir), { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f)),
+      )
+      .filter(
+        (f) =>
+          f.endsWith('.ts') &&
+          /import (type )?\{[^}]*\} from 'zod'/.test(readFileSync(join(repoRoot, f), 'utf8')),
+      );
+    expect(named).toEqual([]);
   });
 });
