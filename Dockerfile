@@ -23,11 +23,11 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build && mkdir -p /app/bin /app/dist \
-  && cp bin/meshscrape /app/bin/ && cp dist/meshscrape.mjs /app/dist/ && cp package.json /app/
+  && cp bin/meshscrape /app/bin/ && cp dist/meshscrape.cjs dist/meshscrape.cjs.cache /app/dist/ && cp package.json /app/
 
 FROM scratch AS prebuilt
 COPY bin/meshscrape /app/bin/meshscrape
-COPY dist/meshscrape.mjs /app/dist/meshscrape.mjs
+COPY dist/meshscrape.cjs dist/meshscrape.cjs.cache /app/dist/
 COPY package.json /app/package.json
 
 # The chosen stage's /app (a FROM, since COPY --from takes no build argument).

@@ -179,7 +179,7 @@ const asRead = (items) => JSON.parse(toJson(items)).items;
 
 function main() {
   const o = options(process.argv.slice(2));
-  if (!existsSync(join(root, 'dist', 'meshscrape.mjs'))) {
+  if (!existsSync(join(root, 'dist', 'meshscrape.cjs'))) {
     process.stderr.write('dist/ is missing: run npm run build (npm run bench does)\n');
     process.exit(2);
   }

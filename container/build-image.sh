@@ -12,7 +12,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=podman/env.sh
 . "$root/container/podman/env.sh"
-[ -f "$root/dist/meshscrape.mjs" ] || { echo "no $root/dist/meshscrape.mjs: run npm run build first" >&2; exit 1; }
+[ -f "$root/dist/meshscrape.cjs" ] || { echo "no $root/dist/meshscrape.cjs: run npm run build first" >&2; exit 1; }
 version=$(node -p "require('$root/package.json').version")
 source_url=$(node -p "require('$root/package.json').repository.url.replace(/^git\+/, '').replace(/\.git$/, '')")
 image=localhost/meshscrape

@@ -1,5 +1,5 @@
 /** Config of fix-pod-monitors (kind FixPodMonitors). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { certDirField, scrapeClassField, unknownTargetsField } from '../../src/domain/istio-certs.js';
 import { meshMtlsField, rootNamespaceField } from '../../src/domain/scrape-path.js';
 import { selectionFields } from '../../src/domain/selection.js';

@@ -1,5 +1,5 @@
 /** Config of generate-mesh-policies (kind GenerateMeshPolicies). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { meshMtlsField, rootNamespaceField, trustDomainField } from '../../src/domain/scrape-path.js';
 import { selectorSchema } from '../../src/domain/selection.js';
 import { hostProblem, objectNameProblem } from './hosts.js';

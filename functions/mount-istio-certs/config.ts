@@ -1,5 +1,5 @@
 /** Config of mount-istio-certs (kind MountIstioCerts). */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   certDirField,
   inboundModes,

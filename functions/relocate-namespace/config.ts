@@ -1,5 +1,5 @@
 /** Config of relocate-namespace (kind RelocateNamespace). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { rootNamespaceField, trustDomainField } from '../../src/domain/scrape-path.js';
 import { selectionFields } from '../../src/domain/selection.js';
 

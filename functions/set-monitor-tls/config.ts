@@ -1,5 +1,5 @@
 /** Config of set-monitor-tls (kind SetMonitorTLS). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { certDirField, unknownTargetsField } from '../../src/domain/istio-certs.js';
 import { istioPlainPortNames, istioPlainPorts } from '../../src/domain/pod-monitor-targets.js';
 import { meshMtlsField, rootNamespaceField, trustDomainField } from '../../src/domain/scrape-path.js';

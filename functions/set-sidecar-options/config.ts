@@ -1,5 +1,5 @@
 /** Config of set-sidecar-options (kind SetSidecarOptions). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { selectionFields } from '../../src/domain/selection.js';
 import { cidrListField, portListField, quantityField } from '../../src/domain/sidecar-values.js';
 import { presetNames } from './presets.js';

@@ -1,5 +1,5 @@
 /** Config of validate-mesh-metrics (kind ValidateMeshMetrics). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { meshMtlsField, rootNamespaceField, trustDomainField } from '../../src/domain/scrape-path.js';
 import { codes } from './codes.js';
 

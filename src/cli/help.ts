@@ -1,5 +1,5 @@
 /** `--help` text: usage, and each function's config reference generated from its schema. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { configApiVersion, type KrmFunction } from '../krm/index.js';
 import { docsLink, packageManifest } from './package-manifest.js';
 import { functions } from './registry.js';

@@ -1,6 +1,6 @@
 /** Istio's cert-mount recipe (istio.io, Prometheus integration, "TLS settings") as data, and its shared settings. */
 import { posix } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { pathString } from '../krm/index.js';
 
 /** Name of the memory emptyDir the sidecar writes the workload certificates into. */

@@ -1,5 +1,5 @@
 /** Kubernetes label selector semantics: matchLabels and matchExpressions (In, NotIn, Exists, DoesNotExist). */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Labels of an object. */
 export type Labels = Readonly<Record<string, string>>;

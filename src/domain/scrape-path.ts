@@ -4,7 +4,7 @@
  * effective mTLS mode there, and so what the scraper must send. Built once per run from the list, indexed by
  * namespace and label so building and querying it grow linearly with the list.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Item, Json } from '../krm/index.js';
 import { AuthorizationPolicies, type AuthorizationVerdict, principalOf } from './authorization.js';
 import { Inventory } from './inventory.js';

@@ -1,5 +1,5 @@
 /** `select` / `exclude`: the resource selection every function shares. */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Item } from '../krm/index.js';
 import { stringMap } from './label-selector.js';
 

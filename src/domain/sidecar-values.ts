@@ -3,7 +3,7 @@
  * validated at config time so a typo becomes an error result naming the field, not a pod the injector rejects.
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** True for an IPv4 or IPv6 CIDR (`10.0.0.0/8`, `fd00::/8`); the prefix length must fit the address family. */
 export function isCidr(text: string): boolean {

@@ -2,7 +2,7 @@
  * Function config: a typed kind (`meshscrape.dev/v1alpha1`, fields at the top level, as kpt's typed configs) or a
  * ConfigMap whose `data:` strings are decoded by the schema. Every problem becomes an error result naming the field.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { fieldPath } from './field-path.js';
 import { asObject, type Resource } from './item.js';
 import { failure, type Outcome, success } from './outcome.js';

@@ -1,5 +1,5 @@
 /** The contract every meshscrape function implements: a pure core from items and config to items and results. */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Item } from './item.js';
 import type { Result } from './results.js';
 

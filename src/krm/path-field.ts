@@ -3,7 +3,7 @@
  * tab, a NUL) would be written into a volume mount and a Prometheus tlsConfig, where it fails only at run time, in
  * the cluster, far from the config that caused it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const controlNames: Record<number, string> = {
   0: 'a NUL',

@@ -45,7 +45,7 @@ beforeAll(() => {
 describe('npm pack + npm install -g', () => {
   it('packs the launcher, the bundle and the docs, not the sources or tests', () => {
     expect(files).toContain('bin/meshscrape');
-    expect(files).toContain('dist/meshscrape.mjs');
+    expect(files).toContain('dist/meshscrape.cjs');
     expect(files).toContain('functions/set-monitor-tls/README.md');
     expect(files).toContain('CHANGELOG.md');
     expect(files.filter((f) => /^(src|test|node_modules)\//.test(f) || f.startsWith('dist/src/'))).toEqual(

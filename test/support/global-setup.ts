@@ -10,7 +10,7 @@ import { hasPodman, repoRoot } from './orchestrators.js';
 
 export default function setup(): void {
   if (!hasPodman) return;
-  if (!existsSync(join(repoRoot, 'dist', 'meshscrape.mjs'))) return;
+  if (!existsSync(join(repoRoot, 'dist', 'meshscrape.cjs'))) return;
   const build = spawnSync('bash', [join(repoRoot, 'container', 'build-image.sh')], { encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`container/build-image.sh failed:\n${build.stderr}`);
 }

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { runKrm } from '../../src/cli/krm-mode.js';
 import { Item } from '../../src/krm/item.js';
 import { defineFunction } from '../../src/krm/krm-function.js';

@@ -1,7 +1,7 @@
 /** Shared domain helpers: label selectors, pod annotation merging, ConfigMap decoding. */
 import { describe, expect, it } from 'vitest';
 import { parseDocument, type YAMLMap } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { matchesSelector } from '../../src/domain/label-selector.js';
 import { mergeStringMap } from '../../src/domain/pod-annotations.js';
 import { decodeDataString } from '../../src/krm/config.js';

@@ -9,7 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { read } from '../support/resource-list.js';
 
 const modes = z.enum(['UNSET', 'DISABLE', 'PERMISSIVE', 'STRICT']);
