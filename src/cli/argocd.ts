@@ -16,6 +16,7 @@ import type { ModeOutput } from './krm-mode.js';
 import { stepsFromFile } from './pipeline.js';
 import { buildOptionWords, renderOutput } from './render.js';
 import { type RenderRequest, renderApp } from './render-app.js';
+import { unsafeBuildOptions } from './safe-build-options.js';
 import { streamFailure } from './stream-output.js';
 
 /** Renders the application in `dir` with its parameters. */
@@ -26,10 +27,13 @@ export function runArgoGenerate(dir: string, env: NodeJS.ProcessEnv): ModeOutput
   const pipeline = { file: pipelineFile, functions: fromFile?.value?.map((step) => step.fn.name) ?? [] };
   const plan = parameterPlan(env.ARGOCD_APP_PARAMETERS, pipeline);
   if (!plan.ok) return streamFailure(plan.problems);
+  const buildOptions = buildOptionWords(plan.value.buildOptions ?? '');
+  const unsafe = unsafeBuildOptions(buildOptions, plan.value.buildOptions ?? '');
+  if (unsafe.length > 0) return streamFailure(unsafe);
   const request: RenderRequest = {
     dir,
     env,
-    buildOptions: buildOptionWords(plan.value.buildOptions ?? ''),
+    buildOptions,
     extraSteps: plan.value.steps,
     requireSteps: `nothing to run: add ${pipelineFile} to the application, or give the plugin the preset or functions parameter`,
   };

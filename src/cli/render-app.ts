@@ -118,6 +118,23 @@ export function renderApp(request: RenderRequest): Rendering {
   const kptSteps = kpt?.value ? [...kpt.value.mutators, ...kpt.value.validators] : [];
   if (request.requireSteps && kptSteps.length === 0 && after.steps.length === 0)
     return failed([error(request.requireSteps)]);
+  const hidden = kpt?.value?.configResources ?? new Set<string>();
+  const manifestsOf = (all: readonly Item[]) =>
+    all.filter(
+      (item) =>
+        item.kind !== 'Kptfile' &&
+        item.read(['metadata', 'annotations', localConfig]) !== 'true' &&
+        !hidden.has(resourceKey(item)),
+    );
+  // A source that renders nothing (a wrong path, an emptied directory) is an error before any step runs: the
+  // pipeline's generated Namespaces and policies alone would be a success Argo CD syncs, pruning the rest.
+  const emptySource = () =>
+    failed([
+      error(
+        `no resources in ${request.dir} (${source}): refusing to render, an empty source would make Argo CD prune the application`,
+      ),
+    ]);
+  if (kpt?.value && manifestsOf(kpt.value.items).length === 0) return emptySource();
   let items: Item[];
   if (kpt?.value) {
     const { mutators, validators } = kpt.value;
@@ -153,6 +170,7 @@ export function renderApp(request: RenderRequest): Rendering {
   } else {
     const rendered = renderAppDirectory(request.dir, request.env, false, request.buildOptions);
     if (!rendered.ok) return failed(rendered.problems);
+    if (manifestsOf(rendered.value).length === 0) return emptySource();
     items = rendered.value;
   }
   if (after.steps.length > 0) {
@@ -163,13 +181,7 @@ export function renderApp(request: RenderRequest): Rendering {
     if (run.failed) return failed();
     items = run.items;
   }
-  const hidden = kpt?.value?.configResources ?? new Set<string>();
-  const manifests = items.filter(
-    (item) =>
-      item.kind !== 'Kptfile' &&
-      item.read(['metadata', 'annotations', localConfig]) !== 'true' &&
-      !hidden.has(resourceKey(item)),
-  );
+  const manifests = manifestsOf(items);
   if (manifests.length === 0) {
     // Argo CD takes an empty output as "no resources" and prunes the application.
     const why = error(`no resources in ${request.dir} after rendering: refusing to print an empty list`);

@@ -4,7 +4,7 @@
  * source directory with ARGOCD_APP_PARAMETERS set, on this machine and in the sidecar image (uid 999, read-only
  * root and source, no network). The result must be what the kustomize pipeline gives; failures must print nothing.
  */
-import { chmodSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -191,6 +191,28 @@ describe('Argo CD plugin', () => {
       ).map((r) => r.kind);
     expect(kinds('')).toEqual(['Namespace', 'Service']);
     expect(kinds('--reorder none')).toEqual(['Service', 'Namespace']);
+  });
+
+  it('refuses build options that would run or reach beyond the app, naming the parameter (red-team finding)', () => {
+    const dir = tempDir('argocd-unsafe-options');
+    writeFileSync(join(dir, 'kustomization.yaml'), 'resources: [app.yaml]\n');
+    writeFileSync(join(dir, 'app.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n');
+    writeFileSync(join(dir, 'evil.sh'), `#!/bin/sh\necho ran > ${join(dir, 'ran')}\n`, { mode: 0o755 });
+    for (const options of [
+      '--enable-helm --helm-command ./evil.sh',
+      '--load-restrictor=LoadRestrictionsNone',
+      '--output /tmp/elsewhere',
+      '--enable-alpha-plugins',
+    ]) {
+      const out = generate(dir, [
+        { name: 'functions', array: ['set-monitor-tls'] },
+        { name: 'kustomizeBuildOptions', string: options },
+      ]);
+      expect(out.code, options).toBe(1);
+      expect(out.stdout).toBe('');
+      expect(out.stderr).toContain(`parameter kustomizeBuildOptions="${options}"`);
+    }
+    expect(existsSync(join(dir, 'ran'))).toBe(false);
   });
 
   it('renders a Kptfile package as kpt fn render does', () => {

@@ -165,7 +165,21 @@ describe('meshscrape render', () => {
   it('never prints an empty stream as success', () => {
     const empty = render([tempDir('render-empty')]);
     expect(empty).toMatchObject({ code: 1, stdout: '' });
-    expect(empty.stderr).toContain('refusing to print an empty list');
+    expect(empty.stderr).toContain('refusing to render, an empty source would make Argo CD prune');
+  });
+
+  it('refuses an empty source even when the pipeline would generate resources (red-team finding)', () => {
+    // A preset generates a Namespace and policies: alone, they would be a success Argo CD syncs, pruning the rest.
+    const dir = tempDir('render-empty-preset');
+    const viaFlag = render([dir, '--preset', 'istio-strict-monitoring']);
+    expect(viaFlag).toMatchObject({ code: 1, stdout: '' });
+    expect(viaFlag.stderr).toContain('an empty source would make Argo CD prune');
+    writeFileSync(join(dir, 'kustomization.yaml'), 'resources: []\n');
+    const viaArgo = run(meshscrape, ['argocd-generate'], {
+      cwd: dir,
+      env: { ARGOCD_APP_PARAMETERS: JSON.stringify([{ name: 'preset', string: 'istio-strict-monitoring' }]) },
+    });
+    expect(viaArgo).toMatchObject({ code: 1, stdout: '' });
   });
 
   it('an error result prints nothing, and --results writes kpt results with exit codes', () => {
