@@ -7,7 +7,7 @@
  * YAML 1.1 would read as a string) and turned into a YAML document. Every document is parsed once up front: a
  * malformed one is reported here, with its file, rather than by the first function that parses it.
  */
-import { Document, isMap, isScalar, LineCounter, parseAllDocuments } from 'yaml';
+import { Document, isMap, isScalar, LineCounter, parseAllDocuments, parseDocument } from 'yaml';
 import {
   error,
   failure,
@@ -37,6 +37,14 @@ function jsonAsYaml(file: AppFile): Outcome<string> {
       }),
     ]);
   }
+  // JSON.parse keeps the last of a key given twice without a word; Kubernetes' readers refuse the file.
+  const repeated = parseDocument(file.text, parseOptions).errors.find((e) => e.code === 'DUPLICATE_KEY');
+  if (repeated)
+    return failure([
+      error(`${file.path}: not valid for Kubernetes: ${repeated.message.replace(/\s+/g, ' ')}`, {
+        file: { path: file.path },
+      }),
+    ]);
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     return failure([
       error(`${file.path}: a .json manifest must hold one JSON object (a resource or a List)`, {

@@ -528,7 +528,8 @@ export class Item {
    */
   toJsonText(unit: string, indent: string): string {
     const source = this.source;
-    if (source?.json && !this.changed) return source.text;
+    // Every source of a JSON list is JSON text (one holding a repeated key too, read as YAML).
+    if (source && !this.changed) return source.text;
     const data = this.state.kind === 'exposed' ? this.state.document.toJS({ maxAliasCount: -1 }) : this.data;
     const text = JSON.stringify(data, null, unit);
     return unit === '' ? text : text.replaceAll('\n', `\n${indent}`);

@@ -37,8 +37,11 @@ export function readJsonList(
   if (!Array.isArray(data.items)) return undefined;
   const entries = data.items as Resource[];
   if (entries.length !== layout.items.length) return undefined;
+  // An item holding a key given twice is read as the YAML it also is: set aside, named, when a function reads it.
   const items = layout.items.map((range, index) =>
-    Item.fromJson(text.slice(range.start, range.end), entries[index] as Resource),
+    range.repeated
+      ? Item.fromParsedText(text.slice(range.start, range.end), 0)
+      : Item.fromJson(text.slice(range.start, range.end), entries[index] as Resource),
   );
   const head = { ...data, items: [] };
   const first = layout.members[0];
@@ -103,6 +106,8 @@ export function jsonListEntries(item: Item): Item[] | undefined {
   const entries = item.data.items;
   if (!layout || !Array.isArray(entries) || entries.length !== layout.items.length) return undefined;
   return layout.items.map((range, index) =>
-    Item.fromJson(text.slice(range.start, range.end), entries[index] as Resource),
+    range.repeated
+      ? Item.fromParsedText(text.slice(range.start, range.end), 0)
+      : Item.fromJson(text.slice(range.start, range.end), entries[index] as Resource),
   );
 }

@@ -3,8 +3,9 @@
  * ResourceList written as JSON), found in one pass that only follows strings and brackets. JSON is YAML, but the
  * `yaml` package reads it about 40 times slower than `JSON.parse`; with these ranges each untouched entry is
  * written back as its own text. The scan also finds what `JSON.parse` would hide: a key given twice (it keeps the
- * last silently; Kubernetes' YAML readers refuse it) and nesting past a bound. Either gives undefined, as does text
- * that is not a JSON object; the caller then reads the text with the YAML parser, which reports it.
+ * last silently; Kubernetes' YAML readers refuse it) and nesting past a bound. Inside an item, a repeated key marks
+ * that item; anywhere else either gives undefined, as does text that is not a JSON object, and the caller reads the
+ * text with the YAML parser, which reports it.
  */
 
 /** An entry's text is text.slice(start, end). */
@@ -20,8 +21,11 @@ export interface JsonListLayout {
   /** Offsets of the `[` and `]` of the top-level `items` array; -1 when there is no such array. */
   itemsOpen: number;
   itemsClose: number;
-  /** Each entry of that array (objects only: another value gives undefined for the whole scan). */
-  items: Range[];
+  /**
+   * Each entry of that array (objects only: another value gives undefined for the whole scan); `repeated` marks
+   * one holding a key given twice, which only the YAML reader may read (it reports the key and the resource).
+   */
+  items: (Range & { repeated?: true })[];
 }
 
 /** Character codes the scan looks at. */
@@ -88,8 +92,9 @@ export function scanJsonList(text: string, maxDepth: number): JsonListLayout | u
   let lastKeyAtTop: string | undefined;
   let itemsOpen = -1;
   let itemsClose = -1;
-  const items: Range[] = [];
+  const items: JsonListLayout['items'] = [];
   let entryStart = -1;
+  let entryRepeated = false;
   const members: JsonListLayout['members'] = [];
   let memberStart = -1;
   const closeMember = (at: number) => {
@@ -107,7 +112,11 @@ export function scanJsonList(text: string, maxDepth: number): JsonListLayout | u
       if (expectKey) {
         const keys = stack[stack.length - 1] as KeySet;
         const key = keyOf(text, i, end);
-        if (!keys.add(key)) return undefined;
+        if (!keys.add(key)) {
+          // Inside an item: that item is the YAML reader's; anywhere else the whole text is.
+          if (stack.length > 2 && entryStart >= 0 && itemsClose < 0) entryRepeated = true;
+          else return undefined;
+        }
         if (stack.length === 1) {
           lastKeyAtTop = key;
           memberStart = i;
@@ -134,7 +143,12 @@ export function scanJsonList(text: string, maxDepth: number): JsonListLayout | u
       if (stack.length === 1) closeMember(i);
       stack.pop();
       if (stack.length === 2 && entryStart >= 0 && itemsClose < 0) {
-        items.push({ start: entryStart, end: i + 1 });
+        items.push(
+          entryRepeated
+            ? { start: entryStart, end: i + 1, repeated: true }
+            : { start: entryStart, end: i + 1 },
+        );
+        entryRepeated = false;
         entryStart = -1;
       }
       if (stack.length === 1 && i > itemsOpen && itemsOpen >= 0 && itemsClose < 0) itemsClose = i;

@@ -118,6 +118,15 @@ describe('Argo CD plugin on a plain directory', () => {
     expect(findResource(out, 'ConfigMap', 'commented')).toBeDefined();
   });
 
+  it('refuses a .json manifest holding a key given twice, naming the file (JSON.parse would keep the last silently)', () => {
+    const dir = plainApp();
+    writeFileSync(
+      join(dir, 'dup.json'),
+      '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","name":"d","namespace":"shop"}}',
+    );
+    expectRefused(dir, /dup\.json: not valid for Kubernetes: Map keys must be unique/);
+  });
+
   it('names the file and document of what is not a resource', () => {
     const cases: [string, string, RegExp][] = [
       [

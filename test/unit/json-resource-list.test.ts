@@ -25,9 +25,12 @@ describe('scanJsonList', () => {
     expect(scanJsonList(compact, 200)?.items).toHaveLength(2);
   });
 
-  it('declines a key given twice at any depth (JSON.parse would keep the last silently), also when escaped', () => {
-    expect(scanJsonList('{"items": [{"a": 1, "a": 2}]}', 200)).toBeUndefined();
-    expect(scanJsonList('{"items": [{"m": {"x": 1, "\\u0078": 2}}]}', 200)).toBeUndefined();
+  it('finds a key given twice at any depth (JSON.parse would keep the last silently), also when escaped', () => {
+    // In an item: that item is marked for the YAML reader; elsewhere the scan declines.
+    expect(
+      scanJsonList('{"items": [{"a": 1, "a": 2}, {"b": 1}]}', 200)?.items.map((i) => i.repeated),
+    ).toEqual([true, undefined]);
+    expect(scanJsonList('{"items": [{"m": {"x": 1, "\\u0078": 2}}]}', 200)?.items[0]?.repeated).toBe(true);
     expect(scanJsonList('{"kind": "A", "kind": "B", "items": []}', 200)).toBeUndefined();
     // The same key in different objects is fine.
     expect(scanJsonList('{"items": [{"a": 1}, {"a": 2}]}', 200)?.items).toHaveLength(2);
@@ -102,10 +105,29 @@ describe('JSON ResourceList', () => {
     expect(JSON.parse(second.stdout).items).toEqual(out.items);
   });
 
-  it('leaves a key given twice to the YAML reader, which reports it naming the key', () => {
+  it('sets aside an item holding a key given twice, passed through as its text, and runs on the rest (red-team finding)', () => {
+    const text = JSON.stringify({
+      apiVersion: 'config.kubernetes.io/v1',
+      kind: 'ResourceList',
+      items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }, items[1]],
+      functionConfig: {
+        apiVersion: 'meshscrape.dev/v1alpha1',
+        kind: 'SetMonitorTLS',
+        metadata: { name: 'x' },
+      },
+    }).replace('{"name":"c"}', '{"name":"c","name":"d","namespace":"shop"}');
+    const out = runKrm(text, undefined);
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toContain(
+      '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","name":"d","namespace":"shop"}}',
+    );
+    expect(out.stdout).toContain(JSON.stringify(items[1]));
+  });
+
+  it('leaves a key given twice outside the items to the YAML reader, which reports it naming the key', () => {
     const text =
-      '{"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "d", "name": "e"}}]}';
-    expect(readResourceList(text).problems[0]?.message).toMatch(/the key "name" appears twice/);
+      '{"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "kind": "ResourceList", "items": []}';
+    expect(readResourceList(text).problems[0]?.message).toMatch(/the key kind twice/);
   });
 
   it('reports a missing items field and a wrong kind as the YAML reader does', () => {
