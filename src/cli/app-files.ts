@@ -161,11 +161,22 @@ export function readAppFiles(
   try {
     root = realpathSync(dir);
   } catch (e) {
-    return failure([error(`cannot read the application directory ${dir}: ${reason(e)}`)]);
+    // The directory itself missing is not a broken symlink (the reasons' words for files inside it).
+    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT' && !isSymlink(dir);
+    const why = missing ? 'no such directory' : reason(e);
+    return failure([error(`cannot read the application directory ${dir}: ${why}`)]);
   }
   const walk = new Walk(root, limits, skip);
   walk.folder(root, '', new Set([root]));
   // Lenient: the files read, with the refusals (each names its file), so a caller can go on with the rest.
   if (lenient) return success(walk.files, walk.problems);
   return walk.problems.length > 0 ? failure(walk.problems) : success(walk.files);
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }

@@ -5,7 +5,8 @@
  * (any path) with an optional function name. Any other step cannot be run here and is an error naming it: running
  * the rest would render something `kpt fn render` never would.
  */
-import { basename, isAbsolute, join, normalize, sep } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { basename, isAbsolute, join, normalize, relative, sep } from 'node:path';
 import { error, failure, type Outcome, type Resource, type Result, success } from '../krm/index.js';
 import { readConfigFile } from './config-files.js';
 import type { Step } from './pipeline.js';
@@ -55,6 +56,16 @@ function packagePath(configPath: string): string | undefined {
   const path = normalize(configPath);
   if (isAbsolute(path) || path === '..' || path.startsWith(`..${sep}`)) return undefined;
   return path;
+}
+
+/** Whether the config file, symlinks followed, lies outside the package; a missing file is the reader's to report. */
+function leavesPackage(dir: string, file: string): boolean {
+  try {
+    const inside = relative(realpathSync(dir), realpathSync(join(dir, file)));
+    return inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside);
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -133,6 +144,9 @@ function stepConfig(
   if (typeof entry.configPath !== 'string') return at('configPath must be a string', 'configPath');
   const file = packagePath(entry.configPath);
   if (!file) return at(`configPath ${entry.configPath} is outside the package`, 'configPath');
+  // A symlink inside the package may still lead out of it (README: such a link is refused).
+  if (leavesPackage(dir, file))
+    return at(`configPath ${entry.configPath} is a symlink that resolves outside the package`, 'configPath');
   const read = readConfigFile(join(dir, file));
   if (!read.ok) return failure(read.problems.map((p) => withWhere(p, where, file)));
   if (read.value.length !== 1)

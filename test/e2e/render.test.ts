@@ -168,6 +168,12 @@ describe('meshscrape render', () => {
     expect(empty.stderr).toContain('refusing to render, an empty source would make Argo CD prune');
   });
 
+  it('says a missing directory is missing (not a broken symlink)', () => {
+    const missing = render([join(tempDir('render-missing'), 'nowhere')]);
+    expect(missing).toMatchObject({ code: 1, stdout: '' });
+    expect(missing.stderr).toContain('no such directory');
+  });
+
   it('refuses an empty source even when the pipeline would generate resources (red-team finding)', () => {
     // A preset generates a Namespace and policies: alone, they would be a success Argo CD syncs, pruning the rest.
     const dir = tempDir('render-empty-preset');

@@ -1,5 +1,5 @@
 /** Which Kptfile steps `meshscrape render` runs in process, and the errors for the ones it cannot. */
-import { writeFileSync } from 'node:fs';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type KptStepEntry, recogniseStep } from '../../src/cli/kptfile-steps.js';
@@ -11,6 +11,13 @@ writeFileSync(
   'apiVersion: meshscrape.dev/v1alpha1\nkind: SetMonitorTLS\nmetadata: {name: tls}\nunknownTargets: skip\n',
 );
 writeFileSync(join(dir, 'two.yaml'), 'kind: A\n---\nkind: B\n');
+// A link inside the package to a file outside it (red-team finding: it was followed).
+const outside = tempDir('kptfile-steps-outside');
+writeFileSync(
+  join(outside, 'secret.yaml'),
+  'apiVersion: meshscrape.dev/v1alpha1\nkind: SetMonitorTLS\nmetadata: {name: s}\n',
+);
+symlinkSync(join(outside, 'secret.yaml'), join(dir, 'linked.txt'));
 
 const recognised = (entry: KptStepEntry) => {
   const step = recogniseStep(entry, 'Kptfile pipeline.mutators[0]', dir);
@@ -78,6 +85,10 @@ describe('Kptfile step recognition', () => {
     ],
     [{ image: 'meshscrape-set-monitor-tls', configPath: '../tls.yaml' }, /outside the package/],
     [{ image: 'meshscrape-set-monitor-tls', configPath: 'two.yaml' }, /holds 2 documents/],
+    [
+      { image: 'meshscrape-set-monitor-tls', configPath: 'linked.txt' },
+      /a symlink that resolves outside the package/,
+    ],
     [{ image: 'meshscrape-set-monitor-tls', configPath: 'missing.yaml' }, /cannot read config/],
     [
       { image: 'meshscrape-set-monitor-tls', selectors: [{ kind: 'Service' }] },
