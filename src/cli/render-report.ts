@@ -55,7 +55,8 @@ function shortInfos(infos: readonly Result[]): string[] {
   return [
     'what changed (info; render without --summary short for every result):',
     ...runWide.map(resultLine),
-    `  ${count(byResource.size, 'resource')} with results:`,
+    // No resource-level result: no heading over nothing.
+    ...(byResource.size > 0 ? [`  ${count(byResource.size, 'resource')} with results:`] : []),
     ...changed,
   ];
 }
