@@ -75,7 +75,11 @@ export function renderAppDirectory(
   if (build.error || build.status !== 0) {
     const why = build.error ? build.error.message : build.stderr.trim();
     const shown = [command, ...args, dir, ...buildOptions].join(' ');
-    return failure([error(`${shown} failed: ${why}`)]);
+    // The bundled kustomize pipelines run meshscrape as a legacy exec plugin, which a plain build does not load.
+    const hint = /external plugins disabled/.test(why)
+      ? ` (this kustomization runs transformers as exec plugins: build it with kustomize build --enable-alpha-plugins --enable-exec, or list the function configs in ${pipelineFile} and let render run them)`
+      : '';
+    return failure([error(`${shown} failed: ${why}${hint}`)]);
   }
   return readResourceStream(build.stdout);
 }

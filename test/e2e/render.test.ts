@@ -168,6 +168,14 @@ describe('meshscrape render', () => {
     expect(empty.stderr).toContain('refusing to render, an empty source would make Argo CD prune');
   });
 
+  it('says how to render the bundled kustomize pipeline, whose transformers are exec plugins', () => {
+    const out = render([join(repoRoot, 'pipelines', 'kustomize')]);
+    expect(out).toMatchObject({ code: 1, stdout: '' });
+    expect(out.stderr).toContain(
+      '--enable-alpha-plugins --enable-exec, or list the function configs in meshscrape.yaml',
+    );
+  });
+
   it('says a missing directory is missing (not a broken symlink)', () => {
     const missing = render([join(tempDir('render-missing'), 'nowhere')]);
     expect(missing).toMatchObject({ code: 1, stdout: '' });
