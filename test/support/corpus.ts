@@ -26,3 +26,16 @@ export function streamFiles(): string[] {
   }
   return files.filter((file) => existsSync(file));
 }
+
+/** Every YAML file of ../shared/fixtures/real-world (kube-prometheus, Istio's samples, ama-metrics), when present. */
+export function realWorldFiles(reader: string): string[] {
+  const top = sharedFixture('', reader);
+  if (!top) return [];
+  const under = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return under(path);
+      return /\.ya?ml$/.test(entry.name) ? [path] : [];
+    });
+  return under(top);
+}

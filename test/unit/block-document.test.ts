@@ -1,10 +1,3 @@
-/**
- * The Document built from the block reader against the one the parser builds: same data, same text written back
- * in both sequence styles, and the same after the edits functions make. Where it cannot build one exactly, it
- * declines and the parser runs.
- */
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Document, isMap, parseDocument, stringify } from 'yaml';
@@ -14,7 +7,7 @@ import { parseOptions, stringifyOptions } from '../../src/krm/yaml-options.js';
 import { itemLines } from '../../src/text/item-lines.js';
 import { dedent } from '../../src/text/reindent.js';
 import { splitResourceList } from '../../src/text/split-list.js';
-import { streamFiles } from '../support/corpus.js';
+import { realWorldFiles, streamFiles } from '../support/corpus.js';
 import { read, resourceList } from '../support/resource-list.js';
 
 /** Edits of the kinds functions make: a scalar changed, a key added under a map, an entry appended to a list. */
@@ -56,25 +49,13 @@ function agrees(text: string, col: number): boolean {
   return true;
 }
 
-const shared = join(import.meta.dirname, '..', '..', '..', 'shared', 'fixtures', 'real-world');
-function yamlFilesUnder(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names.flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return yamlFilesUnder(path);
-    return /\.ya?ml$/.test(name) ? [path] : [];
-  });
-}
-
 describe('blockDocument', () => {
   it('builds what the parser builds for the fixtures, real-world manifests and the benchmark list', () => {
     let answered = 0;
-    const texts = [...streamFiles(), ...yamlFilesUnder(shared)].map((f) => resourceList(read(f)));
+    const texts = [
+      ...streamFiles(),
+      ...realWorldFiles('the block Document oracle on real-world manifests'),
+    ].map((f) => resourceList(read(f)));
     const { items } = resources(200);
     texts.push(toYaml(items), toPyYaml(items));
     for (const text of texts) {

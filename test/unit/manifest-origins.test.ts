@@ -1,29 +1,13 @@
 /** Document origins read off the lines agree with the parser's, or the parser counts. */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { documentOrigins, originsByLines } from '../../src/cli/manifest-file.js';
-import { streamFiles } from '../support/corpus.js';
-
-const shared = join(import.meta.dirname, '..', '..', '..', 'shared', 'fixtures', 'real-world');
-function yamlFilesUnder(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names.flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return yamlFilesUnder(path);
-    return /\.ya?ml$/.test(name) ? [path] : [];
-  });
-}
+import { realWorldFiles, streamFiles } from '../support/corpus.js';
 
 describe('originsByLines', () => {
   it('gives the parser origins on the fixtures and real-world manifests', () => {
     let compared = 0;
-    for (const file of [...streamFiles(), ...yamlFilesUnder(shared)]) {
+    for (const file of [...streamFiles(), ...realWorldFiles('the origins oracle on real-world manifests')]) {
       const text = readFileSync(file, 'utf8');
       const parsed = documentOrigins('f.yaml', text);
       const quick = originsByLines('f.yaml', text);

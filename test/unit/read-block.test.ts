@@ -2,7 +2,7 @@
  * The block reader against the full parser (parseDocument + toJS with the project's options), the oracle: wherever
  * the reader answers, it answers what the parser gives; where the parser reports an error, the reader declines.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import { itemLines } from '../../src/text/item-lines.js';
 import { readBlockMapping } from '../../src/text/read-block.js';
 import { dedent } from '../../src/text/reindent.js';
 import { splitResourceList } from '../../src/text/split-list.js';
-import { streamFiles } from '../support/corpus.js';
+import { realWorldFiles, streamFiles } from '../support/corpus.js';
 import { read, resourceList } from '../support/resource-list.js';
 
 /** What the parser makes of a document: its data, or undefined when it reports an error. */
@@ -41,27 +41,14 @@ function agrees(text: string): boolean {
   return true;
 }
 
-const shared = join(import.meta.dirname, '..', '..', '..', 'shared', 'fixtures', 'real-world');
-
-function yamlFilesUnder(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names.flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return yamlFilesUnder(path);
-    return /\.ya?ml$/.test(name) ? [path] : [];
-  });
-}
-
 describe('readBlockMapping', () => {
   it('agrees with the parser on every item of the fixtures, kube-prometheus, Istio samples and ama-metrics', () => {
     let items = 0;
     let answered = 0;
-    for (const file of [...streamFiles(), ...yamlFilesUnder(shared)]) {
+    for (const file of [
+      ...streamFiles(),
+      ...realWorldFiles('the block reader oracle on real-world manifests'),
+    ]) {
       const split = splitResourceList(resourceList(read(file)));
       if (!split) continue;
       for (const item of split.items) {
