@@ -7,6 +7,7 @@
 import { generatedMetadata } from '../../src/domain/generated.js';
 import type { Inventory } from '../../src/domain/inventory.js';
 import { isPrometheusServer } from '../../src/domain/kinds.js';
+import { beforeWorkloadsWave, syncWaveAnnotation } from '../../src/domain/sync-wave.js';
 import { asObject, Item } from '../../src/krm/index.js';
 import { functionName, type Wanted } from './reconcile.js';
 
@@ -50,7 +51,10 @@ function destinationRule(
   return Item.create({
     apiVersion: 'networking.istio.io/v1',
     kind: 'DestinationRule',
-    metadata: generatedMetadata(functionName, `${service}-plaintext`, namespace, scrapers),
+    // Applied before the workloads whose scrapes it carries (sync-wave.ts).
+    metadata: generatedMetadata(functionName, `${service}-plaintext`, namespace, scrapers, {
+      annotations: { [syncWaveAnnotation]: beforeWorkloadsWave },
+    }),
     spec: {
       host: `${service}.${namespace}.svc.${clusterDomain}`,
       trafficPolicy: { tls: { mode: 'DISABLE' } },

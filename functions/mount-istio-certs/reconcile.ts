@@ -4,10 +4,9 @@
  * changed), one no longer wanted for a scraper this run handled is removed, and a same-named resource someone else
  * wrote is an error, never overwritten.
  */
-import { canonicalJson } from '../../src/domain/canonical-json.js';
-import { generatedFor } from '../../src/domain/generated.js';
+import { generatedFor, generatedSpecContent } from '../../src/domain/generated.js';
 import { reconcileWanted, type Wanted } from '../../src/domain/reconcile-generated.js';
-import { asObject, type Item, type Result } from '../../src/krm/index.js';
+import type { Item, Result } from '../../src/krm/index.js';
 
 /** The function's name, as its generated resources carry it. */
 export const functionName = 'mount-istio-certs';
@@ -20,10 +19,6 @@ export const generatedKinds: Readonly<Record<string, string>> = {
 
 /** A resource the run wants, and why (for its result). */
 export type { Wanted } from '../../src/domain/reconcile-generated.js';
-
-/** What decides whether a generated resource is current: its spec and what it was generated for. */
-const content = (item: Item): string =>
-  canonicalJson({ spec: asObject(item.data.spec) ?? null, for: generatedFor(item) });
 
 /**
  * Makes the generated resources match `wanted`. `handled` names the scrapers this run handled
@@ -39,7 +34,7 @@ export function reconcileGenerated(
   return reconcileWanted(items, wanted, {
     functionName,
     generatedKinds,
-    content,
+    content: generatedSpecContent,
     stale: (item) => {
       const madeFor = generatedFor(item);
       return madeFor.length > 0

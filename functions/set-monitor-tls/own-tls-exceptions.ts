@@ -6,14 +6,13 @@
  * A workload policy with the same selector gets the port instead of a second policy (Istio honours the oldest).
  */
 import { reconcileAddedPorts } from '../../src/domain/added-ports.js';
-import { canonicalJson } from '../../src/domain/canonical-json.js';
-import { generatedFor } from '../../src/domain/generated.js';
+import { generatedFor, generatedSpecContent } from '../../src/domain/generated.js';
 import { oldest } from '../../src/domain/peer-authentication.js';
 import { type PodSource, workloadSelector } from '../../src/domain/pod-sources.js';
 import { type AddedPort, addedPorts, portExceptionPolicy } from '../../src/domain/port-exceptions.js';
 import { reconcileWanted, type Wanted } from '../../src/domain/reconcile-generated.js';
 import { type ScrapeModel, strictCaptured, type TargetPort } from '../../src/domain/scrape-path.js';
-import { asObject, type Item, type Result, warning } from '../../src/krm/index.js';
+import { type Item, type Result, warning } from '../../src/krm/index.js';
 
 /** The function's name, as its generated exceptions carry it. */
 export const functionName = 'set-monitor-tls';
@@ -98,7 +97,7 @@ export class OwnTlsExceptions {
     const reconciled = reconcileWanted(items, wanted, {
       functionName,
       generatedKinds,
-      content: (item) => canonicalJson({ spec: asObject(item.data.spec) ?? null, for: generatedFor(item) }),
+      content: generatedSpecContent,
       // Made for a monitor or caller this run looked at, and no longer wanted: the exception goes.
       stale: (item) => generatedFor(item).some((f) => handled.has(f)),
     });

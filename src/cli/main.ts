@@ -10,6 +10,7 @@ import { packageManifest } from './package-manifest.js';
 import { runPostRender } from './post-render.js';
 import { byName } from './registry.js';
 import { renderHelp, runRender } from './render.js';
+import { appendResults } from './results-file.js';
 import { readStdinBytes, writeAll } from './stdio.js';
 import { runValidate, validateHelp } from './validate.js';
 
@@ -58,9 +59,19 @@ function dispatch(args: readonly string[], executable: string): ModeOutput {
     return text(fn ? functionHelp(fn) : usage());
   }
   if (first === '--version') return text(`${packageManifest().version}\n`);
-  if (first === 'kustomize-plugin') return runKustomizePlugin(second ?? '', third, readStdin());
+  if (first === 'kustomize-plugin')
+    return appendResults(
+      runKustomizePlugin(second ?? '', third, readStdin()),
+      `kustomize-plugin ${second ?? ''}`,
+      process.env,
+    );
   if (first === 'install-kustomize-plugins') return installKustomizePlugins(second, executable);
-  if (first === 'post-render') return runPostRender(args.slice(1), readStdin());
+  if (first === 'post-render')
+    return appendResults(
+      runPostRender(args.slice(1), readStdin()),
+      `post-render ${args.slice(1).join(' ')}`,
+      process.env,
+    );
   if (first === 'argocd-generate') return runArgoGenerate(process.cwd(), process.env);
   if (first === 'render') {
     if (isHelp(second)) return text(renderHelp());

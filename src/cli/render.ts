@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { writeStream } from '../krm/index.js';
 import type { ModeOutput } from './krm-mode.js';
-import { presets } from './presets.js';
+import { presetByName, presets } from './presets.js';
 import { type Rendering, type RenderRequest, renderApp } from './render-app.js';
 import { kptResults, renderSummary } from './render-report.js';
 
@@ -35,8 +35,12 @@ function parseArgs(args: readonly string[]): RenderArgs | string {
     if (valueOptions.includes(flag as (typeof valueOptions)[number])) {
       const value = inline ?? args[++i];
       if (value === undefined) return `${flag} needs a value`;
-      if (flag === '--preset') parsed.preset = value;
-      else if (flag === '--results') parsed.results = value;
+      if (flag === '--preset') {
+        // A name that is no preset is a usage error, like an unknown option: nothing is rendered.
+        if (!presetByName(value))
+          return `--preset: unknown preset ${JSON.stringify(value)}; known presets: ${presets.map((p) => p.name).join(', ')}`;
+        parsed.preset = value;
+      } else if (flag === '--results') parsed.results = value;
       else if (flag === '--summary') {
         if (value !== 'short' && value !== 'full') return `--summary takes short or full, not ${value}`;
         parsed.short = value === 'short';

@@ -1,10 +1,11 @@
 /** Resources a function generates carry an annotation naming it, so a later run can update or remove them. */
 
-import { generatedByAnnotation, type Item, type Resource } from '../krm/index.js';
+import { asObject, generatedByAnnotation, type Item, type Resource } from '../krm/index.js';
 
 export { generatedByAnnotation, originalAnnotation } from '../krm/index.js';
 
 import { canonicalJson } from './canonical-json.js';
+import { syncWaveOf } from './sync-wave.js';
 
 /** The function that generated an item, if one did. */
 export function generatedBy(item: Item): string | undefined {
@@ -34,6 +35,13 @@ export function generatedMetadata(
     },
   };
 }
+
+/**
+ * What decides whether a generated policy is current: its spec, what it was made for and its sync wave (so one from
+ * a release that wrote no wave gains it).
+ */
+export const generatedSpecContent = (item: Item): string =>
+  canonicalJson({ spec: asObject(item.data.spec) ?? null, for: generatedFor(item), wave: syncWaveOf(item) });
 
 /** The resources a generated item was made for. */
 export function generatedFor(item: Item): string[] {

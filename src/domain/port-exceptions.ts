@@ -5,6 +5,7 @@
  */
 import { Item } from '../krm/index.js';
 import { generatedMetadata } from './generated.js';
+import { beforeWorkloadsWave, syncWaveAnnotation } from './sync-wave.js';
 
 /** The function that added ports to this policy. */
 export const exceptionPortsByAnnotation = 'meshscrape.dev/exception-ports-by';
@@ -51,9 +52,14 @@ export function portExceptionPolicy(exception: {
   return Item.create({
     apiVersion: 'security.istio.io/v1',
     kind: 'PeerAuthentication',
-    metadata: generatedMetadata(exception.generator, exception.name, exception.namespace, [
-      ...exception.generatedFor,
-    ]),
+    // Applied before the workloads whose scrapes it opens (sync-wave.ts).
+    metadata: generatedMetadata(
+      exception.generator,
+      exception.name,
+      exception.namespace,
+      [...exception.generatedFor],
+      { annotations: { [syncWaveAnnotation]: beforeWorkloadsWave } },
+    ),
     spec: {
       selector: { matchLabels: { ...exception.selector } },
       mtls: { mode: 'UNSET' },

@@ -12,6 +12,7 @@ import { parameterSteps } from '../../src/cli/argocd-parameters.js';
 import { presets } from '../../src/cli/presets.js';
 import { pipelineOrder } from '../../src/cli/registry.js';
 import {
+  argocdGenerateInSidecar,
   findResource,
   hasPodman,
   kustomizeWithPlugins,
@@ -272,30 +273,7 @@ describe('Argo CD plugin', () => {
       { env },
     );
     expect(plugin.stdout).toBe(readFileSync(join(repoRoot, 'plugin.yaml'), 'utf8'));
-    const inImage = run(
-      'podman',
-      [
-        'run',
-        '--rm',
-        '--network',
-        'none',
-        '--user',
-        '999',
-        '--read-only',
-        '--tmpfs',
-        '/tmp',
-        '-v',
-        `${dir}:/src:ro`,
-        '-w',
-        '/src',
-        '--entrypoint',
-        '/usr/local/bin/node',
-        image,
-        '/app/bin/meshscrape',
-        'argocd-generate',
-      ],
-      { env },
-    );
+    const inImage = argocdGenerateInSidecar(dir);
     expect(inImage.code, inImage.stderr).toBe(0);
     expect(normalize(streamResources(inImage.stdout))).toEqual(
       normalize(streamResources(generate(dir).stdout)),
@@ -306,31 +284,7 @@ describe('Argo CD plugin', () => {
     const pkg = makePackage('argocd-kpt-image', example, join(repoRoot, 'pipelines', 'kpt'));
     rmSync(join(pkg, 'kustomization.yaml'));
     chmodSync(pkg, 0o755);
-    const image = `localhost/meshscrape-argocd:v${version}`;
-    const inImage = run(
-      'podman',
-      [
-        'run',
-        '--rm',
-        '--network',
-        'none',
-        '--user',
-        '999',
-        '--read-only',
-        '--tmpfs',
-        '/tmp',
-        '-v',
-        `${pkg}:/src:ro`,
-        '-w',
-        '/src',
-        '--entrypoint',
-        '/usr/local/bin/node',
-        image,
-        '/app/bin/meshscrape',
-        'argocd-generate',
-      ],
-      { env: podmanEnv },
-    );
+    const inImage = argocdGenerateInSidecar(pkg);
     expect(inImage.code, inImage.stderr).toBe(0);
     const real = makePackage('argocd-kpt-image-real', example, join(repoRoot, 'pipelines', 'kpt'));
     rmSync(join(real, 'kustomization.yaml'));

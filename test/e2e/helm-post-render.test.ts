@@ -4,11 +4,12 @@
  * machines, so the test plays Helm's part: manifests on stdin, no arguments for the wrapper, exit code checked.
  * The result must be what the kustomize pipeline gives, with untouched documents byte-identical.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { repositoryWebUrl } from '../../src/cli/package-manifest.js';
+import { helmTemplateStream } from '../support/helm-stream.js';
 import {
   findResource,
   kustomizeWithPlugins,
@@ -23,19 +24,8 @@ import {
 const example = join(repoRoot, 'pipelines', 'example');
 const wrapper = join(repoRoot, 'pipelines', 'helm', 'post-render.sh');
 
-/** The example as `helm template` would print it: each document after `---` and a `# Source:` line. */
-function helmStream(): string {
-  return readdirSync(example)
-    .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
-    .sort()
-    .flatMap((file) =>
-      readFileSync(join(example, file), 'utf8')
-        .split(/^---\n/m)
-        .filter((doc) => doc.trim() !== '')
-        .map((doc) => `---\n# Source: example/templates/${file}\n${doc}`),
-    )
-    .join('');
-}
+/** The example as `helm template` would print it. */
+const helmStream = () => helmTemplateStream(example, 'example');
 
 describe('Helm post-renderer', () => {
   it('gives what the kustomize pipeline gives, untouched documents as they came', () => {
@@ -89,6 +79,16 @@ describe('Helm post-renderer', () => {
     expect(failed.stderr).toMatch(/\[error\] ServiceMonitor\/.*\(spec\.endpoints\)/);
 
     expect(run(meshscrape, ['post-render'], { input: helmStream() }).code).toBe(2);
+  });
+
+  it('fails, printing nothing, when the MESHSCRAPE_RESULTS_FILE it was asked to append to cannot be written', () => {
+    const missing = join(tempDir('helm-results'), 'no-such-dir', 'results.log');
+    const out = run(meshscrape, ['post-render', join(repoRoot, 'pipelines', 'helm', 'meshscrape.yaml')], {
+      input: helmStream(),
+      env: { MESHSCRAPE_RESULTS_FILE: missing },
+    });
+    expect(out).toMatchObject({ code: 1, stdout: '' });
+    expect(out.stderr).toContain(`could not append the results to ${missing} (MESHSCRAPE_RESULTS_FILE)`);
   });
 });
 

@@ -19,13 +19,10 @@ import {
   streamResources,
   tempDir,
 } from '../support/orchestrators.js';
+import { presetSamples } from '../support/preset-samples.js';
 
 const update = process.env.UPDATE_GOLDEN === '1';
-/** Each preset's sample, relative to the repository (render's summary names the directory as given). */
-const samples: Record<string, string> = {
-  'istio-strict-monitoring': 'pipelines/example',
-  'ama-metrics-istio': 'presets/ama-metrics-istio/sample',
-};
+const samples = presetSamples;
 
 const render = (dir: string, preset?: string) =>
   run(meshscrape, ['render', dir, ...(preset ? ['--preset', preset] : [])]);
@@ -137,7 +134,12 @@ describe('presets', () => {
     );
     writeFileSync(join(dir, 'meshscrape.yaml'), 'preset: istio-strict-monitoring\nkind: SetMonitorTLS\n');
     expect(render(dir).code).toBe(1);
-    expect(render(dir, 'nope').stderr).toContain('--preset: unknown preset "nope"');
+    const unknown = render(dir, 'nope');
+    // A usage error (2), as an unknown option is: nothing rendered, the help printed.
+    expect(unknown).toMatchObject({ code: 2, stdout: '' });
+    expect(unknown.stderr).toContain(
+      '--preset: unknown preset "nope"; known presets: istio-strict-monitoring',
+    );
   });
 
   const kubePrometheus = join(

@@ -138,3 +138,34 @@ export function packageResources(dir: string): Resource[] {
     .sort()
     .flatMap((f) => streamResources(readFileSync(join(dir, f), 'utf8')));
 }
+
+/**
+ * `meshscrape argocd-generate` in the Argo CD sidecar image, as the CMP server runs it: uid 999, read-only root and
+ * source directory, no network, the app's source as the working directory.
+ */
+export function argocdGenerateInSidecar(source: string): Run {
+  return run(
+    'podman',
+    [
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      '--user',
+      '999',
+      '--read-only',
+      '--tmpfs',
+      '/tmp',
+      '-v',
+      `${source}:/src:ro`,
+      '-w',
+      '/src',
+      '--entrypoint',
+      '/usr/local/bin/node',
+      `localhost/meshscrape-argocd:v${version}`,
+      '/app/bin/meshscrape',
+      'argocd-generate',
+    ],
+    { env: podmanEnv },
+  );
+}
