@@ -24,8 +24,8 @@ const config = (kind: string, name: string, fields: Record<string, unknown> = {}
  * Big Bang style (kube-prometheus-stack, kube-prometheus): Prometheus keeps inbound capture and gets Istio's cert
  * files, Alertmanager's gossip leaves the sidecar, PodMonitors go through a scrape class, ServiceMonitors go https
  * where the target is STRICT, the monitoring namespace gets its STRICT policy with the exceptions the stack's own
- * callers need and the scraper's ALLOW policies, and the validator checks the result. The first four are the
- * bundled pipelines' steps (pipelines/kustomize, pipelines/kpt).
+ * callers need (no AuthorizationPolicy: a first ALLOW policy denies every caller it does not name), and the
+ * validator checks the result. The first four are the bundled pipelines' steps (pipelines/kustomize, pipelines/kpt).
  */
 const istioStrictMonitoring: Preset = {
   name: 'istio-strict-monitoring',
@@ -100,7 +100,6 @@ const amaMetricsIstio: Preset = {
         names: ['ama-metrics', 'ama-metrics-node'],
       },
       egress: [{ namespace: 'monitoring', preset: 'azure-monitor' }],
-      sidecarEgress: 'registry-only',
     }),
     config('ValidateMeshMetrics', 'validate-mesh-metrics'),
   ],

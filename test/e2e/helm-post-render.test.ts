@@ -81,7 +81,7 @@ describe('Helm post-renderer', () => {
     expect(run(meshscrape, ['post-render'], { input: helmStream() }).code).toBe(2);
   });
 
-  it('fails, printing nothing, when the MESHSCRAPE_RESULTS_FILE it was asked to append to cannot be written', () => {
+  it('fails, printing nothing, when MESHSCRAPE_RESULTS_FILE cannot be written or is relative', () => {
     const missing = join(tempDir('helm-results'), 'no-such-dir', 'results.log');
     const out = run(meshscrape, ['post-render', join(repoRoot, 'pipelines', 'helm', 'meshscrape.yaml')], {
       input: helmStream(),
@@ -89,6 +89,16 @@ describe('Helm post-renderer', () => {
     });
     expect(out).toMatchObject({ code: 1, stdout: '' });
     expect(out.stderr).toContain(`could not append the results to ${missing} (MESHSCRAPE_RESULTS_FILE)`);
+    const relative = run(
+      meshscrape,
+      ['post-render', join(repoRoot, 'pipelines', 'helm', 'meshscrape.yaml')],
+      {
+        input: helmStream(),
+        env: { MESHSCRAPE_RESULTS_FILE: 'results.log' },
+      },
+    );
+    expect(relative).toMatchObject({ code: 1, stdout: '' });
+    expect(relative.stderr).toContain('MESHSCRAPE_RESULTS_FILE=results.log must be an absolute path');
   });
 });
 

@@ -139,11 +139,19 @@ describe.each(presets)('scenario $name (pipelines/$name)', (preset) => {
 
   it("Argo CD: the Application's plugin parameters on its source path give the same", () => {
     const application = parse(readFileSync(join(dir, 'argocd', 'application.yaml'), 'utf8')) as {
-      spec: { source: { path: string; plugin: { name: string; parameters: unknown[] } } };
+      apiVersion: string;
+      kind: string;
+      spec: {
+        source: { path: string; plugin: { name: string; parameters: unknown[] } };
+        destination: { server: string };
+      };
     };
+    expect(application).toMatchObject({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application' });
+    expect(application.spec.destination.server).toBe('https://kubernetes.default.svc');
     const { source } = application.spec;
     expect(source.path).toBe(sample);
     expect(source.plugin.name).toBe(`meshscrape-v${version}`);
+    expect(source.plugin.parameters).toEqual([{ name: 'preset', string: preset.name }]);
     const generated = run(meshscrape, ['argocd-generate'], {
       cwd: makePackage(`scenario-argocd-${preset.name}`, join(repoRoot, source.path)),
       env: { ARGOCD_APP_PARAMETERS: JSON.stringify(source.plugin.parameters) },
@@ -152,18 +160,47 @@ describe.each(presets)('scenario $name (pipelines/$name)', (preset) => {
     expect(normalize(streamResources(generated.stdout))).toEqual(expected);
   });
 
-  it('Helm: the post-renderer with helm/meshscrape.yaml on the chart as helm template prints it gives the same', () => {
-    const input = helmTemplateStream(join(repoRoot, sample), preset.name);
-    // Helm 3 shows a post-renderer's stderr only when it fails: MESHSCRAPE_RESULTS_FILE keeps the results.
-    const log = join(tempDir(`scenario-helm-${preset.name}`), 'results.log');
+  describe('Helm', () => {
     const pipeline = join(dir, 'helm', 'meshscrape.yaml');
-    const rendered = run(meshscrape, ['post-render', pipeline], {
-      input,
-      env: { MESHSCRAPE_RESULTS_FILE: log },
+    /** The preset's Namespace steps, turned off: Helm keeps namespaces out of releases. */
+    const noNamespaces = (config: Config): Config =>
+      config.kind === 'GenerateMeshPolicies'
+        ? { ...config, createNamespaces: false }
+        : config.kind === 'RelocateNamespace'
+          ? { ...config, createNamespace: false }
+          : config;
+    const generatedNamespace = (r: { kind?: unknown; metadata?: { annotations?: Record<string, string> } }) =>
+      r.kind === 'Namespace' && r.metadata?.annotations?.['meshscrape.dev/generated-by'] !== undefined;
+
+    it("helm/meshscrape.yaml holds the preset's steps, generating no Namespace", () => {
+      const steps = parseAllDocuments(readFileSync(pipeline, 'utf8')).map((d) => d.toJS());
+      expect(steps).toEqual(configs.map(noNamespaces));
     });
-    expect(rendered.code, rendered.stderr).toBe(0);
-    expect(normalize(streamResources(rendered.stdout))).toEqual(expected);
-    expect(rendered.stderr).toContain('validate-mesh-metrics: summary: 0 error(s)');
-    expect(readFileSync(log, 'utf8')).toBe(`# meshscrape post-render ${pipeline}: ok\n${rendered.stderr}`);
+
+    it('the post-renderer on the chart as helm template prints it gives the same, less generated Namespaces', () => {
+      const input = helmTemplateStream(join(repoRoot, sample), preset.name);
+      // Helm 3 shows a post-renderer's stderr only when it fails: MESHSCRAPE_RESULTS_FILE keeps the results.
+      const log = join(tempDir(`scenario-helm-${preset.name}`), 'results.log');
+      const rendered = run(meshscrape, ['post-render', pipeline], {
+        input,
+        env: { MESHSCRAPE_RESULTS_FILE: log },
+      });
+      expect(rendered.code, rendered.stderr).toBe(0);
+      expect(normalize(streamResources(rendered.stdout))).toEqual(
+        expected.filter((r) => !generatedNamespace(r)),
+      );
+      expect(rendered.stderr).toContain('validate-mesh-metrics: summary: 0 error(s)');
+      expect(readFileSync(log, 'utf8')).toBe(`# meshscrape post-render ${pipeline}: ok\n${rendered.stderr}`);
+    });
+
+    it('a chart without a Namespace object renders with none in the release', () => {
+      const input = helmTemplateStream(join(repoRoot, sample), preset.name)
+        .split(/^(?=---\n)/m)
+        .filter((doc) => !/^kind: Namespace$/m.test(doc))
+        .join('');
+      const rendered = run(meshscrape, ['post-render', pipeline], { input });
+      expect(rendered.code, rendered.stderr).toBe(0);
+      expect(streamResources(rendered.stdout).filter((r) => r.kind === 'Namespace')).toEqual([]);
+    });
   });
 });
