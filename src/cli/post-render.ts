@@ -28,6 +28,13 @@ export function runPostRender(pipelinePaths: readonly string[], input: string | 
   if (steps.length === 0) return streamFailure([error(`no function config in ${pipelinePaths.join(', ')}`)]);
   const read = readResourceStream(input);
   if (!read.ok) return streamFailure(read.problems);
+  // As render refuses an empty source: generated policies alone are not what a chart rendered (red-team finding).
+  if (read.value.length === 0)
+    return streamFailure([
+      error(
+        'post-render read no resources on stdin: the chart rendered nothing, so there is nothing to post-render',
+      ),
+    ]);
   const { items, results, failed } = runSteps(steps, read.value);
   if (failed) return streamFailure(results);
   return streamSuccess(items, results, {

@@ -79,6 +79,13 @@ describe('Helm post-renderer', () => {
     expect(failed.stderr).toMatch(/\[error\] ServiceMonitor\/.*\(spec\.endpoints\)/);
 
     expect(run(meshscrape, ['post-render'], { input: helmStream() }).code).toBe(2);
+
+    // No resources in: nothing invented out of an empty rendering (generated policies alone).
+    const empty = run(meshscrape, ['post-render', join(repoRoot, 'pipelines', 'helm', 'meshscrape.yaml')], {
+      input: '---\n# Source: empty/templates/none.yaml\n',
+    });
+    expect(empty).toMatchObject({ code: 1, stdout: '' });
+    expect(empty.stderr).toContain('post-render read no resources on stdin');
   });
 
   it('fails, printing nothing, when MESHSCRAPE_RESULTS_FILE cannot be written or is relative', () => {
