@@ -7,6 +7,7 @@
 import { generatedBy } from '../../src/domain/generated.js';
 import { monitoringGroups } from '../../src/domain/kinds.js';
 import { stringMap } from '../../src/domain/label-selector.js';
+import { alignNamespaceWaves } from '../../src/domain/namespace-wave.js';
 import type { PodSource } from '../../src/domain/pod-sources.js';
 import { ScrapeModel } from '../../src/domain/scrape-path.js';
 import { isSelected } from '../../src/domain/selection.js';
@@ -241,7 +242,9 @@ export const fixPodMonitors = defineFunction({
           `the list has no mesh-wide PeerAuthentication in ${config.rootNamespace}: assumed meshMtls: ${config.meshMtls} where no namespace or workload policy decides`,
         ),
       );
+    const out = reconcileGenerated(kept, state.wanted, state.handled);
+    state.results.push(...alignNamespaceWaves(out));
     state.results.push(summary(state));
-    return { items: reconcileGenerated(kept, state.wanted, state.handled), results: state.results };
+    return { items: out, results: state.results };
   },
 });

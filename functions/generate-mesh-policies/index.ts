@@ -5,6 +5,7 @@
  */
 import { generatedBy } from '../../src/domain/generated.js';
 import { isNamespace } from '../../src/domain/kinds.js';
+import { alignNamespaceWaves } from '../../src/domain/namespace-wave.js';
 import { reconcileWanted } from '../../src/domain/reconcile-generated.js';
 import { ScrapeModel, type ScrapeModelOptions } from '../../src/domain/scrape-path.js';
 import { defineFunction, info } from '../../src/krm/index.js';
@@ -92,6 +93,7 @@ export const generateMeshPolicies = defineFunction({
       ),
       ...namespaceItems.results,
       ...reconciled.results,
+      ...alignNamespaceWaves(reconciled.items),
     ];
     const count = (kind: string): number => wanted.filter((w) => w.item.kind === kind).length;
     results.push(

@@ -6,6 +6,7 @@
 import type { Inventory } from '../../src/domain/inventory.js';
 import { certVolumeName } from '../../src/domain/istio-certs.js';
 import { isPrometheusServer, podTemplatePaths } from '../../src/domain/kinds.js';
+import { alignNamespaceWaves } from '../../src/domain/namespace-wave.js';
 import { addScrapeClass } from '../../src/domain/scrape-class.js';
 import { ScrapeModel } from '../../src/domain/scrape-path.js';
 import { isSelected } from '../../src/domain/selection.js';
@@ -200,6 +201,7 @@ export const mountIstioCerts = defineFunction({
           `the list has no mesh-wide PeerAuthentication in ${config.rootNamespace}: assumed meshMtls: ${config.meshMtls} where no namespace or workload policy decides`,
         ),
       );
+    results.push(...alignNamespaceWaves(reconciled.items));
     results.push(info(summary));
     return { items: reconciled.items, results };
   },

@@ -2,6 +2,7 @@
  * relocate-namespace: moves the resources of one namespace into another and follows every reference that names
  * the old one, keeping behind what must stay and saying, resource by resource, what moved, what stayed and why.
  */
+import { alignNamespaceWaves } from '../../src/domain/namespace-wave.js';
 import { defineFunction, info } from '../../src/krm/index.js';
 import { ambientTargetWarning } from './ambient.js';
 import { relocateNamespaceSchema } from './config.js';
@@ -53,7 +54,7 @@ export const relocateNamespace = defineFunction({
     presetOutcome(edits);
     const wanted = [...wantedNamespace(edits), ...behind.wanted];
     const reconciled = reconcileGenerated(items, wanted, config.from, (item) => plan.namespaceAfter(item));
-    const results = [...edits.results, ...reconciled.results];
+    const results = [...edits.results, ...reconciled.results, ...alignNamespaceWaves(reconciled.items)];
     const followed = [...edits.changed].filter((i) => !plan.moved.has(i)).length;
     results.push(
       info(

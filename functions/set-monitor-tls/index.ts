@@ -6,6 +6,7 @@ import { isMap, type YAMLMap, type YAMLSeq } from 'yaml';
 import { serviceEndpointTargets } from '../../src/domain/endpoint-targets.js';
 import { carriesIstioTls, istioTlsConfig } from '../../src/domain/istio-certs.js';
 import { isServiceMonitor } from '../../src/domain/kinds.js';
+import { alignNamespaceWaves } from '../../src/domain/namespace-wave.js';
 import { endpointHasTls, type Requirement, ScrapeModel } from '../../src/domain/scrape-path.js';
 import type { Scraper } from '../../src/domain/scrapers.js';
 import { isSelected } from '../../src/domain/selection.js';
@@ -329,6 +330,7 @@ export const setMonitorTls = defineFunction({
     const applied = exceptions.apply(items, model);
     results.push(...applied.results);
     results.push(...fsAccessProblems(tally.loaders));
+    results.push(...alignNamespaceWaves(applied.items));
     if (model.assumptionUsed)
       results.push(
         info(

@@ -5,6 +5,9 @@
  * PeerAuthentication exception or AuthorizationPolicy its scrape needs (and before its Namespace's injection
  * label took effect, if the Namespace is slow). Always set, never a config option: outside Argo CD the annotation
  * does nothing, and a user with a wave scheme of their own patches it after the render.
+ * The policies' Namespace must not come later: one the user wrote without a wave is wave 0, so every function that
+ * generates these resources puts it in their wave (src/domain/namespace-wave.ts), or Argo CD applies the policy
+ * first and a fresh cluster fails it with `namespaces "NS" not found`.
  */
 import type { Item } from '../krm/index.js';
 

@@ -38,7 +38,12 @@ describe('Helm post-renderer', () => {
     const outputDocuments = new Set(rendered.stdout.split(/^---\n/m));
     const namespaces = input.split(/^---\n/m).filter((doc) => doc.includes('kind: Namespace'));
     expect(namespaces.length).toBeGreaterThan(0);
-    for (const doc of namespaces) expect(outputDocuments.has(doc)).toBe(true);
+    // Namespace/monitoring holds generated wave -1 policies, so it gains the wave (src/domain/namespace-wave.ts).
+    const wave = '  annotations:\n    argocd.argoproj.io/sync-wave: "-1"\n';
+    for (const doc of namespaces)
+      expect(outputDocuments.has(doc.includes('name: monitoring') ? `${doc.trimEnd()}\n${wave}` : doc)).toBe(
+        true,
+      );
     expect(rendered.stderr).toMatch(/\[info\].*set-monitor-tls: /);
     expect(rendered.stdout.startsWith('---\n# Source: example/templates/')).toBe(true);
   });
