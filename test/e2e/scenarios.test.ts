@@ -13,7 +13,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { presets } from '../../src/cli/presets.js';
 import { byKind } from '../../src/cli/registry.js';
 import { helmTemplateStream } from '../support/helm-stream.js';
-import { copyPackage, renderKptPackage } from '../support/kpt-expected.js';
+import { copyPackage, type KptRender, renderKptPackage } from '../support/kpt-expected.js';
 import {
   argocdGenerateInSidecar,
   hasPodman,
@@ -80,6 +80,12 @@ describe.each(presets)('scenario $name (pipelines/$name)', (preset) => {
 
   describe('kpt package', () => {
     const pkg = join(dir, 'kpt');
+    // One real kpt render of the package, shared by the checks that read it.
+    let kptRender: KptRender | undefined;
+    const renderedByKpt = (): KptRender => {
+      kptRender ??= renderKptPackage(pkg);
+      return kptRender;
+    };
     const kptfile = parse(readFileSync(join(pkg, 'Kptfile'), 'utf8')) as {
       pipeline: { mutators: KptStep[]; validators: KptStep[] };
     };
@@ -110,7 +116,7 @@ describe.each(presets)('scenario $name (pipelines/$name)', (preset) => {
     });
 
     it('kpt fn render changes what .expected/ says and gives the same resources', () => {
-      const render = renderKptPackage(pkg);
+      const render = renderedByKpt();
       expect(render.code, render.stderr).toBe(0);
       expect(render.diff.actual).toBe(render.diff.expected);
       expect(render.results.actual).toBe(render.results.expected);
@@ -130,7 +136,7 @@ describe.each(presets)('scenario $name (pipelines/$name)', (preset) => {
       chmodSync(copy, 0o755);
       const inImage = argocdGenerateInSidecar(copy);
       expect(inImage.code, inImage.stderr).toBe(0);
-      const render = renderKptPackage(pkg);
+      const render = renderedByKpt();
       expect(normalize(streamResources(inImage.stdout))).toEqual(
         normalize(packageResources(render.rendered)),
       );
