@@ -4,14 +4,13 @@
  * which reads the certificates a sidecar writes, cannot apply to them. Pods that get a sidecar anyway (labelled
  * `sidecar.istio.io/inject: "true"`, or `to` also enables injection: `sidecarlessAmbient`) are left out.
  */
-import { Inventory } from '../../src/domain/inventory.js';
 import { sidecarlessAmbient } from '../../src/domain/mesh.js';
 import type { Edits } from './edits.js';
 
 /** A warning on the Namespace `to` when moved pods run ambient there without a sidecar. */
 export function ambientTargetWarning(edits: Edits): void {
   const { plan } = edits;
-  const inventory = new Inventory(plan.items);
+  const { inventory } = plan;
   const namespace = inventory.namespace(plan.to);
   if (!namespace) return;
   const sidecarless = plan.pods.filter(

@@ -123,9 +123,10 @@ function grantedBy(edits: Edits, account: string, kind: ObjectKind, name: string
       return s.namespace === plan.to || (s.namespace === plan.from && follows(account));
     });
     if (!bound) continue;
-    const role = plan.items.find(
-      (i) => i.kind === 'ClusterRole' && i.group === rbac && i.name === roleRef.name,
-    );
+    const role =
+      typeof roleRef.name === 'string'
+        ? plan.named('ClusterRole', roleRef.name).find((i) => i.group === rbac)
+        : undefined;
     if (role && grants(role, kind, name))
       return `ClusterRole ${role.name}, bound by ${binding.kind} ${binding.namespace ? `${binding.namespace}/` : ''}${binding.name},`;
   }
@@ -172,13 +173,7 @@ export function keepBehind(edits: Edits): { wanted: Wanted[]; apiReadPaths: Map<
     if (plan.namespaceAfter(item) !== plan.to) continue;
     for (const use of objectUses(item)) {
       const kept = plan.staying(use.kind, use.name);
-      if (
-        !kept ||
-        plan.items.some(
-          (i) => i.kind === use.kind && i.name === use.name && plan.namespaceAfter(i) === plan.to,
-        )
-      )
-        continue;
+      if (!kept || plan.named(use.kind, use.name).some((i) => plan.namespaceAfter(i) === plan.to)) continue;
       edits.fail(
         item,
         use.path,
@@ -218,23 +213,12 @@ function accountCopies(edits: Edits): Wanted[] {
   const wanted = new Map<string, Wanted>();
   for (const pods of plan.pods) {
     if (pods.moved || wanted.has(pods.account)) continue;
-    const own = plan.items.find(
-      (i) =>
-        i.kind === 'ServiceAccount' &&
-        i.group === '' &&
-        i.name === pods.account &&
-        i.namespace === plan.from &&
-        !plan.moved.has(i) &&
-        generatedBy(i) !== functionName,
+    const accounts = plan.named('ServiceAccount', pods.account).filter((i) => i.group === '');
+    const own = accounts.find(
+      (i) => i.namespace === plan.from && !plan.moved.has(i) && generatedBy(i) !== functionName,
     );
     if (own) continue;
-    const moved = plan.items.find(
-      (i) =>
-        i.kind === 'ServiceAccount' &&
-        i.group === '' &&
-        i.name === pods.account &&
-        plan.namespaceAfter(i) === plan.to,
-    );
+    const moved = accounts.find((i) => plan.namespaceAfter(i) === plan.to);
     if (!moved) continue;
     const { metadata: _m, apiVersion: _a, kind: _k, ...rest } = moved.data;
     const item = KrmItem.create({

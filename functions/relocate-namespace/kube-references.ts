@@ -63,9 +63,9 @@ export function checkRoleRef(edits: Edits, item: Item): void {
   if (item.group !== rbacGroup || item.kind !== 'RoleBinding' || !plan.moved.has(item)) return;
   const roleRef = asObject(item.data.roleRef);
   if (roleRef?.kind !== 'Role' || typeof roleRef.name !== 'string') return;
-  const role = plan.items.find(
-    (i) => i.kind === 'Role' && i.group === rbacGroup && i.name === roleRef.name && i.namespace === plan.from,
-  );
+  const role = plan
+    .named('Role', roleRef.name)
+    .find((i) => i.group === rbacGroup && i.namespace === plan.from);
   if (role && plan.moved.has(role)) return;
   edits.warn(
     item,
@@ -122,9 +122,10 @@ export function followDependsOn(edits: Edits, item: Item): void {
   const refs = value.split(',').map((ref) => {
     const [group, marker, namespace, kind, name] = ref.trim().split('/');
     if (marker !== 'namespaces' || namespace !== plan.from) return ref;
-    const target = plan.items.find(
-      (i) => i.group === group && i.kind === kind && i.name === name && i.namespace === plan.from,
-    );
+    const target =
+      kind === undefined || name === undefined
+        ? undefined
+        : plan.named(kind, name).find((i) => i.group === group && i.namespace === plan.from);
     if (!target) {
       edits.info(item, path, `left ${ref.trim()}: not in the list, so nothing says it moves`);
       return ref;

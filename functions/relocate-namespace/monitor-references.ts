@@ -4,12 +4,7 @@
  * #4762 asks for this; neither anchor does it).
  */
 import { isServiceMonitor, monitoringGroups } from '../../src/domain/kinds.js';
-import {
-  type LabelSelector,
-  matchesSelector,
-  monitorSelector,
-  stringMap,
-} from '../../src/domain/label-selector.js';
+import { type LabelSelector, monitorSelector } from '../../src/domain/label-selector.js';
 import { asObject, type Item } from '../../src/krm/index.js';
 import type { Edits, Path } from './edits.js';
 import { applyFollow, decide, stringsAt } from './follow.js';
@@ -23,15 +18,13 @@ function targets(plan: Plan, item: Item, selector: LabelSelector): { moved: stri
   const moved: string[] = [];
   const staying: string[] = [];
   if (isServiceMonitor(item)) {
-    for (const service of plan.items) {
-      if (service.kind !== 'Service' || service.group !== '' || service.namespace !== plan.from) continue;
-      if (!matchesSelector(selector, stringMap(service.read(['metadata', 'labels'])))) continue;
+    for (const service of plan.inventory.servicesMatching(plan.from, selector))
       (plan.moved.has(service) ? moved : staying).push(service.name);
-    }
   } else {
-    for (const pods of plan.pods)
-      if (matchesSelector(selector, pods.source.labels))
-        (pods.moved ? moved : staying).push(pods.source.item.name);
+    for (const source of plan.inventory.podSourcesMatching(plan.from, selector)) {
+      const pods = plan.podsOf(source);
+      if (pods) (pods.moved ? moved : staying).push(source.item.name);
+    }
   }
   return { moved, staying };
 }

@@ -3,6 +3,7 @@
  * and what moves with them: Service names, service-account identities, pod sources. Every reference rewrite
  * decides from this plan, read from the input state, so the order of the steps does not matter.
  */
+import { Inventory } from '../../src/domain/inventory.js';
 import { podTemplatePaths } from '../../src/domain/kinds.js';
 import { type PodSource, podSourceOf } from '../../src/domain/pod-sources.js';
 import { ScopeTable } from '../../src/domain/resource-scope.js';
@@ -49,6 +50,11 @@ export class Plan {
   readonly stayingAccounts = new Set<string>();
   /** Pod sources of `from` at input. */
   readonly pods: Pods[] = [];
+  /** The pods entry of each pod source item of `from`. */
+  private readonly podsByItem = new Map<Item, Pods>();
+  /** `kind name` -> the items of that kind and name, in any namespace: lookups by name, not scans of the list. */
+  private readonly byKindName = new Map<string, Item[]>();
+  private model: Inventory | undefined;
 
   constructor(
     readonly items: readonly Item[],
@@ -58,6 +64,10 @@ export class Plan {
     const keep = [...config.keep, ...presetKeeps(config)];
     this.keep = keep;
     for (const item of items) {
+      const key = kindNameKey(item.kind, item.name);
+      const same = this.byKindName.get(key);
+      if (same) same.push(item);
+      else this.byKindName.set(key, [item]);
       if (item.namespace !== config.from) continue;
       const reason = this.stayReason(item, keep);
       if (reason) this.stays.set(item, reason);
@@ -70,7 +80,9 @@ export class Plan {
       const source = podSourceOf(item);
       if (source) {
         const account = accountOf(item);
-        this.pods.push({ source, account, moved });
+        const pods = { source, account, moved };
+        this.pods.push(pods);
+        this.podsByItem.set(item, pods);
         (moved ? this.movedAccounts : this.stayingAccounts).add(account);
       }
     }
@@ -87,6 +99,22 @@ export class Plan {
     if (scope === 'Cluster') return 'cluster-scoped';
     if (scope === 'unknown') return 'unknown-scope';
     return isSelected(item, this.config) ? undefined : 'not-selected';
+  }
+
+  /** The scrape-path model's index of the input list (Services and pod sources by label). */
+  get inventory(): Inventory {
+    this.model ??= new Inventory(this.items);
+    return this.model;
+  }
+
+  /** The pods entry of a pod source of `from`. */
+  podsOf(source: PodSource): Pods | undefined {
+    return this.podsByItem.get(source.item);
+  }
+
+  /** The items of a kind and name, in input order, in any namespace (callers match group and namespace). */
+  named(kind: string, name: string): readonly Item[] {
+    return this.byKindName.get(kindNameKey(kind, name)) ?? [];
   }
 
   get from(): string {
@@ -112,7 +140,6 @@ export class Plan {
     return this.moved.has(item) ? { ...ref, namespace: this.config.to } : ref;
   }
 
-  /** A resource of `from` that stays there, by kind and name. */
   /**
    * Whether an object stays in `from`: kept in the list, or named in `keep` though the list does not hold it (a
    * Secret the platform creates there, such as AKS' aad-msi-auth-token).
@@ -123,11 +150,13 @@ export class Plan {
     );
   }
 
+  /** A resource of `from` that stays there, by kind and name. */
   staying(kind: string, name: string): Item | undefined {
-    for (const item of this.stays.keys()) if (item.kind === kind && item.name === name) return item;
-    return undefined;
+    return this.named(kind, name).find((item) => this.stays.has(item));
   }
 }
+
+const kindNameKey = (kind: string, name: string): string => `${kind}\0${name}`;
 
 /** Labels an item carries, as strings. */
 export function labelsOf(item: Item): Record<string, string> {

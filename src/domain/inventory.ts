@@ -84,15 +84,13 @@ export class Inventory {
   /** Pod sources of a namespace whose labels satisfy a label selector. */
   podSourcesMatching(namespace: string, selector: LabelSelector): PodSource[] {
     const all = this.podSourcesIn(namespace);
-    const first = Object.entries(selector.matchLabels ?? {})[0];
-    const candidates = first ? (this.podsByLabel.get(labelKey(namespace, first[0], first[1])) ?? []) : all;
+    const candidates = fewest(this.podsByLabel, namespace, selector) ?? all;
     return candidates.filter((pods) => matchesSelector(selector, pods.labels));
   }
 
   /** Services of a namespace whose labels satisfy a label selector. */
   servicesMatching(namespace: string, selector: LabelSelector): Item[] {
-    const first = Object.entries(selector.matchLabels ?? {})[0];
-    if (!first)
+    if (Object.keys(selector.matchLabels ?? {}).length === 0)
       return this.servicesIn(namespace).filter((s) =>
         matchesSelector(selector, stringMap(s.read(['metadata', 'labels']))),
       );
@@ -102,7 +100,7 @@ export class Inventory {
         for (const [key, value] of Object.entries(stringMap(service.read(['metadata', 'labels']))))
           push(this.servicesByLabel, labelKey(namespace, key, value), service);
     }
-    return (this.servicesByLabel.get(labelKey(namespace, first[0], first[1])) ?? []).filter((s) =>
+    return (fewest(this.servicesByLabel, namespace, selector) ?? []).filter((s) =>
       matchesSelector(selector, stringMap(s.read(['metadata', 'labels']))),
     );
   }
@@ -124,3 +122,20 @@ export class Inventory {
 }
 
 const labelKey = (namespace: string, key: string, value: string): string => `${namespace}\0${key}=${value}`;
+
+/**
+ * The shortest candidate list among a selector's `matchLabels` entries (every match carries all of them), or
+ * undefined when it has none. The first entry alone is often a label every workload of a team carries.
+ */
+function fewest<T>(
+  index: ReadonlyMap<string, T[]>,
+  namespace: string,
+  selector: LabelSelector,
+): T[] | undefined {
+  let best: T[] | undefined;
+  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
+    const candidates = index.get(labelKey(namespace, key, value)) ?? [];
+    if (!best || candidates.length < best.length) best = candidates;
+  }
+  return best;
+}
